@@ -1,0 +1,3 @@
+from psstrat.cli import main
+
+main()

@@ -1,0 +1,39 @@
+"""The typer application: one module per command."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from psstrat import __version__
+from psstrat.cli import validate
+
+app = typer.Typer(
+    name="psstrat",
+    help="Keep a professional standards strategy as YAML in git: validate it, list what is "
+    "overdue, and render the committee report.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"psstrat {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """psstrat: the strategy, its risks and the committee report, as YAML in git."""
+
+
+app.command(name="validate")(validate.command)

@@ -1,0 +1,63 @@
+"""Options shared by several commands, and the one place that reads the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from psstrat.errors import PsstratError
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else dt.date.fromisoformat("x")
+    except ValueError:
+        raise typer.BadParameter(f"`{value}` is not a date; write it as YYYY-MM-DD") from None
+
+
+RootOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--root",
+        help="The strategy repository (default: found from the current directory upwards).",
+        file_okay=False,
+        show_default=False,
+    ),
+]
+AsOfOption = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        parser=_parse_date,
+        help="Compute everything as of this date (default: today).",
+        show_default=False,
+    ),
+]
+
+
+def today() -> dt.date:
+    """The only place psstrat reads the clock: the default for --as-of."""
+    return dt.date.today()
+
+
+def resolve_root(root: Path | None) -> Path:
+    from psstrat.repository import find_root
+
+    if root is not None:
+        if not root.is_dir():
+            raise PsstratError(f"--root {root} is not a directory; pass an existing directory")
+        return root.resolve()
+    return find_root(Path.cwd())
+
+
+def fail(exc: PsstratError) -> NoReturn:
+    """Print a PsstratError as one line on stderr and exit 2."""
+    print(f"psstrat: error: {exc}", file=sys.stderr)
+    raise typer.Exit(2)

@@ -1,0 +1,171 @@
+"""Pydantic validation errors in the user's words, with the position of what they are about.
+
+Users never see pydantic's own wording or Python type names: each error type is rephrased
+here, and custom checks in psstrat.model.common already raise messages in these words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from psstrat.yamlio import Positions, YamlPath, describe
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    line: int
+    column: int
+    message: str
+    help: str
+
+
+def suggest(value: str, candidates: Iterable[str]) -> str:
+    """` (did you mean `X`?)` for the nearest candidate, or nothing."""
+    close = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def schema_problems(
+    exc: ValidationError, model: type[BaseModel], data: Any, positions: Positions
+) -> Iterator[SchemaProblem]:
+    """One problem per pydantic error, pointing at the offending key or value."""
+    for error in exc.errors(include_url=False):
+        path, tail = _data_path(data, error["loc"])
+        kind = error["type"]
+        if kind == "missing" and tail:
+            line, column = positions.value(path)
+            field = str(tail[0])
+            yield SchemaProblem(
+                line,
+                column,
+                f"{_label(data, path, field)}: required key `{field}` is missing",
+                f"add `{field}:` here (see the format reference in docs/format.md)",
+            )
+            continue
+        if kind == "extra_forbidden":
+            key = str(path[-1]) if path else str(tail[0] if tail else "")
+            line, column = positions.key(path)
+            allowed = _fields_at(model, path[:-1])
+            hint = suggest(key, allowed)
+            yield SchemaProblem(
+                line,
+                column,
+                f"{_label(data, path[:-1], key)}: unknown key `{key}`{hint}",
+                f"allowed keys here: {', '.join(sorted(allowed))}; "
+                "prefix a key with `x-` to keep your own data",
+            )
+            continue
+        line, column = positions.value(path)
+        message, help = _wording(kind, error, error.get("input"))
+        yield SchemaProblem(line, column, f"{_label(data, path)}: {message}", help)
+
+
+def _wording(kind: str, error: Any, value: Any) -> tuple[str, str]:
+    got = describe(value)
+    if kind == "string_type":
+        return f"must be text, not {got}", "put the value in quotes if it looks like a number"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"must be a whole number, not {got}", "write a number such as 3, without quotes"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"must be true or false, not {got}", "write `true` or `false`"
+    if kind == "list_type":
+        return f"must be a list, not {got}", "write `[a, b]`, or one `- item` per line"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"must be a mapping of keys, not {got}", "write `key: value` pairs, indented"
+    if kind == "literal_error":
+        expected = str(error.get("ctx", {}).get("expected", "")).replace("'", "`")
+        return f"must be {expected} (got {got})", f"use one of {expected}"
+    if kind == "too_short":
+        need = error.get("ctx", {}).get("min_length", 1)
+        return f"needs at least {need} item(s)", "add the missing item"
+    if kind in ("date_format", "date_invalid"):
+        return f"{error['msg']} (got {got})", "write the date as YYYY-MM-DD, e.g. 2004-10-07"
+    if kind == "id_format":
+        return error["msg"], "fix the id, and rename the file to match if it is a file's id"
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, "), "correct the value"
+    if kind in ("score_range", "choice", "period_order", "closed_date"):
+        return error["msg"], "correct the value"
+    return f"has an invalid value {got}", "correct the value (see docs/format.md)"
+
+
+def _data_path(data: Any, loc: Sequence[int | str]) -> tuple[YamlPath, YamlPath]:
+    """Split pydantic's loc into the part that exists in the data and the rest.
+
+    Segments that are not in the data (pydantic's names for union members) are skipped.
+    """
+    path: list[int | str] = []
+    node = data
+    rest = list(loc)
+    while rest:
+        seg = rest[0]
+        found, child = _child(node, seg)
+        if found:
+            node = child
+        elif isinstance(node, dict) and len(rest) == 1:
+            break  # a missing key
+        else:
+            rest.pop(0)
+            continue
+        path.append(seg)
+        rest.pop(0)
+    return tuple(path), tuple(rest)
+
+
+def _child(node: Any, seg: int | str) -> tuple[bool, Any]:
+    if isinstance(node, dict) and seg in node:
+        return True, node[seg]
+    if isinstance(node, list) and isinstance(seg, int) and 0 <= seg < len(node):
+        return True, node[seg]
+    return False, None
+
+
+def _label(data: Any, path: YamlPath, last: str | None = None) -> str:
+    """`work_elements[S5.1].milestones[S5.1.M1].due`: list items named by their id."""
+    parts: list[str] = []
+    node = data
+    for seg in path:
+        if isinstance(seg, int):
+            node = node[seg]
+            ident = node.get("id") if isinstance(node, dict) else None
+            parts[-1:] = [
+                f"{parts[-1] if parts else ''}[{ident if isinstance(ident, str) else seg}]"
+            ]
+        else:
+            node = node[seg]
+            parts.append(seg)
+    if last is not None and last not in parts[-1:]:
+        parts.append(last)
+    return ".".join(parts) or "file"
+
+
+def _fields_at(model: type[BaseModel], path: YamlPath) -> list[str]:
+    """The keys the model allows at ``path`` (a path through the data)."""
+    current: Any = model
+    for seg in path:
+        if isinstance(seg, int):
+            continue
+        cls = _model_in(current)
+        if cls is None or seg not in cls.model_fields:
+            return []
+        current = cls.model_fields[seg].annotation
+    cls = _model_in(current)
+    return list(cls.model_fields) if cls is not None else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is not None:
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None

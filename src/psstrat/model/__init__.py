@@ -1,0 +1,1 @@
+"""Pydantic models of every file in a strategy repository."""

@@ -1,0 +1,50 @@
+"""Diagnostic formatters: name -> function(diagnostics) -> text for stdout."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+
+from psstrat.diagnostics import Diagnostic
+
+
+def text(diagnostics: Sequence[Diagnostic]) -> str:
+    """One line per problem: `path:line:col: severity[code] message; remedy`."""
+    lines = []
+    for d in diagnostics:
+        where = f"{d.path}:{d.line}:{d.column}" if d.line else d.path
+        remedy = f"; {d.help}" if d.help else ""
+        lines.append(f"{where}: {d.severity.value}[{d.code}] {d.message}{remedy}")
+    return "".join(line + "\n" for line in lines)
+
+
+def as_json(diagnostics: Sequence[Diagnostic]) -> str:
+    return json.dumps([d.as_dict() for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(diagnostics: Sequence[Diagnostic]) -> str:
+    """GitHub Actions workflow commands, so problems show on the pull request's diff."""
+    lines = []
+    for d in diagnostics:
+        props = [f"file={_escape_property(d.path)}"]
+        if d.line:
+            props += [f"line={d.line}", f"col={d.column}"]
+        props.append(f"title={_escape_property(f'psstrat {d.code}')}")
+        message = d.message + (f" ({d.help})" if d.help else "")
+        lines.append(f"::{d.severity.value} {','.join(props)}::{_escape_data(message)}")
+    return "".join(line + "\n" for line in lines)
+
+
+FORMATTERS: dict[str, Callable[[Sequence[Diagnostic]], str]] = {
+    "text": text,
+    "json": as_json,
+    "github": github,
+}

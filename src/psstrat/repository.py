@@ -1,0 +1,302 @@
+"""Load a whole strategy repository into typed items, an id index and load-time problems.
+
+Loading never stops at the first bad file: a file that cannot be parsed or validated yields
+its problems and is left out of the typed items, but the ids it declares are still indexed
+from the raw data, so references to them from other files do not become false alarms.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from psstrat.diagnostics import Finding, Location
+from psstrat.errors import PsstratError
+from psstrat.model.risk import Risk
+from psstrat.model.sia import Sia
+from psstrat.model.strand import Milestone, Strand, WorkElement
+from psstrat.model.strategy import MeetingsFile, Owner, OwnersFile, Strategy
+from psstrat.settings import SETTINGS_FILE, Settings
+from psstrat.yamlio import Positions, YamlPath, YamlProblem, read_yaml
+
+DATA = "data"
+SINGLE_FILES: dict[str, type[BaseModel]] = {
+    "strategy.yaml": Strategy,
+    "owners.yaml": OwnersFile,
+    "meetings.yaml": MeetingsFile,
+}
+REQUIRED_FILES = ("strategy.yaml", "owners.yaml")
+FOLDERS: dict[str, type[BaseModel]] = {"strands": Strand, "risks": Risk, "sia": Sia}
+
+
+def find_root(start: Path) -> Path:
+    """The nearest directory from ``start`` upwards holding psstrat.yaml or data/strategy.yaml."""
+    start = start.resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / SETTINGS_FILE).is_file() or (candidate / DATA / "strategy.yaml").is_file():
+            return candidate
+    raise PsstratError(
+        f"no strategy repository found at or above {start} (looked for {SETTINGS_FILE} or "
+        f"{DATA}/strategy.yaml); run psstrat inside one or pass --root DIR"
+    )
+
+
+def natural_key(text: str) -> tuple[Any, ...]:
+    """Sort S2 before S10 and S5.1.M9 before S5.1.M10."""
+    out: list[Any] = []
+    for part in _split_digits(text):
+        out.append((0, int(part), "") if part.isdigit() else (1, 0, part))
+    return tuple(out)
+
+
+def _split_digits(text: str) -> Iterator[str]:
+    current = ""
+    for ch in text:
+        if current and ch.isdigit() != current[-1].isdigit():
+            yield current
+            current = ""
+        current += ch
+    if current:
+        yield current
+
+
+@dataclass(frozen=True)
+class Declared:
+    """An id declared somewhere: what kind of item, in which file, at which YAML path."""
+
+    kind: str
+    id: str
+    path: str
+    yaml_path: YamlPath
+
+
+@dataclass
+class Repository:
+    root: Path
+    settings: Settings
+    strategy: Strategy | None = None
+    owners: dict[str, Owner] = field(default_factory=dict)
+    meetings: MeetingsFile | None = None
+    strands: list[Strand] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
+    sias: list[Sia] = field(default_factory=list)
+    files_read: int = 0
+    load_findings: list[tuple[str, Finding]] = field(default_factory=list)
+    declared: list[Declared] = field(default_factory=list)
+    positions: dict[str, Positions] = field(default_factory=dict)
+    item_paths: dict[int, tuple[str, YamlPath]] = field(default_factory=dict)
+
+    # -- positions -------------------------------------------------------------------------
+
+    def where(self, item: BaseModel, *fields: str | int, key: bool = False) -> Location:
+        """Location of ``item`` (a loaded model) or of a field path inside it."""
+        path, yaml_path = self.item_paths[id(item)]
+        full = yaml_path + fields
+        positions = self.positions.get(path)
+        if positions is None:
+            return Location(path, 1, 1)
+        line, column = positions.key(full) if key else positions.value(full)
+        return Location(path, line, column)
+
+    # -- lookups -----------------------------------------------------------------------------
+
+    def ids_of(self, *kinds: str) -> dict[str, Declared]:
+        """The first declaration of every id of the given kinds."""
+        out: dict[str, Declared] = {}
+        for d in self.declared:
+            if d.kind in kinds and d.id not in out:
+                out[d.id] = d
+        return out
+
+    def elements(self) -> Iterator[tuple[Strand, WorkElement]]:
+        for strand in self.strands:
+            for element in strand.work_elements:
+                yield strand, element
+
+    def milestones(self) -> Iterator[tuple[Strand, WorkElement, Milestone]]:
+        for strand, element in self.elements():
+            for milestone in element.milestones:
+                yield strand, element, milestone
+
+    def owner_label(self, owner_id: str | None) -> str:
+        """An owner as people know them: the role, or 'vacant'."""
+        if owner_id is None:
+            return "vacant"
+        owner = self.owners.get(owner_id)
+        return owner.label if owner else owner_id
+
+
+def load_repository(root: Path, settings: Settings) -> Repository:
+    repo = Repository(root=root, settings=settings)
+    data_dir = root / DATA
+    for name in REQUIRED_FILES:
+        if not (data_dir / name).is_file():
+            repo.load_findings.append(
+                (
+                    "schema",
+                    Finding(
+                        Location(f"{DATA}/{name}"),
+                        f"required file {DATA}/{name} is missing",
+                        "create it (see docs/format.md for what it holds)",
+                    ),
+                )
+            )
+    for rel, kind in _data_files(root):
+        if kind is None:
+            repo.load_findings.append(("unexpected-file", _unexpected(rel)))
+            continue
+        _load_file(repo, rel, kind)
+    repo.strands.sort(key=lambda s: natural_key(s.id))
+    repo.risks.sort(key=lambda r: natural_key(r.id))
+    repo.sias.sort(key=lambda s: natural_key(s.id))
+    return repo
+
+
+def _data_files(root: Path) -> Iterator[tuple[str, str | None]]:
+    """Every file under data/, sorted, with the kind it should hold (None: unexpected)."""
+    data_dir = root / DATA
+    if not data_dir.is_dir():
+        return
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(data_dir):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        found.extend(f"{rel_dir}/{f}" for f in filenames if not f.startswith("."))
+    for rel in sorted(found):
+        parts = rel.split("/")
+        if rel.endswith(".md"):
+            continue  # documentation beside the data
+        if (len(parts) == 2 and parts[1] in SINGLE_FILES) or (
+            len(parts) == 3 and parts[1] in FOLDERS and parts[2].endswith(".yaml")
+        ):
+            yield rel, parts[1]
+        else:
+            yield rel, None
+
+
+def _unexpected(rel: str) -> Finding:
+    parts = rel.split("/")
+    if rel.endswith(".yml"):
+        remedy = "rename it to end in .yaml"
+    elif len(parts) == 3 and parts[1] in FOLDERS:
+        remedy = f"only <id>.yaml files belong in {DATA}/{parts[1]}/; move or delete it"
+    else:
+        remedy = (
+            f"{DATA}/ holds strategy.yaml, owners.yaml, meetings.yaml and the folders "
+            "strands/, risks/ and sia/; move or delete it"
+        )
+    return Finding(Location(rel), f"file {rel} is not part of the format and is not read", remedy)
+
+
+def _load_file(repo: Repository, rel: str, kind: str) -> None:
+    repo.files_read += 1
+    try:
+        doc = read_yaml(repo.root / rel)
+    except YamlProblem as exc:
+        repo.load_findings.append(
+            ("yaml-syntax", Finding(Location(rel, exc.line, exc.column), exc.message, exc.help))
+        )
+        return
+    except OSError as exc:
+        repo.load_findings.append(
+            (
+                "yaml-syntax",
+                Finding(
+                    Location(rel), f"cannot read file: {exc.strerror}", "check its permissions"
+                ),
+            )
+        )
+        return
+    repo.positions[rel] = doc.positions
+    _declare(repo, rel, kind, doc.data)
+    model = SINGLE_FILES.get(kind) or FOLDERS[kind]
+    try:
+        item = model.model_validate(doc.data, context=repo.settings.validation_context)
+    except ValidationError as exc:
+        from psstrat.messages import schema_problems
+
+        for p in schema_problems(exc, model, doc.data, doc.positions):
+            repo.load_findings.append(
+                ("schema", Finding(Location(rel, p.line, p.column), p.message, p.help))
+            )
+        return
+    _register(repo, rel, item)
+
+
+def _register(repo: Repository, rel: str, item: BaseModel) -> None:
+    paths = repo.item_paths
+    paths[id(item)] = (rel, ())
+    if isinstance(item, Strategy):
+        repo.strategy = item
+        for i, outcome in enumerate(item.outcomes):
+            paths[id(outcome)] = (rel, ("outcomes", i))
+    elif isinstance(item, OwnersFile):
+        for i, owner in enumerate(item.owners):
+            paths[id(owner)] = (rel, ("owners", i))
+            repo.owners.setdefault(owner.id, owner)
+    elif isinstance(item, MeetingsFile):
+        repo.meetings = item
+        for i, meeting in enumerate(item.meetings):
+            paths[id(meeting)] = (rel, ("meetings", i))
+    elif isinstance(item, Strand):
+        repo.strands.append(item)
+        for i, element in enumerate(item.work_elements):
+            paths[id(element)] = (rel, ("work_elements", i))
+            for j, milestone in enumerate(element.milestones):
+                paths[id(milestone)] = (rel, ("work_elements", i, "milestones", j))
+            for j, update in enumerate(element.updates):
+                paths[id(update)] = (rel, ("work_elements", i, "updates", j))
+    elif isinstance(item, Risk):
+        repo.risks.append(item)
+        for i, entry in enumerate(item.history):
+            paths[id(entry)] = (rel, ("history", i))
+        paths[id(item.residual)] = (rel, ("residual",))
+    elif isinstance(item, Sia):
+        repo.sias.append(item)
+        for i, issue in enumerate(item.issues):
+            paths[id(issue)] = (rel, ("issues", i))
+            for j, rec in enumerate(issue.recommendations):
+                paths[id(rec)] = (rel, ("issues", i, "recommendations", j))
+            for j, note in enumerate(issue.progress):
+                paths[id(note)] = (rel, ("issues", i, "progress", j))
+
+
+# Where ids are declared in each kind of file: (kind of id, path pattern), "*" = every item.
+_DECLARES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
+    "strategy.yaml": [("strategy", ()), ("outcome", ("outcomes", "*"))],
+    "owners.yaml": [("owner", ("owners", "*"))],
+    "meetings.yaml": [],
+    "strands": [
+        ("strand", ()),
+        ("element", ("work_elements", "*")),
+        ("milestone", ("work_elements", "*", "milestones", "*")),
+    ],
+    "risks": [("risk", ())],
+    "sia": [("sia", ()), ("sia-issue", ("issues", "*"))],
+}
+
+
+def _declare(repo: Repository, rel: str, kind: str, data: dict[str, Any]) -> None:
+    """Index the ids in raw data, tolerating any shape, so valid references still resolve."""
+    for id_kind, pattern in _DECLARES[kind]:
+        for yaml_path, node in _walk(data, pattern, ()):
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                repo.declared.append(Declared(id_kind, node["id"], rel, (*yaml_path, "id")))
+
+
+def _walk(node: Any, pattern: tuple[str, ...], at: YamlPath) -> Iterator[tuple[YamlPath, Any]]:
+    if not pattern:
+        yield at, node
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(node, list):
+            for i, child in enumerate(node):
+                yield from _walk(child, rest, (*at, i))
+    elif isinstance(node, dict) and head in node:
+        yield from _walk(node[head], rest, (*at, head))

@@ -1,0 +1,35 @@
+"""The same id is declared twice anywhere in the repository.
+
+Catches: two strands, work elements, milestones, risks, SIAs, SIA issues, outcomes or owners
+with the same id, in one file or across files.
+
+Why: references, reports and the risk register identify items by id alone; a duplicate makes
+every reference to it ambiguous.
+
+Fix: give one of them a new id (the next free number), and update references to it.
+"""
+
+from collections.abc import Iterator
+
+from psstrat.diagnostics import Finding, Location, Severity
+from psstrat.rules._base import RuleContext
+
+CODE = "duplicate-id"
+SEVERITY = Severity.ERROR
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    repo = ctx.repo
+    first: dict[str, Location] = {}
+    for d in repo.declared:
+        line, column = repo.positions[d.path].value(d.yaml_path)
+        here = Location(d.path, line, column)
+        if d.id not in first:
+            first[d.id] = here
+            continue
+        seen = first[d.id]
+        yield Finding(
+            here,
+            f"id `{d.id}` is already used at {seen.path}:{seen.line}:{seen.column}",
+            "give this item a new id; ids must be unique across the repository",
+        )

@@ -1,0 +1,34 @@
+"""An open risk is past its review date.
+
+Catches: a risk in the live register at the as-of date whose `review_date` is before it.
+
+Why: risk owners re-assess their risks on a cycle; a missed review means the residual score
+the committee sees may no longer be true.
+
+Fix: review the risk, record the new assessment in `residual` (moving the old one to
+`history`), and set the next `review_date`.
+"""
+
+from collections.abc import Iterator
+
+from psstrat import schedule
+from psstrat.diagnostics import Finding, Severity
+from psstrat.rules._base import RuleContext
+
+CODE = "review-overdue"
+SEVERITY = Severity.WARNING
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    repo = ctx.repo
+    for risk in repo.risks:
+        if not schedule.risk_is_live(risk, ctx.as_of) or risk.review_date is None:
+            continue
+        if risk.review_date < ctx.as_of:
+            days = (ctx.as_of - risk.review_date).days
+            yield Finding(
+                repo.where(risk, "review_date"),
+                f"risk {risk.id} ({risk.title}) was due for review on {risk.review_date}, "
+                f"{days} days ago (owner: {repo.owner_label(risk.owner)})",
+                "review the risk, record the new assessment and set the next `review_date`",
+            )

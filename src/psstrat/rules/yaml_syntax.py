@@ -1,0 +1,26 @@
+"""The file cannot be read as plain YAML.
+
+Catches: YAML that does not parse, bytes that are not UTF-8, tabs used for indentation,
+duplicate keys, more than one document in a file, anchors (`&name`), aliases (`*name`) and
+explicit tags (`!!python/object`, `!foo`), and files over 1 MiB.
+
+Why: psstrat reads nothing it cannot read safely. Anchors and aliases are never needed in
+strategy files and are how "billion laughs" alias bombs work; tags are how YAML loaders are
+tricked into constructing objects. psstrat never expands an alias or constructs an object: it
+refuses the file and says where.
+
+Fix: correct the syntax at the position shown; write repeated values out in full; save the
+file as UTF-8 with spaces for indentation.
+"""
+
+from collections.abc import Iterator
+
+from psstrat.diagnostics import Finding, Severity
+from psstrat.rules._base import RuleContext
+
+CODE = "yaml-syntax"
+SEVERITY = Severity.ERROR
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    return ctx.load_findings(CODE)

@@ -1,0 +1,230 @@
+"""Time, always "as of" a date D: quarters, milestone states, RAG, risk scores.
+
+Nothing here reads the clock. Anything dated after D does not exist yet at D, so a report or
+a check for a past date computes the same whenever it is run. Every command and every
+date-dependent rule uses these functions; there is no second implementation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+from dateutil.relativedelta import relativedelta
+
+from psstrat.errors import PsstratError
+from psstrat.model.common import DatedAssessment, Note
+from psstrat.model.risk import Risk
+from psstrat.model.strand import Milestone, Strand, WorkElement
+
+# -- quarters --------------------------------------------------------------------------------
+
+_QUARTER = re.compile(r"(?P<year>\d{4})(?:/(?P<next>\d{2}|\d{4}))?-?Q(?P<n>[1-4])")
+QUARTER_FORMS = "2004-Q3, 2004Q3 or 2004/05-Q3"
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """Quarter ``n`` (1-4) of the year that starts in ``start_month`` of ``year``."""
+
+    year: int
+    n: int
+    start_month: int = 4
+
+    @classmethod
+    def parse(cls, text: str, start_month: int = 4) -> Quarter:
+        match = _QUARTER.fullmatch(text.strip().upper())
+        if not match:
+            raise PsstratError(
+                f"`{text}` is not a quarter; write it as {QUARTER_FORMS} (case does not matter)"
+            )
+        year = int(match["year"])
+        nxt = match["next"]
+        if nxt is not None:
+            expected = year + 1
+            if int(nxt) not in (expected, expected % 100):
+                raise PsstratError(
+                    f"`{text}`: {year}/{nxt} is not one year followed by the next; "
+                    f"write it as {year}/{str(expected)[-2:]}-Q{match['n']}"
+                )
+            if start_month == 1:
+                raise PsstratError(
+                    f"`{text}` names a split year, but quarters here follow the calendar year "
+                    f"(year_start_month: 1); write it as {year}-Q{match['n']}"
+                )
+        return cls(year, int(match["n"]), start_month)
+
+    @classmethod
+    def containing(cls, day: dt.date, start_month: int = 4) -> Quarter:
+        months = (day.year * 12 + day.month - 1) - (start_month - 1)
+        year, offset = divmod(months, 12)
+        return cls(year, offset // 3 + 1, start_month)
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.start_month, 1) + relativedelta(months=3 * (self.n - 1))
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.first_day + relativedelta(months=3, days=-1)
+
+    @property
+    def label(self) -> str:
+        """ "Q3 2004/05" for a year starting in April, "Q3 2004" for calendar years."""
+        if self.start_month == 1:
+            return f"Q{self.n} {self.year}"
+        return f"Q{self.n} {self.year}/{(self.year + 1) % 100:02d}"
+
+    @property
+    def code(self) -> str:
+        return f"{self.year}-Q{self.n}"
+
+    def next(self) -> Quarter:
+        return Quarter.containing(self.last_day + dt.timedelta(days=1), self.start_month)
+
+    def previous(self) -> Quarter:
+        return Quarter.containing(self.first_day - dt.timedelta(days=1), self.start_month)
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.first_day <= day <= self.last_day
+
+
+# -- milestones ------------------------------------------------------------------------------
+
+
+class MilestoneState(enum.StrEnum):
+    COMPLETE = "complete"
+    CANCELLED = "cancelled"
+    OVERDUE = "overdue"
+    DUE_SOON = "due-soon"
+    PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class MilestoneStatus:
+    state: MilestoneState
+    effective_due: dt.date
+    days_overdue: int
+    slippage_days: int
+
+
+def milestone_status(m: Milestone, as_of: dt.date, due_soon_days: int) -> MilestoneStatus:
+    due = m.effective_due
+    slippage = (due - m.due).days
+    if m.completed is not None and m.completed <= as_of:
+        state = MilestoneState.COMPLETE
+    elif m.cancelled:
+        state = MilestoneState.CANCELLED
+    elif as_of > due:
+        return MilestoneStatus(MilestoneState.OVERDUE, due, (as_of - due).days, slippage)
+    elif due <= as_of + dt.timedelta(days=due_soon_days):
+        state = MilestoneState.DUE_SOON
+    else:
+        state = MilestoneState.PENDING
+    return MilestoneStatus(state, due, 0, slippage)
+
+
+# -- RAG -------------------------------------------------------------------------------------
+
+
+class Rag(enum.StrEnum):
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+    GREY = "grey"
+    COMPLETE = "complete"
+    CANCELLED = "cancelled"
+
+
+_ELEMENT_RAG = {
+    "on-track": Rag.GREEN,
+    "at-risk": Rag.AMBER,
+    "off-track": Rag.RED,
+    "complete": Rag.COMPLETE,
+    "cancelled": Rag.CANCELLED,
+    "not-started": Rag.GREY,
+}
+_SEVERITY = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.GREY]
+
+
+def element_rag(element: WorkElement) -> Rag:
+    return _ELEMENT_RAG[element.status]
+
+
+def strand_rag(strand: Strand) -> Rag:
+    """The worst RAG of the strand's open work elements (red over amber over green)."""
+    rags = {element_rag(e) for e in strand.work_elements if e.is_open}
+    for rag in _SEVERITY:
+        if rag in rags:
+            return rag
+    statuses = {e.status for e in strand.work_elements}
+    if statuses == {"cancelled"}:
+        return Rag.CANCELLED
+    return Rag.COMPLETE if statuses else Rag.GREY
+
+
+# -- what exists at D ------------------------------------------------------------------------
+
+N = TypeVar("N", bound=Note)
+
+
+def notes_as_of(notes: Iterable[N], as_of: dt.date) -> list[N]:
+    """The notes that exist at D, newest first."""
+    return sorted((n for n in notes if n.date <= as_of), key=lambda n: n.date, reverse=True)
+
+
+def notes_between(notes: Iterable[N], first: dt.date, last: dt.date) -> list[N]:
+    return sorted((n for n in notes if first <= n.date <= last), key=lambda n: n.date)
+
+
+def residual_as_of(risk: Risk, as_of: dt.date) -> DatedAssessment | None:
+    """The latest residual assessment dated on or before D (None before the first)."""
+    known = [a for a in risk.assessments if a.date <= as_of]
+    return known[-1] if known else None
+
+
+def risk_is_live(risk: Risk, as_of: dt.date) -> bool:
+    """In the live register at D: raised on or before D and not closed on or before D."""
+    if risk.raised > as_of:
+        return False
+    return not (risk.closed is not None and risk.closed <= as_of)
+
+
+def current_score(risk: Risk, as_of: dt.date) -> int | None:
+    assessment = residual_as_of(risk, as_of)
+    return assessment.score if assessment else None
+
+
+class Trend(enum.StrEnum):
+    UP = "up"
+    DOWN = "down"
+    SAME = "same"
+    NEW = "new"
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    before: int | None
+    after: int | None
+    trend: Trend
+
+
+def score_change(risk: Risk, start: dt.date, end: dt.date) -> ScoreChange:
+    """The residual score at the end of a period against the score at its start."""
+    before = current_score(risk, start)
+    after = current_score(risk, end)
+    if before is None:
+        trend = Trend.NEW
+    elif after is None or after == before:
+        trend = Trend.SAME
+    else:
+        trend = Trend.UP if after > before else Trend.DOWN
+    return ScoreChange(before, after, trend)
+
+
+def latest(dates: Sequence[dt.date]) -> dt.date | None:
+    return max(dates) if dates else None

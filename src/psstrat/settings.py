@@ -1,0 +1,137 @@
+"""Settings from psstrat.yaml: one typed object, passed as an argument."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+
+from psstrat.errors import PsstratError
+from psstrat.model.common import Model
+
+SETTINGS_FILE = "psstrat.yaml"
+RuleLevel = Literal["error", "warning", "off"]
+
+
+class RiskBand(Model):
+    name: str
+    max: int = Field(ge=1, le=25)
+
+
+class ReportSettings(Model):
+    by: str = "Commissioner"
+    author: str | None = None
+
+
+class Settings(Model):
+    year_start_month: int = Field(default=4, ge=1, le=12)
+    markings: list[str] = Field(
+        default_factory=lambda: ["official", "official-sensitive", "secret"], min_length=1
+    )
+    open_session_max: str = "official"
+    closed_session_max: str = "official-sensitive"
+    categories: list[str] = Field(
+        default_factory=lambda: [
+            "operational",
+            "financial",
+            "reputational",
+            "legal",
+            "people",
+            "information",
+        ],
+        min_length=1,
+    )
+    risk_bands: list[RiskBand] = Field(
+        default_factory=lambda: [
+            RiskBand(name="low", max=4),
+            RiskBand(name="medium", max=9),
+            RiskBand(name="high", max=14),
+            RiskBand(name="very high", max=25),
+        ],
+        min_length=1,
+    )
+    escalation_threshold: int = Field(default=15, ge=1, le=25)
+    due_soon_days: int = Field(default=30, ge=0)
+    stale_update_days: int = Field(default=120, ge=1)
+    rules: dict[str, RuleLevel] = Field(default_factory=dict)
+    report: ReportSettings = Field(default_factory=ReportSettings)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        for name in ("open_session_max", "closed_session_max"):
+            if getattr(self, name) not in self.markings:
+                raise PydanticCustomError(
+                    "choice",
+                    "{name} `{value}` is not in markings ({allowed})",
+                    {
+                        "name": name,
+                        "value": getattr(self, name),
+                        "allowed": ", ".join(self.markings),
+                    },
+                )
+        maxima = [band.max for band in self.risk_bands]
+        if maxima != sorted(maxima) or maxima[-1] != 25:
+            raise PydanticCustomError(
+                "value_error", "risk_bands must rise in `max` and end at 25", {}
+            )
+        return self
+
+    def rank(self, marking: str | None) -> int:
+        """The marking's place in the list, lowest 0; None means the lowest."""
+        if marking is None:
+            return 0
+        try:
+            return self.markings.index(marking)
+        except ValueError:  # unknown markings are validation errors; treat as highest
+            return len(self.markings)
+
+    def band(self, score: int) -> str:
+        for b in self.risk_bands:
+            if score <= b.max:
+                return b.name
+        return self.risk_bands[-1].name
+
+    @property
+    def validation_context(self) -> dict[str, list[str]]:
+        return {"markings": self.markings, "categories": self.categories}
+
+
+def load_settings(root: Path) -> Settings:
+    """Read psstrat.yaml at the root (defaults when absent).
+
+    Raises PsstratError naming file:line:col when the settings cannot be used, since
+    nothing else can be checked correctly without them.
+    """
+    from psstrat import yamlio
+    from psstrat.messages import schema_problems, suggest
+
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        return Settings()
+    try:
+        doc = yamlio.read_yaml(path)
+    except yamlio.YamlProblem as exc:
+        raise PsstratError(
+            f"{SETTINGS_FILE}:{exc.line}:{exc.column}: {exc.message}; fix the settings file"
+        ) from None
+    except OSError as exc:
+        raise PsstratError(f"cannot read {SETTINGS_FILE}: {exc.strerror}") from None
+    try:
+        settings = Settings.model_validate(doc.data)
+    except ValidationError as exc:
+        first = next(schema_problems(exc, Settings, doc.data, doc.positions))
+        raise PsstratError(
+            f"{SETTINGS_FILE}:{first.line}:{first.column}: {first.message}; {first.help}"
+        ) from None
+    from psstrat.rules import RULES
+
+    for code in settings.rules:
+        if code not in RULES:
+            line, column = doc.positions.key(("rules", code))
+            raise PsstratError(
+                f"{SETTINGS_FILE}:{line}:{column}: unknown rule `{code}` in `rules`"
+                f"{suggest(code, RULES)}; `psstrat validate --explain` lists the rules"
+            )
+    return settings

@@ -1,0 +1,339 @@
+"""The only module that touches ruamel.yaml: bytes on disk to plain values with positions.
+
+Files are parsed to *events* by libyaml (ruamel.yaml.clib's C parser) and composed here into
+plain dicts, lists and scalars. Working from events rather than composed nodes is several times
+faster (the C composer calls back into Python to resolve every scalar), and it lets us refuse
+anchors, aliases and explicit tags as soon as the parser sees them: an alias is never expanded
+and no object is ever constructed, so alias bombs and ``!!python/object`` tags are inert.
+
+Scalars follow the YAML 1.2 core schema (``no`` is a string). Timestamps are *not* turned into
+dates here: a date is only ever a ``YYYY-MM-DD`` string that the model accepts for a date field,
+so ``title: 2004-10-07`` stays text.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MAX_BYTES = 1024 * 1024
+"""Files larger than this are refused unread (1 MiB)."""
+
+YamlPath = tuple[str | int, ...]
+
+try:  # pragma: no branch
+    from _ruamel_yaml import CParser as _CParser
+
+    BACKEND = "libyaml (C)"
+except ImportError:  # pragma: no cover - only without ruamel.yaml.clib
+    _CParser = None
+    BACKEND = "pure Python (install ruamel.yaml.clib for speed)"
+
+from ruamel.yaml.error import MarkedYAMLError, YAMLError  # noqa: E402
+from ruamel.yaml.events import (  # noqa: E402
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+
+
+class YamlProblem(Exception):
+    """The file cannot be read as plain YAML; reported as a ``yaml-syntax`` problem."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1, help: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.help = help
+
+
+@dataclass
+class Positions:
+    """1-based (line, column) of every value and every mapping key, by path from the top."""
+
+    values: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+
+    def value(self, path: YamlPath) -> tuple[int, int]:
+        """Where the value at ``path`` starts, or its nearest existing container."""
+        while path not in self.values and path:
+            path = path[:-1]
+        return self.values.get(path, (1, 1))
+
+    def key(self, path: YamlPath) -> tuple[int, int]:
+        """Where the key naming ``path`` stands (the value's position for list items)."""
+        if path in self.keys:
+            return self.keys[path]
+        return self.value(path)
+
+
+@dataclass
+class Document:
+    data: dict[str, Any]
+    positions: Positions
+
+
+def read_yaml(path: Path) -> Document:
+    """Read one file: UTF-8, at most 1 MiB, one YAML document with a mapping at the top.
+
+    Raises YamlProblem for anything that is not plain YAML of that shape, and OSError when the
+    file cannot be read at all.
+    """
+    with path.open("rb") as fh:
+        raw = fh.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem(
+            f"file is larger than {MAX_BYTES // 1024} KiB",
+            help="split it into smaller files; no strategy file needs to be this large",
+        )
+    return parse_yaml(raw)
+
+
+def parse_yaml(raw: bytes) -> Document:
+    """Parse bytes that should hold one YAML mapping."""
+    text = _decode(raw)
+    if not text.strip():
+        raise YamlProblem("file is empty", help="write a mapping of keys, or delete the file")
+    data, positions = _compose(text)
+    if not isinstance(data, dict):
+        raise YamlProblem(
+            f"the top of the file must be a mapping of keys, not {describe(data)}",
+            help="start the file with `id: ...` and the item's other keys",
+        )
+    return Document(data, positions)
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise YamlProblem(
+            f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)",
+            line,
+            column,
+            help="save the file as UTF-8 in your editor",
+        ) from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise YamlProblem(
+            "file contains a NUL character; it looks binary or UTF-16",
+            line,
+            help="save the file as UTF-8 text",
+        )
+    return text
+
+
+@functools.lru_cache(maxsize=8192)
+def _plain_scalar(value: str) -> Any:
+    """The value of an unquoted scalar under the YAML 1.2 core schema."""
+    tag = str(_resolver().resolve(_ScalarNode, value, (True, False)))
+    if tag.endswith(":null"):
+        return None
+    if tag.endswith(":bool"):
+        return value.lower() == "true"
+    if tag.endswith(":int"):
+        return _to_int(value)
+    if tag.endswith(":float"):
+        return _to_float(value)
+    return value
+
+
+def _to_int(value: str) -> int | str:
+    text = value.replace("_", "")
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-")
+    base = {"0x": 16, "0o": 8, "0b": 2}.get(digits[:2].lower(), 10)
+    if base != 10:
+        digits = digits[2:]
+    try:
+        return sign * int(digits, base)
+    except ValueError:  # e.g. more digits than Python converts
+        return value
+
+
+def _to_float(value: str) -> float | str:
+    lowered = value.lower().replace("_", "")
+    if lowered.endswith(".inf"):
+        return -math.inf if lowered.startswith("-") else math.inf
+    if lowered.endswith(".nan"):
+        return math.nan
+    try:
+        return float(lowered)
+    except ValueError:
+        return value
+
+
+@functools.cache
+def _resolver() -> Any:
+    from ruamel.yaml.resolver import VersionedResolver
+
+    return VersionedResolver(version=(1, 2))
+
+
+from ruamel.yaml.nodes import ScalarNode as _ScalarNode  # noqa: E402
+
+
+def _events(text: str) -> Any:
+    if _CParser is not None:
+        parser = _CParser(text)
+        return iter(parser.get_event, None)
+    from ruamel.yaml import YAML  # pragma: no cover
+
+    return YAML(typ="safe", pure=True).parse(text)  # pragma: no cover
+
+
+_REFUSED_HELP = (
+    "write the value out in full; anchors, aliases and tags are not allowed in strategy files"
+)
+
+
+def _refuse(what: str, mark: Any) -> YamlProblem:
+    return YamlProblem(what, mark.line + 1, mark.column + 1, help=_REFUSED_HELP)
+
+
+def _compose(text: str) -> tuple[Any, Positions]:
+    """Build plain values from parser events, recording where each key and value starts."""
+    positions = Positions()
+    values, keys = positions.values, positions.keys
+    # Each frame: [container, its path, pending key (mappings), position of that key]
+    stack: list[list[Any]] = []
+    root: Any = None
+    documents = 0
+    try:
+        for event in _events(text):
+            cls = event.__class__
+            if cls is StreamEndEvent:
+                break
+            if cls is DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _refuse_doc(event.start_mark)
+                continue
+            if cls is AliasEvent:
+                raise _refuse(f"alias `*{event.anchor}` is not allowed", event.start_mark)
+            if cls is MappingEndEvent or cls is SequenceEndEvent:
+                frame = stack.pop()
+                if frame[2] is not None:  # pragma: no cover - the parser never allows this
+                    raise YamlProblem("mapping key without a value")
+                continue
+            if (
+                cls is not ScalarEvent
+                and cls is not MappingStartEvent
+                and (cls is not SequenceStartEvent)
+            ):
+                continue
+            mark = event.start_mark
+            if event.anchor is not None:
+                raise _refuse(f"anchor `&{event.anchor}` is not allowed", mark)
+            if event.tag is not None:
+                raise _refuse(f"tag `{event.tag}` is not allowed", mark)
+            pos = (mark.line + 1, mark.column + 1)
+            if cls is ScalarEvent:
+                value: Any = event.value
+                if event.implicit[0]:  # plain (unquoted) scalar
+                    value = _plain_scalar(value)
+            elif cls is MappingStartEvent:
+                value = {}
+            else:
+                value = []
+            if not stack:
+                root = value
+                path: YamlPath = ()
+            else:
+                frame = stack[-1]
+                container = frame[0]
+                if container.__class__ is dict:
+                    key = frame[2]
+                    if key is None:
+                        if cls is not ScalarEvent:
+                            raise YamlProblem(
+                                "a mapping key must be plain text, not a list or mapping",
+                                *pos,
+                                help="write keys as `name: value`",
+                            )
+                        key = event.value
+                        if key in container:
+                            first = keys[frame[1] + (key,)]
+                            raise YamlProblem(
+                                f"duplicate key `{key}` (first at line {first[0]})",
+                                *pos,
+                                help="remove or rename one of the two keys",
+                            )
+                        frame[2] = key
+                        keys[frame[1] + (key,)] = pos
+                        continue
+                    frame[2] = None
+                    container[key] = value
+                    path = frame[1] + (key,)
+                else:
+                    path = frame[1] + (len(container),)
+                    container.append(value)
+            values[path] = pos
+            if cls is not ScalarEvent:
+                stack.append([value, path, None])
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "not valid YAML"
+        if exc.context and exc.problem:
+            message = f"{exc.context}: {exc.problem}"
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        if mark is not None and "\t" in _line_of(text, mark.line)[: mark.column + 1]:
+            message = "a tab character is used for indentation or spacing"
+        raise YamlProblem(
+            _tidy(message), line, column, help="fix the YAML syntax at this position"
+        ) from None
+    except YAMLError as exc:
+        raise YamlProblem(_tidy(str(exc)), help="fix the YAML syntax") from None
+    return root, positions
+
+
+def _refuse_doc(mark: Any) -> YamlProblem:
+    return YamlProblem(
+        "more than one YAML document in the file",
+        mark.line + 1,
+        mark.column + 1,
+        help="keep one item per file; remove the `---` separator and what follows it",
+    )
+
+
+def _line_of(text: str, index: int) -> str:
+    lines = text.splitlines()
+    return lines[index] if 0 <= index < len(lines) else ""
+
+
+def _tidy(message: str) -> str:
+    return " ".join(message.split())
+
+
+def describe(value: Any) -> str:
+    """Name a value the way a user would, for messages: `a list`, `the number 7`, ..."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"`{'true' if value else 'false'}`"
+    if isinstance(value, int) and abs(value) > 10**30:
+        return "a very large number"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"`{shown}`" if shown else "an empty string"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "a value"
