@@ -64,14 +64,15 @@ def schema_problems(
             continue
         line, column = positions.value(path)
         message, help = _wording(kind, error, error.get("input"))
-        yield SchemaProblem(line, column, f"{_label(data, path)}: {message}", help)
+        label = _label(data, path)
+        yield SchemaProblem(line, column, f"{label}: {message}" if label else message, help)
 
 
 def _wording(kind: str, error: Any, value: Any) -> tuple[str, str]:
     got = describe(value)
     if kind == "string_type":
         return f"must be text, not {got}", "put the value in quotes if it looks like a number"
-    if kind in ("int_type", "int_parsing", "int_from_float"):
+    if kind in ("int_type", "int_parsing", "int_from_float", "int_parsing_size"):
         return f"must be a whole number, not {got}", "write a number such as 3, without quotes"
     if kind in ("bool_type", "bool_parsing"):
         return f"must be true or false, not {got}", "write `true` or `false`"
@@ -81,7 +82,7 @@ def _wording(kind: str, error: Any, value: Any) -> tuple[str, str]:
         return f"must be a mapping of keys, not {got}", "write `key: value` pairs, indented"
     if kind == "literal_error":
         expected = str(error.get("ctx", {}).get("expected", "")).replace("'", "`")
-        return f"must be {expected} (got {got})", f"use one of {expected}"
+        return f"must be {expected} (got {got})", "use one of the values listed"
     if kind == "too_short":
         need = error.get("ctx", {}).get("min_length", 1)
         return f"needs at least {need} item(s)", "add the missing item"
@@ -91,8 +92,12 @@ def _wording(kind: str, error: Any, value: Any) -> tuple[str, str]:
         return error["msg"], "fix the id, and rename the file to match if it is a file's id"
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, "), "correct the value"
-    if kind in ("score_range", "choice", "period_order", "closed_date"):
-        return error["msg"], "correct the value"
+    if kind == "score_range":
+        return error["msg"], "score likelihood and impact from 1 (lowest) to 5 (highest)"
+    if kind == "choice":
+        return error["msg"], "use a listed value, or add it to the list in psstrat.yaml"
+    if kind == "closed_date":
+        return error["msg"], "add `closed: YYYY-MM-DD`, or set `status: open`"
     return f"has an invalid value {got}", "correct the value (see docs/format.md)"
 
 
@@ -143,7 +148,7 @@ def _label(data: Any, path: YamlPath, last: str | None = None) -> str:
             parts.append(seg)
     if last is not None and last not in parts[-1:]:
         parts.append(last)
-    return ".".join(parts) or "file"
+    return ".".join(parts)
 
 
 def _fields_at(model: type[BaseModel], path: YamlPath) -> list[str]:

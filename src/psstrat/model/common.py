@@ -32,7 +32,7 @@ def _date(value: Any) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             raise PydanticCustomError(
-                "date_invalid", "is not a real date (got `{value}`)", {"value": value}
+                "date_invalid", "is not a real date", {"value": value}
             ) from None
     raise PydanticCustomError("date_format", "must be a date written YYYY-MM-DD", {})
 
@@ -104,7 +104,7 @@ Score = Annotated[int, AfterValidator(_score)]
 class Model(BaseModel):
     """Base for every model: unknown keys refused, ``x-`` keys set aside unvalidated."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, hide_input_in_errors=True)
 
     @model_validator(mode="before")
     @classmethod

@@ -1,0 +1,174 @@
+"""Small strategy repositories written by a fixture, and helpers to check them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from psstrat.cli.app import app
+from psstrat.diagnostics import Diagnostic
+from psstrat.validate import validate
+
+AS_OF = dt.date(2004, 12, 31)
+"""The date the GOOD repository is checked as of: everything in it is clean then."""
+
+GOOD: dict[str, str] = {
+    "data/strategy.yaml": """\
+        id: PSS-2002
+        title: Test Strategy
+        period: {start: 2002-08-01, end: 2007-07-31}
+        status: agreed
+        owner: committee
+        marking: official
+        outcomes:
+          - id: O1
+            title: Risks are identified quickly and effectively managed
+        equality_implications: None.
+        financial_implications: Within existing budgets.
+        """,
+    "data/owners.yaml": """\
+        owners:
+          - id: committee
+            role: Strategic Committee
+          - id: lead-a
+            role: DCS Intelligence Command, DPS
+            name: Jane Smith
+          - id: lead-b
+            role: Deputy Director, DPS
+        """,
+    "data/meetings.yaml": """\
+        committee: Test Committee
+        meetings:
+          - date: 2005-01-13
+            report: 7
+            strands: [S1]
+        """,
+    "data/strands/S1.yaml": """\
+        id: S1
+        title: Security of information
+        purpose: To keep information safe.
+        lead: lead-a
+        outcomes: [O1]
+        work_elements:
+          - id: S1.1
+            title: Publish an information code
+            lead: lead-b
+            status: on-track
+            start: 2004-01-01
+            risks: [R0001]
+            milestones:
+              - id: S1.1.M1
+                title: Code agreed
+                due: 2004-11-30
+                completed: 2004-11-13
+              - id: S1.1.M2
+                title: Code implemented
+                due: 2005-06-30
+            updates:
+              - date: 2004-12-01
+                text: Code agreed by the committee.
+        """,
+    "data/risks/R0001.yaml": """\
+        id: R0001
+        title: Information leakage
+        category: information
+        owner: lead-a
+        raised: 2004-10-07
+        source: SIA-2004.1
+        strands: [S1, S1.1]
+        inherent: {likelihood: 5, impact: 4}
+        residual: {likelihood: 3, impact: 4, date: 2004-12-01}
+        history:
+          - {date: 2004-10-07, likelihood: 4, impact: 4}
+        controls:
+          - description: Information code
+            owner: lead-b
+            status: in-progress
+        review_date: 2005-03-31
+        marking: official-sensitive
+        """,
+    "data/sia/SIA-2004.yaml": """\
+        id: SIA-2004
+        title: Strategic Intelligence Assessment
+        date: 2004-10-07
+        issues:
+          - id: SIA-2004.1
+            title: Information leakage
+            statement: Leakage is a great threat.
+            risks: [R0001]
+            recommendations:
+              - text: Publish an information code
+                aligned_to: [S1.1]
+            progress:
+              - date: 2004-11-01
+                text: Code drafted.
+        """,
+}
+
+
+class RepoBuilder:
+    """A repository on disk, starting from GOOD, edited by tests."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        for rel, text in GOOD.items():
+            self.write(rel, text)
+
+    def write(self, rel: str, text: str | bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def read(self, rel: str) -> str:
+        return (self.root / rel).read_text(encoding="utf-8")
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        text = self.read(rel)
+        assert old in text, f"{old!r} not in {rel}"
+        (self.root / rel).write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def position(self, rel: str, before: str) -> tuple[int, int]:
+        """1-based line and column just after the first occurrence of ``before``."""
+        text = self.read(rel)
+        index = text.index(before) + len(before)
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        return line, column
+
+    def diagnostics(self, as_of: dt.date = AS_OF) -> list[Diagnostic]:
+        return validate(self.root, as_of).diagnostics
+
+    def found(self, as_of: dt.date = AS_OF) -> set[tuple[str, str, int, int]]:
+        return {(d.code, d.path, d.line, d.column) for d in self.diagnostics(as_of)}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> RepoBuilder:
+    return RepoBuilder(tmp_path / "strategy")
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    yield CliRunner()
+
+
+def invoke(runner: CliRunner, *args: str) -> tuple[int, str, str]:
+    """Run psstrat in-process; return (exit code, stdout, stderr)."""
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def as_json(text: str) -> object:
+    return json.loads(text)
