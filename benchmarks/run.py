@@ -1,0 +1,110 @@
+"""Time psstrat against yamllint and bare Python start-up, side by side in one run.
+
+    python benchmarks/run.py [--repo DIR] [--repeat 3] [--skip-yamllint]
+
+Generates the synthetic repository (benchmarks/generate.py) unless --repo is given, then
+prints, for each measurement, the best of --repeat wall-clock runs and the ratio asked of it:
+
+- `psstrat validate` against `yamllint` on the same files (target <= 0.2x, aim 0.1x);
+- `psstrat report` for one quarter against `psstrat validate` (target <= 1x);
+- `psstrat --version` against `python -c pass` (target <= 0.2 s above).
+
+Each command runs as a fresh process, as a user or CI would run it. Record the figures in
+docs/performance.md with the machine they were taken on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+AS_OF = "2008-01-01"
+
+
+def best_of(cmd: list[str], repeat: int, ok: tuple[int, ...] = (0, 1)) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+        times.append(time.perf_counter() - start)
+        if result.returncode not in ok:
+            why = result.stderr.decode()[:500]
+            sys.exit(f"{' '.join(cmd)} failed ({result.returncode}): {why}")
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repo", type=Path, help="an existing repository to time instead")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-yamllint", action="store_true")
+    args = parser.parse_args()
+
+    psstrat = [sys.executable, "-m", "psstrat"]
+    exe = shutil.which("psstrat")
+    if exe:
+        psstrat = [exe]
+    tmp = None
+    repo = args.repo
+    if repo is None:
+        tmp = tempfile.mkdtemp(prefix="psstrat-bench-")
+        repo = Path(tmp) / "repo"
+        size = generate(repo, 50, 10, 10_000)
+        files = sum(1 for _ in repo.rglob("*.yaml"))
+        print(f"synthetic repository: {size / 1e6:.1f} MB, {files} files")
+
+    from psstrat.yamlio import BACKEND
+
+    cores = os.cpu_count()
+    print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}")
+    print(f"YAML parser: {BACKEND}")
+    print()
+
+    validate = best_of([*psstrat, "validate", "--root", str(repo), "--as-of", AS_OF], args.repeat)
+    print(f"psstrat validate           {validate:8.2f} s")
+    if not args.skip_yamllint:
+        yamllint = best_of(
+            [sys.executable, "-m", "yamllint", "-d", "relaxed", str(repo / "data")], 1
+        )
+        print(f"yamllint (relaxed)         {yamllint:8.2f} s")
+        print(f"  ratio validate/yamllint  {validate / yamllint:8.3f} x   (target <= 0.2, aim 0.1)")
+
+    report_cmd = [
+        *psstrat,
+        "report",
+        "--root",
+        str(repo),
+        "--quarter",
+        "2004-Q3",
+        "--allow-errors",
+        "-o",
+        str(Path(tempfile.gettempdir()) / "bench-report.html"),
+    ]
+    if subprocess.run([*psstrat, "report", "--help"], capture_output=True).returncode == 0:
+        report = best_of(report_cmd, args.repeat)
+        print(f"psstrat report (html)      {report:8.2f} s")
+        print(f"  ratio report/validate    {report / validate:8.3f} x   (target <= 1)")
+
+    bare = best_of([sys.executable, "-c", "pass"], 10)
+    version = best_of([*psstrat, "--version"], 10)
+    print(f"python -c pass             {bare:8.3f} s")
+    print(f"psstrat --version          {version:8.3f} s")
+    print(f"  above bare start-up      {version - bare:8.3f} s   (target <= 0.2)")
+    if tmp:
+        shutil.rmtree(tmp)
+
+
+if __name__ == "__main__":
+    main()
