@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from psstrat import __version__
-from psstrat.cli import validate
+from psstrat.cli import overdue, status, validate
 
 app = typer.Typer(
     name="psstrat",
@@ -37,3 +37,5 @@ def _root(
 
 
 app.command(name="validate")(validate.command)
+app.command(name="overdue")(overdue.command)
+app.command(name="status")(status.command)

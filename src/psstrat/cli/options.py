@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from psstrat.errors import PsstratError
+
+if TYPE_CHECKING:
+    from psstrat.repository import Repository
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -61,3 +64,36 @@ def fail(exc: PsstratError) -> NoReturn:
     """Print a PsstratError as one line on stderr and exit 2."""
     print(f"psstrat: error: {exc}", file=sys.stderr)
     raise typer.Exit(2)
+
+
+def load_repository(root: Path | None) -> Repository:
+    """Load the repository for a command that reports on it (not validate).
+
+    Files that cannot be read or validated are left out of the report; say so on stderr, so
+    nobody mistakes a partial picture for the whole one.
+    """
+    from psstrat.validate import load
+
+    repo = load(resolve_root(root))
+    broken = sorted(
+        {f.location.path for code, f in repo.load_findings if code in ("yaml-syntax", "schema")}
+    )
+    if broken:
+        print(
+            f"psstrat: warning: {len(broken)} file(s) have errors and are left out "
+            f"({', '.join(broken[:3])}{', ...' if len(broken) > 3 else ''}); "
+            "run `psstrat validate` to see them",
+            file=sys.stderr,
+        )
+    return repo
+
+
+def terminal() -> tuple[int, bool]:
+    """Width and colour for tables: the terminal's, or 80 columns and no colour when output
+    is not a terminal (CI logs, pipes) or NO_COLOR is set."""
+    import os
+    import shutil
+
+    if not sys.stdout.isatty():
+        return 80, False
+    return shutil.get_terminal_size((80, 24)).columns, not os.environ.get("NO_COLOR")

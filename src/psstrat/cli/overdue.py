@@ -1,0 +1,62 @@
+"""`psstrat overdue`: the milestones past due as of a date, worst first."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from typing import Annotated
+
+import typer
+
+from psstrat.cli.options import AsOfOption, RootOption, fail, load_repository, terminal, today
+from psstrat.errors import PsstratError
+
+
+class Format(enum.StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def command(
+    root: RootOption = None,
+    as_of: AsOfOption = None,
+    within: Annotated[
+        int,
+        typer.Option(
+            "--within", metavar="DAYS", min=0, help="Also list those due in the next DAYS days."
+        ),
+    ] = 0,
+    strand: Annotated[
+        str | None, typer.Option("--strand", metavar="ID", help="Only this strand, e.g. S4.")
+    ] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", metavar="ID", help="Only work elements this owner leads."),
+    ] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = (
+        Format.table
+    ),
+    fail_on_overdue: Annotated[
+        bool, typer.Option("--fail", help="Exit 1 when any milestone is overdue.")
+    ] = False,
+) -> None:
+    """List milestones past due as of the date: id, title, strand, work element, lead, due,
+    revised due, days overdue."""
+    from psstrat.output import overdue as present
+    from psstrat.overdue import find_overdue
+
+    day = as_of or today()
+    try:
+        rows = find_overdue(load_repository(root), day, within, strand, owner)
+    except PsstratError as exc:
+        fail(exc)
+    if format is Format.json:
+        sys.stdout.write(present.as_json(rows))
+    elif format is Format.csv:
+        sys.stdout.write(present.as_csv(rows))
+    else:
+        width, _ = terminal()
+        sys.stdout.write(present.as_table(rows, day.isoformat(), width))
+    if fail_on_overdue and any(r.days_overdue > 0 for r in rows):
+        raise typer.Exit(1)

@@ -1,0 +1,40 @@
+"""`psstrat status`: per strand RAG and milestones, and the risk heat map, as of a date."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from typing import Annotated
+
+import typer
+
+from psstrat.cli.options import AsOfOption, RootOption, fail, load_repository, terminal, today
+from psstrat.errors import PsstratError
+
+
+class Format(enum.StrEnum):
+    text = "text"
+    json = "json"
+
+
+def command(
+    root: RootOption = None,
+    as_of: AsOfOption = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = (
+        Format.text
+    ),
+) -> None:
+    """The one-screen picture before a meeting: each strand's RAG, lead, milestones by state
+    and next milestone; the residual risk heat map and the highest risks."""
+    from psstrat.output import status as present
+    from psstrat.status import build_status
+
+    try:
+        status = build_status(load_repository(root), as_of or today())
+    except PsstratError as exc:
+        fail(exc)
+    if format is Format.json:
+        sys.stdout.write(present.as_json(status))
+    else:
+        width, color = terminal()
+        sys.stdout.write(present.as_text(status, width, color))

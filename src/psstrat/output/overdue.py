@@ -1,0 +1,55 @@
+"""Presenting the overdue list: a table for people, JSON and CSV for scripts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+from psstrat.overdue import FIELDS, OverdueRow
+
+
+def as_json(rows: Sequence[OverdueRow]) -> str:
+    return json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False) + "\n"
+
+
+def as_csv(rows: Sequence[OverdueRow]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({k: ("" if v is None else v) for k, v in r.as_dict().items()})
+    return out.getvalue()
+
+
+def as_table(rows: Sequence[OverdueRow], as_of: str, width: int | None = None) -> str:
+    """A table that reads well in an 80-column terminal and in CI logs."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    if not rows:
+        return f"No milestones overdue as of {as_of}.\n"
+    table = Table(title=Text(f"Milestones overdue as of {as_of}"), title_justify="left")
+    table.add_column("Milestone", no_wrap=True)
+    table.add_column("Title", ratio=3)
+    table.add_column("Lead", ratio=2)
+    table.add_column("Due", no_wrap=True)
+    table.add_column("Days", justify="right", no_wrap=True)
+    for r in rows:
+        days = str(r.days_overdue) if r.days_overdue > 0 else f"in {-r.days_overdue}"
+        # A re-planned milestone shows its revised date, with the baseline beneath.
+        due = r.effective_due.isoformat()
+        if r.revised_due:
+            due += f"\n(was {r.due.isoformat()})"
+        table.add_row(Text(r.id), Text(r.title), Text(r.lead), Text(due), Text(days))
+    console = Console(
+        file=io.StringIO(), width=width or 80, color_system=None, highlight=False, markup=False
+    )
+    console.print(table)
+    overdue = sum(r.days_overdue > 0 for r in rows)
+    console.print(Text(f"{overdue} overdue, {len(rows) - overdue} due soon"))
+    out = console.file
+    assert isinstance(out, io.StringIO)
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())

@@ -1,0 +1,65 @@
+"""Presenting `psstrat status`: rich tables for people, JSON for scripts."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from psstrat.status import Status
+
+_RAG_STYLE = {"red": "bold red", "amber": "bold yellow", "green": "green", "grey": "dim"}
+
+
+def as_json(status: Status) -> str:
+    return json.dumps(status.as_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def as_text(status: Status, width: int = 80, color: bool = False) -> str:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(
+        file=io.StringIO(),
+        width=width,
+        color_system="standard" if color else None,
+        highlight=False,
+        markup=False,
+    )
+    strands = Table(title=Text(f"Strands as of {status.as_of}"), title_justify="left")
+    for name in ("Strand", "RAG", "Lead", "Done", "Late", "Soon", "Next milestone due"):
+        strands.add_column(name, no_wrap=name in ("Strand", "RAG", "Done", "Late", "Soon"))
+    for s in status.strands:
+        nxt = f"{s.next_id} {s.next_due}" if s.next_id else "-"
+        strands.add_row(
+            Text(s.id),
+            Text(s.rag.upper(), style=_RAG_STYLE.get(s.rag, "")),
+            Text(s.lead),
+            Text(str(s.milestones["complete"])),
+            Text(str(s.milestones["overdue"])),
+            Text(str(s.milestones["due-soon"])),
+            Text(nxt),
+        )
+    console.print(strands)
+
+    heat = Table(
+        title=Text(f"Residual risk heat map ({status.live_risks} live risks)"), title_justify="left"
+    )
+    heat.add_column("Impact \\ Likelihood", justify="right")
+    for likelihood in range(1, 6):
+        heat.add_column(str(likelihood), justify="right")
+    for impact in range(5, 0, -1):
+        counts = status.heat[impact - 1]
+        heat.add_row(Text(str(impact)), *(Text(str(c) if c else ".") for c in counts))
+    console.print(heat)
+
+    if status.top_risks:
+        top = Table(title=Text("Highest risks"), title_justify="left")
+        for name in ("Risk", "Score", "Band", "Title", "Owner"):
+            top.add_column(name, no_wrap=name in ("Risk", "Score"))
+        for r in status.top_risks:
+            top.add_row(Text(r.id), Text(str(r.score)), Text(r.band), Text(r.title), Text(r.owner))
+        console.print(top)
+    out = console.file
+    assert isinstance(out, io.StringIO)
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())

@@ -1,0 +1,100 @@
+"""`psstrat overdue` as a domain function: the milestones past due as of a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from psstrat import schedule
+from psstrat.errors import PsstratError
+from psstrat.messages import suggest
+from psstrat.repository import Repository, natural_key
+
+FIELDS = (
+    "id",
+    "title",
+    "strand",
+    "work_element",
+    "lead",
+    "due",
+    "revised_due",
+    "effective_due",
+    "days_overdue",
+    "state",
+)
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    id: str
+    title: str
+    strand: str
+    work_element: str
+    lead: str
+    """The work element's lead as people know them: the role, or "vacant"."""
+    due: dt.date
+    revised_due: dt.date | None
+    effective_due: dt.date
+    days_overdue: int
+    """Days past the effective due date; 0 or negative for milestones due soon."""
+    state: str
+
+    def as_dict(self) -> dict[str, str | int | None]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "strand": self.strand,
+            "work_element": self.work_element,
+            "lead": self.lead,
+            "due": self.due.isoformat(),
+            "revised_due": self.revised_due.isoformat() if self.revised_due else None,
+            "effective_due": self.effective_due.isoformat(),
+            "days_overdue": self.days_overdue,
+            "state": self.state,
+        }
+
+
+def find_overdue(
+    repo: Repository,
+    as_of: dt.date,
+    within: int = 0,
+    strand: str | None = None,
+    owner: str | None = None,
+) -> list[OverdueRow]:
+    """Milestones overdue at ``as_of`` (and, with ``within``, those due in that many days),
+    worst first: most days overdue, then by id."""
+    if strand is not None and strand not in {s.id for s in repo.strands}:
+        known = [s.id for s in repo.strands]
+        raise PsstratError(
+            f"--strand {strand} is not a strand{suggest(strand, known)}; "
+            f"strands are {', '.join(known) or 'none'}"
+        )
+    if owner is not None and owner not in repo.owners:
+        raise PsstratError(
+            f"--owner {owner} is not an owner in data/owners.yaml{suggest(owner, repo.owners)}"
+        )
+    rows = []
+    for s, element, m in repo.milestones():
+        if (strand and s.id != strand) or (owner and element.lead != owner):
+            continue
+        status = schedule.milestone_status(m, as_of, within)
+        if status.state not in (schedule.MilestoneState.OVERDUE, schedule.MilestoneState.DUE_SOON):
+            continue
+        if status.state is schedule.MilestoneState.DUE_SOON and within <= 0:
+            continue
+        rows.append(
+            OverdueRow(
+                id=m.id,
+                title=m.title,
+                strand=s.id,
+                work_element=element.id,
+                lead=repo.owner_label(element.lead),
+                due=m.due,
+                revised_due=m.revised_due,
+                effective_due=status.effective_due,
+                days_overdue=(as_of - status.effective_due).days,
+                state=status.state.value,
+            )
+        )
+    rows.sort(key=lambda r: (-r.days_overdue, natural_key(r.id)))
+    return rows
