@@ -139,7 +139,7 @@ def risk(rng: random.Random, r: int, n_owners: int, n_strands: int) -> str:
             "    status: in-progress   # being put in place",
         ]
     out += [
-        f"escalated: {{to: MPS Corporate Risk Register, date: {raised + dt.timedelta(days=7)}}}",
+        f"escalated: {{to: MPS Corporate Risk Register, date: {raised}}}",
         f"review_date: {when + dt.timedelta(days=180)}",
         f"marking: {rng.choice(MARKINGS)}",
     ]

@@ -83,6 +83,13 @@ def _wording(kind: str, error: Any, value: Any) -> tuple[str, str]:
     if kind == "literal_error":
         expected = str(error.get("ctx", {}).get("expected", "")).replace("'", "`")
         return f"must be {expected} (got {got})", "use one of the values listed"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        ctx = error.get("ctx", {})
+        bound = ctx.get("ge", ctx.get("le"))
+        word = "at least" if kind == "greater_than_equal" else "at most"
+        return f"must be {word} {bound} (got {got})", "correct the number"
+    if kind == "string_pattern_mismatch":
+        return f"does not have the expected form (got {got})", "see docs/format.md"
     if kind == "too_short":
         need = error.get("ctx", {}).get("min_length", 1)
         return f"needs at least {need} item(s)", "add the missing item"

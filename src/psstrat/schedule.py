@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -64,11 +65,11 @@ class Quarter:
         year, offset = divmod(months, 12)
         return cls(year, offset // 3 + 1, start_month)
 
-    @property
+    @functools.cached_property
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.start_month, 1) + relativedelta(months=3 * (self.n - 1))
 
-    @property
+    @functools.cached_property
     def last_day(self) -> dt.date:
         return self.first_day + relativedelta(months=3, days=-1)
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, StringConstraints, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from psstrat.errors import PsstratError
@@ -13,11 +13,15 @@ from psstrat.model.common import Model
 
 SETTINGS_FILE = "psstrat.yaml"
 RuleLevel = Literal["error", "warning", "off"]
+# Marking names appear in report headers and in CSS `content:`; keep them plain words.
+MarkingName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9 -]*$")]
 
 
 class RiskBand(Model):
     name: str
     max: int = Field(ge=1, le=25)
+    colour: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
+    """The heat map colour, #RRGGBB; defaults run green, amber, orange, red."""
 
 
 class ReportSettings(Model):
@@ -27,7 +31,7 @@ class ReportSettings(Model):
 
 class Settings(Model):
     year_start_month: int = Field(default=4, ge=1, le=12)
-    markings: list[str] = Field(
+    markings: list[MarkingName] = Field(
         default_factory=lambda: ["official", "official-sensitive", "secret"], min_length=1
     )
     open_session_max: str = "official"

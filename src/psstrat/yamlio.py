@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import functools
 import math
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,12 +91,18 @@ def read_yaml(path: Path) -> Document:
     file cannot be read at all.
     """
     with path.open("rb") as fh:
-        raw = fh.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise YamlProblem(
-            f"file is larger than {MAX_BYTES // 1024} KiB",
-            help="split it into smaller files; no strategy file needs to be this large",
-        )
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise YamlProblem("not a regular file", help="replace it with a plain YAML file")
+        # Checked before reading: a read sized to the limit would allocate 1 MiB per file.
+        if info.st_size > MAX_BYTES:
+            raise YamlProblem(
+                f"file is larger than {MAX_BYTES // 1024} KiB",
+                help="split it into smaller files; no strategy file needs to be this large",
+            )
+        raw = fh.read(MAX_BYTES + 1) if info.st_size == 0 else fh.read()
+    if len(raw) > MAX_BYTES:  # pragma: no cover - the file grew while being read
+        raise YamlProblem(f"file is larger than {MAX_BYTES // 1024} KiB")
     return parse_yaml(raw)
 
 
@@ -178,6 +186,16 @@ def _to_float(value: str) -> float | str:
 
 
 @functools.cache
+def _resolvable_starts() -> frozenset[str]:
+    """First characters with which a plain scalar may resolve to something other than text,
+    read from ruamel's own YAML 1.2 resolver table (a value starting otherwise is text)."""
+    table = _resolver().versioned_resolver
+    if table.get(None):  # pragma: no cover - a resolver for any first character
+        return frozenset(chr(i) for i in range(0x110000))
+    return frozenset(k for k in table if k) | {""}
+
+
+@functools.cache
 def _resolver() -> Any:
     from ruamel.yaml.resolver import VersionedResolver
 
@@ -206,99 +224,118 @@ def _refuse(what: str, mark: Any) -> YamlProblem:
 
 
 def _compose(text: str) -> tuple[Any, Positions]:
-    """Build plain values from parser events, recording where each key and value starts."""
+    """Build plain values from parser events, recording where each key and value starts.
+
+    This loop runs once per event of every file, so it is written for speed: scalars (most
+    events) are handled first and inline.
+    """
     positions = Positions()
     values, keys = positions.values, positions.keys
-    # Each frame: [container, its path, pending key (mappings), position of that key]
+    # A frame per open container: [container, its path, pending key, is a mapping]
     stack: list[list[Any]] = []
     root: Any = None
     documents = 0
+    may_resolve = _resolvable_starts()
+    plain = _plain_scalar
     try:
         for event in _events(text):
             cls = event.__class__
-            if cls is StreamEndEvent:
-                break
-            if cls is DocumentStartEvent:
+            if cls is ScalarEvent:
+                if event.anchor is not None or event.tag is not None:
+                    raise _refused_node(event)
+                value = event.value
+                if event.implicit[0] and value[:1] in may_resolve:
+                    value = plain(value)  # unquoted and may be a number, bool or null
+                mark = event.start_mark
+                if not stack:
+                    root = value
+                    values[()] = (mark.line + 1, mark.column + 1)
+                    continue
+                frame = stack[-1]
+                if frame[3]:
+                    key = frame[2]
+                    if key is None:
+                        _take_key(frame, event.value, mark, keys)
+                        continue
+                    frame[2] = None
+                    frame[0][key] = value
+                    values[(*frame[1], key)] = (mark.line + 1, mark.column + 1)
+                else:
+                    container = frame[0]
+                    values[(*frame[1], len(container))] = (mark.line + 1, mark.column + 1)
+                    container.append(value)
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None:
+                    raise _refused_node(event)
+                mark = event.start_mark
+                is_map = cls is MappingStartEvent
+                new: Any = {} if is_map else []
+                if not stack:
+                    root, path = new, ()
+                else:
+                    frame = stack[-1]
+                    if frame[3]:
+                        key = frame[2]
+                        if key is None:
+                            raise YamlProblem(
+                                "a mapping key must be plain text, not a list or mapping",
+                                mark.line + 1,
+                                mark.column + 1,
+                                help="write keys as `name: value`",
+                            )
+                        frame[2] = None
+                        frame[0][key] = new
+                        path = (*frame[1], key)
+                    else:
+                        path = (*frame[1], len(frame[0]))
+                        frame[0].append(new)
+                values[path] = (mark.line + 1, mark.column + 1)
+                stack.append([new, path, None, is_map])
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                stack.pop()
+            elif cls is AliasEvent:
+                raise _refuse(f"alias `*{event.anchor}` is not allowed", event.start_mark)
+            elif cls is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     raise _refuse_doc(event.start_mark)
-                continue
-            if cls is AliasEvent:
-                raise _refuse(f"alias `*{event.anchor}` is not allowed", event.start_mark)
-            if cls is MappingEndEvent or cls is SequenceEndEvent:
-                frame = stack.pop()
-                if frame[2] is not None:  # pragma: no cover - the parser never allows this
-                    raise YamlProblem("mapping key without a value")
-                continue
-            if (
-                cls is not ScalarEvent
-                and cls is not MappingStartEvent
-                and (cls is not SequenceStartEvent)
-            ):
-                continue
-            mark = event.start_mark
-            if event.anchor is not None:
-                raise _refuse(f"anchor `&{event.anchor}` is not allowed", mark)
-            if event.tag is not None:
-                raise _refuse(f"tag `{event.tag}` is not allowed", mark)
-            pos = (mark.line + 1, mark.column + 1)
-            if cls is ScalarEvent:
-                value: Any = event.value
-                if event.implicit[0]:  # plain (unquoted) scalar
-                    value = _plain_scalar(value)
-            elif cls is MappingStartEvent:
-                value = {}
-            else:
-                value = []
-            if not stack:
-                root = value
-                path: YamlPath = ()
-            else:
-                frame = stack[-1]
-                container = frame[0]
-                if container.__class__ is dict:
-                    key = frame[2]
-                    if key is None:
-                        if cls is not ScalarEvent:
-                            raise YamlProblem(
-                                "a mapping key must be plain text, not a list or mapping",
-                                *pos,
-                                help="write keys as `name: value`",
-                            )
-                        key = event.value
-                        if key in container:
-                            first = keys[frame[1] + (key,)]
-                            raise YamlProblem(
-                                f"duplicate key `{key}` (first at line {first[0]})",
-                                *pos,
-                                help="remove or rename one of the two keys",
-                            )
-                        frame[2] = key
-                        keys[frame[1] + (key,)] = pos
-                        continue
-                    frame[2] = None
-                    container[key] = value
-                    path = frame[1] + (key,)
-                else:
-                    path = frame[1] + (len(container),)
-                    container.append(value)
-            values[path] = pos
-            if cls is not ScalarEvent:
-                stack.append([value, path, None])
+            elif cls is StreamEndEvent:
+                break
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or exc.context or "not valid YAML"
-        if exc.context and exc.problem:
-            message = f"{exc.context}: {exc.problem}"
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        if mark is not None and "\t" in _line_of(text, mark.line)[: mark.column + 1]:
-            message = "a tab character is used for indentation or spacing"
-        raise YamlProblem(
-            _tidy(message), line, column, help="fix the YAML syntax at this position"
-        ) from None
+        raise _syntax_problem(exc, text) from None
     except YAMLError as exc:
         raise YamlProblem(_tidy(str(exc)), help="fix the YAML syntax") from None
     return root, positions
+
+
+def _take_key(frame: list[Any], key: str, mark: Any, keys: dict[YamlPath, tuple[int, int]]) -> None:
+    pos = (mark.line + 1, mark.column + 1)
+    if key in frame[0]:
+        first = keys[(*frame[1], key)]
+        raise YamlProblem(
+            f"duplicate key `{key}` (first at line {first[0]})",
+            *pos,
+            help="remove or rename one of the two keys",
+        )
+    frame[2] = key
+    keys[(*frame[1], key)] = pos
+
+
+def _refused_node(event: Any) -> YamlProblem:
+    if event.anchor is not None:
+        return _refuse(f"anchor `&{event.anchor}` is not allowed", event.start_mark)
+    return _refuse(f"tag `{event.tag}` is not allowed", event.start_mark)
+
+
+def _syntax_problem(exc: MarkedYAMLError, text: str) -> YamlProblem:
+    mark = exc.problem_mark or exc.context_mark
+    message = exc.problem or exc.context or "not valid YAML"
+    if exc.context and exc.problem:
+        message = f"{exc.context}: {exc.problem}"
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if mark is not None and "\t" in _line_of(text, mark.line)[: mark.column + 1]:
+        message = "a tab character is used for indentation or spacing"
+    return YamlProblem(_tidy(message), line, column, help="fix the YAML syntax at this position")
 
 
 def _refuse_doc(mark: Any) -> YamlProblem:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from psstrat import __version__
-from psstrat.cli import overdue, status, validate
+from psstrat.cli import overdue, report, status, validate
 
 app = typer.Typer(
     name="psstrat",
@@ -39,3 +39,4 @@ def _root(
 app.command(name="validate")(validate.command)
 app.command(name="overdue")(overdue.command)
 app.command(name="status")(status.command)
+app.command(name="report")(report.command)

@@ -61,13 +61,14 @@ def severity_of(code: str, repo: Repository) -> Severity | None:
     return Severity(level) if level else RULES[code].SEVERITY
 
 
-def run_rules(repo: Repository, as_of: dt.date) -> list[Diagnostic]:
-    """Every problem in the repository, sorted by file and position."""
+def run_rules(repo: Repository, as_of: dt.date, only: Severity | None = None) -> list[Diagnostic]:
+    """Every problem in the repository (or only those of one severity), sorted by file and
+    position."""
     ctx = RuleContext(repo, as_of)
     out: list[Diagnostic] = []
     for code, module in RULES.items():
         severity = severity_of(code, repo)
-        if severity is None:
+        if severity is None or (only is not None and severity is not only):
             continue
         out.extend(Diagnostic.of(f, code, severity) for f in module.check(ctx))
     out.sort(key=lambda d: d.sort_key)

@@ -1,0 +1,116 @@
+"""`psstrat report`: render the committee's progress report for a quarter."""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from psstrat.cli.options import AsOfOption, RootOption, fail, resolve_root, today
+from psstrat.errors import PsstratError
+
+
+class Format(enum.StrEnum):
+    md = "md"
+    html = "html"
+
+
+class Session(enum.StrEnum):
+    open = "open"
+    closed = "closed"
+
+
+def command(
+    quarter: Annotated[
+        str,
+        typer.Option(
+            "--quarter",
+            "-q",
+            help="The quarter: 2004-Q3, 2004Q3 or 2004/05-Q3.",
+            show_default=False,
+        ),
+    ],
+    root: RootOption = None,
+    as_of: AsOfOption = None,
+    session: Annotated[
+        Session,
+        typer.Option(
+            "--session",
+            help="open leaves out anything marked above "
+            "open_session_max; closed, above closed_session_max.",
+        ),
+    ] = Session.open,
+    strand: Annotated[
+        str | None,
+        typer.Option("--strand", metavar="ID", help="The single-strand progress report, e.g. S4."),
+    ] = None,
+    format: Annotated[
+        Format | None,
+        typer.Option("--format", "-f", help="md or html (default: from -o's extension, else md)."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write here (default: stdout).", dir_okay=False
+        ),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option("--template", metavar="FILE", help="Render with this template instead."),
+    ] = None,
+    allow_errors: Annotated[
+        bool, typer.Option("--allow-errors", help="Render even when validate finds errors.")
+    ] = False,
+) -> None:
+    """Render the committee progress report for a quarter through the Jinja templates."""
+    from psstrat.diagnostics import Severity
+    from psstrat.output import text as diagnostics_text
+    from psstrat.provenance import source_commit
+    from psstrat.report.context import build_context
+    from psstrat.report.render import render, write_atomically
+    from psstrat.rules import run_rules
+    from psstrat.schedule import Quarter
+    from psstrat.validate import load
+
+    try:
+        fmt = _format(format, output)
+        where = resolve_root(root)
+        repo = load(where)
+        q = Quarter.parse(quarter, repo.settings.year_start_month)
+        day = as_of or min(q.last_day, today())
+        errors = run_rules(repo, day, only=Severity.ERROR)
+        if errors and not allow_errors:
+            sys.stderr.write(diagnostics_text(errors))
+            print(
+                f"psstrat: error: {len(errors)} error(s) in the data; the report is not "
+                "rendered. Fix them (psstrat validate), or pass --allow-errors",
+                file=sys.stderr,
+            )
+            raise typer.Exit(1)
+        commit, dirty = source_commit(where)
+        context = build_context(repo, q, day, session.value, strand, commit, dirty)
+        text = render(context, fmt, where, template)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_atomically(output, text)
+            print(f"wrote {output} ({context.marking}, {session.value} session)", file=sys.stderr)
+    except PsstratError as exc:
+        fail(exc)
+
+
+def _format(format: Format | None, output: Path | None) -> str:
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    by_extension = {"md": "md", "markdown": "md", "html": "html", "htm": "html"}.get(suffix)
+    if output is not None and by_extension is None and format is None:
+        raise PsstratError(
+            f"cannot tell the format from {output.name}; name it .md or .html, or pass --format"
+        )
+    if format is not None and by_extension is not None and format.value != by_extension:
+        raise PsstratError(
+            f"--format {format.value} does not match {output}; use a .{format.value} file name"
+        )
+    return format.value if format is not None else by_extension or "md"

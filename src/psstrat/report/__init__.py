@@ -1,0 +1,1 @@
+"""The committee report: a frozen context built from the repository, rendered by templates."""

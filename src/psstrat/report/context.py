@@ -1,0 +1,366 @@
+"""Build the one frozen ReportContext for (quarter, as-of, session, strand).
+
+All filtering, sorting, arithmetic and marking decisions happen here. Marked content above
+the session's maximum is dropped through the Gate before anything is copied into a view, so
+no template can reach it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from psstrat import __version__, schedule
+from psstrat.errors import PsstratError
+from psstrat.messages import suggest
+from psstrat.model.risk import Risk
+from psstrat.model.sia import Sia
+from psstrat.model.strand import Strand
+from psstrat.report.marking import Gate
+from psstrat.report.register import build_register, long_date, timeline
+from psstrat.report.views import (
+    ElementView,
+    IssueView,
+    MilestoneView,
+    NoteView,
+    Person,
+    Provenance,
+    RecommendationView,
+    ReportContext,
+    SiaView,
+    StrandView,
+    Withheld,
+)
+from psstrat.repository import Repository, natural_key
+from psstrat.schedule import MilestoneState, Quarter
+
+
+def paragraphs(text: str | None) -> tuple[str, ...]:
+    """Plain text to paragraphs: a blank line separates them; line breaks within fold."""
+    if not text:
+        return ()
+    return tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip())
+
+
+def build_context(
+    repo: Repository,
+    quarter: Quarter,
+    as_of: dt.date,
+    session: str = "open",
+    strand_id: str | None = None,
+    commit: str | None = None,
+    dirty: bool = False,
+) -> ReportContext:
+    strategy = repo.strategy
+    if strategy is None:
+        raise PsstratError(
+            "data/strategy.yaml is missing or invalid; run `psstrat validate` and fix it first"
+        )
+    known = [s.id for s in repo.strands]
+    if strand_id is not None and strand_id not in known:
+        raise PsstratError(
+            f"--strand {strand_id} is not a strand{suggest(strand_id, known)}; "
+            f"strands are {', '.join(known) or 'none'}"
+        )
+    gate = Gate(repo.settings, session)
+    top = gate.admit("strategy", strategy.marking)
+    chosen = [s for s in repo.strands if strand_id in (None, s.id)]
+
+    strand_views: list[StrandView] = []
+    risks: list[Risk] = []
+    sias: list[SiaView] = []
+    points: list[MilestoneView] = []
+    point_dates: list[dt.date] = []
+    if top is not None:
+        for risk in repo.risks:
+            if risk.raised > as_of or (strand_id and not _linked(risk, chosen)):
+                continue  # a risk raised after D does not exist at D
+            if gate.admit("risk", risk.marking, top) is not None:
+                risks.append(risk)
+        risk_ids = {r.id for r in risks}
+        for s in chosen:
+            view = _strand(repo, gate, s, top, quarter, as_of, risk_ids, points, point_dates)
+            if view is not None:
+                strand_views.append(view)
+        shown = {s.id for s in strand_views} | {e.id for s in strand_views for e in s.elements}
+        for sia in repo.sias:
+            if sia.date <= as_of:
+                sia_view = _sia(gate, sia, top, as_of, risk_ids, shown, strand_id)
+                if sia_view is not None:
+                    sias.append(sia_view)
+
+    meeting = _meeting(repo, quarter, strand_id)
+    register = build_register(repo, risks, quarter, as_of)
+    marks, ticks = timeline(points, point_dates, quarter)
+    strand_titles = {s.id: s.title for s in repo.strands}
+    subject = (
+        f"progress on strand {strand_id[1:]}, {strand_titles[strand_id]},"
+        if strand_id
+        else "quarterly progress"
+    )
+    withheld = tuple(Withheld(k, n) for k, n in sorted(gate.withheld.items()))
+    summary = _summary(strategy.title, subject, quarter, as_of, strand_views, register.live)
+    if withheld:
+        count = sum(w.count for w in withheld)
+        summary += (
+            f"{count} item(s) marked above {session} session are withheld and "
+            "reported in closed session.",
+        )
+    equality = paragraphs(strategy.equality_implications) if top is not None else ()
+    if strand_id and top is not None:
+        equality += tuple(
+            p
+            for s in chosen
+            if s.id in {v.id for v in strand_views}
+            for p in paragraphs(s.equality_implications)
+        )
+    return ReportContext(
+        title=f"{strategy.title}: progress on strand {strand_id[1:]}"
+        if strand_id
+        else f"{strategy.title}: progress report, {quarter.label}",
+        heading=strategy.title,
+        marking=gate.marking.upper(),
+        quarter=quarter.label,
+        quarter_code=quarter.code,
+        period=f"{long_date(quarter.first_day)} to {long_date(quarter.last_day)}",
+        as_of=long_date(as_of),
+        session=session,
+        committee=(repo.meetings.committee if repo.meetings else None) or strategy.reports_to,
+        report_number=meeting[1] if meeting else None,
+        meeting_date=long_date(meeting[0]) if meeting else None,
+        by=repo.settings.report.by,
+        summary=summary,
+        recommendations=(
+            f"Members are invited to note the content of the report describing the {subject} "
+            f"of the {strategy.title}.",
+        ),
+        strategy_title=strategy.title,
+        strategy_context=_strategy_context(strategy, top is not None),
+        outcomes=tuple((o.id, o.title) for o in strategy.outcomes) if top is not None else (),
+        strands=tuple(strand_views),
+        sias=tuple(sias),
+        register=register,
+        timeline=marks,
+        timeline_ticks=ticks,
+        equality=equality or ("None.",),
+        financial=(paragraphs(strategy.financial_implications) if top is not None else ())
+        or ("None.",),
+        background_papers=tuple(strategy.background_papers) if top is not None else (),
+        contacts=_contacts(repo),
+        withheld=withheld,
+        withheld_total=sum(w.count for w in withheld),
+        provenance=Provenance(__version__, as_of.isoformat(), session, commit, dirty),
+    )
+
+
+def _linked(risk: Risk, strands: list[Strand]) -> bool:
+    """A risk belongs in a strand report if the strand or one of its elements names it, or
+    it names the strand or one of its elements."""
+    if any(risk.id in e.risks for s in strands for e in s.work_elements):
+        return True
+    ids = {s.id for s in strands}
+    return any(ref.split(".")[0] in ids for ref in risk.strands)
+
+
+def _strand(
+    repo: Repository,
+    gate: Gate,
+    s: Strand,
+    top: int,
+    quarter: Quarter,
+    as_of: dt.date,
+    risk_ids: set[str],
+    points: list[MilestoneView],
+    point_dates: list[dt.date],
+) -> StrandView | None:
+    rank = gate.admit("strand", s.marking, top)
+    if rank is None:
+        return None
+    soon = repo.settings.due_soon_days
+    start, end = quarter.first_day, min(quarter.last_day, as_of)
+    following = quarter.next()
+    elements, completed, overdue, due_next, updates = [], [], [], [], []
+    for e in sorted(s.work_elements, key=lambda e: natural_key(e.id)):
+        e_rank = gate.admit("work element", e.marking, rank)
+        if e_rank is None:
+            continue
+        lead = repo.owner_label(e.lead)
+        elements.append(
+            ElementView(
+                e.id,
+                e.title,
+                lead,
+                e.status,
+                schedule.element_rag(e).value,
+                tuple(r for r in e.risks if r in risk_ids),
+            )
+        )
+        for m in e.milestones:
+            if gate.admit("milestone", m.marking, e_rank) is None:
+                continue
+            st = schedule.milestone_status(m, as_of, soon)
+            view = MilestoneView(
+                m.id,
+                m.title,
+                e.id,
+                lead,
+                long_date(m.due),
+                long_date(m.revised_due) if m.revised_due else None,
+                long_date(m.completed) if m.completed and m.completed <= as_of else None,
+                st.state.value,
+                st.days_overdue,
+            )
+            done_in_quarter = False
+            if m.completed is not None and start <= m.completed <= end:
+                done_in_quarter = True
+                completed.append((m.completed, view))
+            if st.state is MilestoneState.OVERDUE:
+                overdue.append((st.effective_due, view))
+            elif st.state not in (MilestoneState.COMPLETE, MilestoneState.CANCELLED) and (
+                following.first_day <= st.effective_due <= following.last_day
+            ):
+                due_next.append((st.effective_due, view))
+            done_before = m.completed is not None and m.completed <= as_of and not done_in_quarter
+            on_line = m.completed if done_in_quarter else st.effective_due
+            if not done_before and on_line is not None and on_line in quarter:
+                points.append(view)
+                point_dates.append(on_line)
+        for note in schedule.notes_between(e.updates, start, end):
+            if gate.admit("update", note.marking, e_rank) is not None:
+                updates.append(
+                    (note.date, NoteView(long_date(note.date), e.id, paragraphs(note.text)))
+                )
+
+    def ordered(items: list[tuple[dt.date, MilestoneView]]) -> tuple[MilestoneView, ...]:
+        return tuple(v for _, v in sorted(items, key=lambda i: (i[0], natural_key(i[1].id))))
+
+    return StrandView(
+        id=s.id,
+        title=s.title,
+        lead=repo.owner_label(s.lead),
+        rag=schedule.strand_rag(s).value,
+        summary=paragraphs(s.summary),
+        purpose=paragraphs(s.purpose),
+        expected_outcome=paragraphs(s.expected_outcome),
+        elements=tuple(elements),
+        completed=ordered(completed),
+        overdue=ordered(overdue),
+        due_next=ordered(due_next),
+        updates=tuple(v for _, v in sorted(updates, key=lambda u: (u[0], natural_key(u[1].about)))),
+    )
+
+
+def _sia(
+    gate: Gate,
+    sia: Sia,
+    top: int,
+    as_of: dt.date,
+    risk_ids: set[str],
+    shown: set[str],
+    strand_id: str | None,
+) -> SiaView | None:
+    def relevant(aligned: list[str]) -> bool:
+        return strand_id is None or any(
+            a == strand_id or a.startswith(f"{strand_id}.") for a in aligned
+        )
+
+    issues = []
+    candidates = [
+        i
+        for i in sia.issues
+        if relevant([a for r in i.recommendations for a in r.aligned_to])
+        or any(r in risk_ids for r in i.risks)
+    ]
+    if not candidates:
+        return None
+    rank = gate.admit("SIA", sia.marking, top)
+    if rank is None:
+        return None
+    for issue in candidates:
+        i_rank = gate.admit("SIA issue", issue.marking, rank)
+        if i_rank is None:
+            continue
+        progress = [
+            NoteView(long_date(n.date), issue.id, paragraphs(n.text))
+            for n in sorted(issue.progress, key=lambda n: n.date)
+            if n.date <= as_of and gate.admit("SIA progress note", n.marking, i_rank) is not None
+        ]
+        issues.append(
+            IssueView(
+                issue.id,
+                issue.title,
+                paragraphs(issue.statement),
+                tuple(r for r in issue.risks if r in risk_ids),
+                tuple(
+                    RecommendationView(r.text, tuple(a for a in r.aligned_to if a in shown))
+                    for r in issue.recommendations
+                ),
+                tuple(progress),
+            )
+        )
+    return SiaView(
+        sia.id, sia.title, long_date(sia.date), sia.sequence, paragraphs(sia.summary), tuple(issues)
+    )
+
+
+def _meeting(
+    repo: Repository, quarter: Quarter, strand_id: str | None
+) -> tuple[dt.date, str | None] | None:
+    """The meeting the report goes to: the first in the quarter after this one, else the
+    last in this quarter; for a strand report, one that takes that strand if there is one."""
+    if repo.meetings is None:
+        return None
+    meetings = sorted(repo.meetings.meetings, key=lambda m: m.date)
+    if strand_id and any(strand_id in m.strands for m in meetings):
+        meetings = [m for m in meetings if strand_id in m.strands]
+    after = [m for m in meetings if m.date in quarter.next()]
+    within = [m for m in meetings if m.date in quarter]
+    chosen = after[0] if after else (within[-1] if within else None)
+    return (chosen.date, chosen.report) if chosen else None
+
+
+def _summary(
+    title: str,
+    subject: str,
+    quarter: Quarter,
+    as_of: dt.date,
+    strands: list[StrandView],
+    live: int,
+) -> tuple[str, ...]:
+    done = sum(len(s.completed) for s in strands)
+    late = sum(len(s.overdue) for s in strands)
+    due = sum(len(s.due_next) for s in strands)
+    return (
+        f"This report sets out the {subject} of the {title}: {quarter.label}, "
+        f"{long_date(quarter.first_day)} to {long_date(quarter.last_day)}, as at "
+        f"{long_date(as_of)}.",
+        f"{done} milestone(s) were completed in the quarter; {late} are overdue and {due} are "
+        f"due next quarter. The risk register reported here holds {live} live risk(s).",
+    )
+
+
+def _strategy_context(strategy: object, visible: bool) -> tuple[str, ...]:
+    from psstrat.model.strategy import Strategy
+
+    assert isinstance(strategy, Strategy)
+    if not visible:
+        return ()
+    period = strategy.period
+    lines = [
+        f"The {strategy.title} runs from {long_date(period.start)} to {long_date(period.end)} "
+        f"(status: {strategy.status}).",
+        *paragraphs(strategy.aim),
+        *paragraphs(strategy.mission),
+    ]
+    return tuple(lines)
+
+
+def _contacts(repo: Repository) -> tuple[Person, ...]:
+    ids = [repo.settings.report.author, repo.strategy.author if repo.strategy else None]
+    people = []
+    for owner_id in ids:
+        owner = repo.owners.get(owner_id) if owner_id else None
+        if owner is not None:
+            people.append(Person(owner.role, owner.name))
+            break
+    return tuple(people)

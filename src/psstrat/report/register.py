@@ -1,0 +1,180 @@
+"""The risk register section and the two charts: every number and coordinate, precomputed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from dateutil.relativedelta import relativedelta
+
+from psstrat import schedule
+from psstrat.model.risk import Risk
+from psstrat.report.views import (
+    DatedRisk,
+    HeatCell,
+    MilestoneView,
+    RiskRegister,
+    RiskView,
+    Tick,
+    TimelinePoint,
+)
+from psstrat.repository import Repository, natural_key
+from psstrat.schedule import Quarter
+
+ARROWS = {"up": "↑", "down": "↓", "same": "→", "new": "new"}
+DEFAULT_COLOURS = ("#4caf50", "#ffc107", "#ff9800", "#e53935", "#8e24aa", "#5d4037")
+STATE_COLOURS = {
+    "complete": "#2e7d32",
+    "overdue": "#c62828",
+    "due-soon": "#ef6c00",
+    "pending": "#546e7a",
+    "cancelled": "#9e9e9e",
+}
+CELL = 48
+HEAT_LEFT = 56
+HEAT_TOP = 8
+TIMELINE_LEFT = 20
+TIMELINE_WIDTH = 640
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_date(day: dt.date) -> str:
+    """`31 December 2004`, the committee papers' style, independent of the locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def band_colours(repo: Repository) -> dict[str, str]:
+    bands = repo.settings.risk_bands
+    return {
+        b.name: b.colour or DEFAULT_COLOURS[min(i, len(DEFAULT_COLOURS) - 1)]
+        for i, b in enumerate(bands)
+    }
+
+
+def build_register(
+    repo: Repository, risks: Sequence[Risk], quarter: Quarter, as_of: dt.date
+) -> RiskRegister:
+    """The register section from the risks this session may see (already gated)."""
+    settings = repo.settings
+    colours = band_colours(repo)
+    end = min(quarter.last_day, as_of)
+    live = [r for r in risks if schedule.risk_is_live(r, as_of)]
+    live_ids = {r.id for r in live}
+    views = []
+    counts = [[0] * 5 for _ in range(5)]
+    for r in live:
+        a = schedule.residual_as_of(r, as_of)
+        if a is None:
+            continue
+        counts[a.impact - 1][a.likelihood - 1] += 1
+        change = schedule.score_change(r, quarter.first_day - dt.timedelta(days=1), end)
+        views.append(
+            RiskView(
+                r.id,
+                r.title,
+                repo.owner_label(r.owner),
+                a.score,
+                a.likelihood,
+                a.impact,
+                settings.band(a.score),
+                change.before,
+                change.trend.value,
+                ARROWS[change.trend.value],
+            )
+        )
+    views.sort(key=lambda v: (-v.score, -v.impact, natural_key(v.id)))
+    heat = tuple(
+        HeatCell(
+            likelihood,
+            impact,
+            counts[impact - 1][likelihood - 1],
+            likelihood * impact,
+            settings.band(likelihood * impact),
+            colours[settings.band(likelihood * impact)],
+            HEAT_LEFT + (likelihood - 1) * CELL,
+            HEAT_TOP + (5 - impact) * CELL,
+        )
+        for impact in range(5, 0, -1)
+        for likelihood in range(1, 6)
+    )
+    low = 1
+    bands = []
+    for b in settings.risk_bands:
+        bands.append((b.name, colours[b.name], f"{low}-{b.max}"))
+        low = b.max + 1
+
+    def in_quarter(day: dt.date | None) -> bool:
+        return day is not None and quarter.first_day <= day <= end
+
+    def dated(r: Risk, day: dt.date, detail: str) -> DatedRisk:
+        return DatedRisk(r.id, r.title, long_date(day), detail)
+
+    by_id = sorted(risks, key=lambda r: natural_key(r.id))
+    return RiskRegister(
+        live=len(views),
+        heat=heat,
+        bands=tuple(bands),
+        highest=tuple(views[:5]),
+        changes=tuple(v for v in views if v.trend in ("up", "down")),
+        escalations=tuple(
+            dated(r, r.escalated.date, f"to {r.escalated.to}")
+            for r in by_id
+            if r.escalated and in_quarter(r.escalated.date)
+        ),
+        reviews_overdue=tuple(
+            dated(r, r.review_date, f"owner: {repo.owner_label(r.owner)}")
+            for r in by_id
+            if r.id in live_ids and r.review_date and r.review_date < as_of
+        ),
+        raised=tuple(
+            dated(r, r.raised, f"owner: {repo.owner_label(r.owner)}")
+            for r in by_id
+            if in_quarter(r.raised)
+        ),
+        closed=tuple(dated(r, r.closed, "") for r in by_id if r.closed and in_quarter(r.closed)),
+    )
+
+
+def timeline(
+    milestones: Sequence[MilestoneView], dates: Sequence[dt.date], quarter: Quarter
+) -> tuple[tuple[TimelinePoint, ...], tuple[Tick, ...]]:
+    """Milestones placed on a line across the quarter; labels staggered over three rows."""
+    first, last = quarter.first_day, quarter.last_day
+    span = (last - first).days or 1
+
+    def x(day: dt.date) -> int:
+        return TIMELINE_LEFT + round((day - first).days / span * TIMELINE_WIDTH)
+
+    points = []
+    placed = sorted(zip(milestones, dates, strict=True), key=lambda p: (p[1], natural_key(p[0].id)))
+    for i, (m, day) in enumerate(placed):
+        points.append(
+            TimelinePoint(
+                m.id,
+                m.title,
+                long_date(day),
+                m.state,
+                STATE_COLOURS[m.state],
+                x(day),
+                40 + 16 * (i % 3),
+            )
+        )
+    ticks = []
+    month = first
+    while month <= last:
+        ticks.append(Tick(f"{MONTHS[month.month - 1][:3]} {month.year}", x(month)))
+        month += relativedelta(months=1)
+    return tuple(points), tuple(ticks)

@@ -1,0 +1,200 @@
+"""The frozen values a report template sees: nothing here is computed by a template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Person:
+    role: str
+    name: str | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.role} ({self.name})" if self.name else self.role
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    id: str
+    title: str
+    element: str
+    lead: str
+    due: str
+    revised_due: str | None
+    completed: str | None
+    state: str
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class NoteView:
+    date: str
+    about: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ElementView:
+    id: str
+    title: str
+    lead: str
+    status: str
+    rag: str
+    risks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StrandView:
+    id: str
+    title: str
+    lead: str
+    rag: str
+    summary: tuple[str, ...]
+    purpose: tuple[str, ...]
+    expected_outcome: tuple[str, ...]
+    elements: tuple[ElementView, ...]
+    completed: tuple[MilestoneView, ...]
+    overdue: tuple[MilestoneView, ...]
+    due_next: tuple[MilestoneView, ...]
+    updates: tuple[NoteView, ...]
+
+
+@dataclass(frozen=True)
+class RecommendationView:
+    text: str
+    aligned_to: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class IssueView:
+    id: str
+    title: str
+    statement: tuple[str, ...]
+    risks: tuple[str, ...]
+    recommendations: tuple[RecommendationView, ...]
+    progress: tuple[NoteView, ...]
+
+
+@dataclass(frozen=True)
+class SiaView:
+    id: str
+    title: str
+    date: str
+    sequence: int | None
+    summary: tuple[str, ...]
+    issues: tuple[IssueView, ...]
+
+
+@dataclass(frozen=True)
+class RiskView:
+    id: str
+    title: str
+    owner: str
+    score: int
+    likelihood: int
+    impact: int
+    band: str
+    before: int | None
+    trend: str
+    arrow: str
+
+
+@dataclass(frozen=True)
+class DatedRisk:
+    id: str
+    title: str
+    date: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    likelihood: int
+    impact: int
+    count: int
+    score: int
+    band: str
+    colour: str
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    id: str
+    title: str
+    date: str
+    state: str
+    colour: str
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class Tick:
+    label: str
+    x: int
+
+
+@dataclass(frozen=True)
+class RiskRegister:
+    live: int
+    heat: tuple[HeatCell, ...]
+    bands: tuple[tuple[str, str, str], ...]
+    """(name, colour, score range) for the heat map's key."""
+    highest: tuple[RiskView, ...]
+    changes: tuple[RiskView, ...]
+    escalations: tuple[DatedRisk, ...]
+    reviews_overdue: tuple[DatedRisk, ...]
+    raised: tuple[DatedRisk, ...]
+    closed: tuple[DatedRisk, ...]
+
+
+@dataclass(frozen=True)
+class Withheld:
+    kind: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Provenance:
+    version: str
+    as_of: str
+    session: str
+    commit: str | None
+    dirty: bool
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    title: str
+    heading: str
+    marking: str
+    quarter: str
+    quarter_code: str
+    period: str
+    as_of: str
+    session: str
+    committee: str | None
+    report_number: str | None
+    meeting_date: str | None
+    by: str
+    summary: tuple[str, ...]
+    recommendations: tuple[str, ...]
+    strategy_title: str
+    strategy_context: tuple[str, ...]
+    outcomes: tuple[tuple[str, str], ...]
+    strands: tuple[StrandView, ...]
+    sias: tuple[SiaView, ...]
+    register: RiskRegister
+    timeline: tuple[TimelinePoint, ...]
+    timeline_ticks: tuple[Tick, ...]
+    equality: tuple[str, ...]
+    financial: tuple[str, ...]
+    background_papers: tuple[str, ...]
+    contacts: tuple[Person, ...]
+    withheld: tuple[Withheld, ...]
+    withheld_total: int
+    provenance: Provenance

@@ -1,0 +1,76 @@
+"""The HTML report printed to PDF by a real browser: A4 pages, marked top and bottom."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from psstrat.report.context import build_context
+from psstrat.report.render import render
+from psstrat.schedule import Quarter
+from psstrat.validate import load
+
+ROOT = Path(__file__).resolve().parents[1]
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+
+needs_browser = pytest.mark.skipif(
+    BROWSER is None and not os.environ.get("CI"),
+    reason="no chromium on this machine (.ci/run installs Debian's chromium; CI never skips)",
+)
+
+
+def print_to_pdf(html: Path, pdf: Path, profile: Path) -> None:
+    assert BROWSER is not None, "chromium is required in CI: .ci/run installs it"
+    subprocess.run(
+        [
+            BROWSER,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            html.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+
+
+@needs_browser
+@pytest.mark.parametrize(
+    ("session", "marking"), [("open", "OFFICIAL"), ("closed", "OFFICIAL-SENSITIVE")]
+)
+def test_printed_report_is_marked_on_first_and_last_page(
+    tmp_path: Path, session: str, marking: str
+) -> None:
+    from pypdf import PdfReader
+
+    context = build_context(load(ROOT), Quarter(2004, 3), dt.date(2004, 12, 31), session)
+    html = tmp_path / "report.html"
+    html.write_text(render(context, "html", ROOT), encoding="utf-8")
+    pdf = tmp_path / "report.pdf"
+    print_to_pdf(html, pdf, tmp_path / "profile")
+    pages = PdfReader(pdf).pages
+    assert 3 <= len(pages) <= 30
+    width, height = float(pages[0].mediabox.width), float(pages[0].mediabox.height)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    first, last = pages[0].extract_text(), pages[-1].extract_text()
+    for text in (first, last):
+        lines = [line.strip() for line in text.splitlines()]
+        assert any(line.startswith(marking) for line in lines), text[:200]
+        if session == "open":
+            assert "OFFICIAL-SENSITIVE" not in text
+    assert "progress report" in first
+    assert "Produced by psstrat" in last
