@@ -23,21 +23,23 @@ from psstrat.rules._base import RuleContext
 CODE = "unknown-reference"
 SEVERITY = Severity.ERROR
 
-_WHAT = {
-    ("owner",): "an owner in data/owners.yaml",
-    ("outcome",): "an outcome in data/strategy.yaml",
-    ("risk",): "a risk in data/risks/",
-    ("strand",): "a strand in data/strands/",
-    ("strand", "element"): "a strand or work element",
-    ("sia-issue",): "an SIA issue in data/sia/",
-}
-_FIX = {
-    ("owner",): "set it to an owner id from data/owners.yaml, or null for a vacant lead",
-    ("outcome",): "use an outcome id from data/strategy.yaml such as O1",
-    ("risk",): "use the id of a file in data/risks/ such as R0001",
-    ("strand",): "use a strand id such as S1",
-    ("strand", "element"): "use a strand id such as S1 or a work element id such as S1.2",
-    ("sia-issue",): "use an SIA issue id such as SIA-2004.1",
+# What each kind of reference must name, and how to fix one that names nothing.
+_KINDS: dict[tuple[str, ...], tuple[str, str]] = {
+    ("owner",): (
+        "an owner in data/owners.yaml",
+        "set it to an owner id from data/owners.yaml, or null for a vacant lead",
+    ),
+    ("outcome",): (
+        "an outcome in data/strategy.yaml",
+        "use an outcome id from data/strategy.yaml such as O1",
+    ),
+    ("risk",): ("a risk in data/risks/", "use the id of a file in data/risks/ such as R0001"),
+    ("strand",): ("a strand in data/strands/", "use a strand id such as S1"),
+    ("strand", "element"): (
+        "a strand or work element",
+        "use a strand id such as S1 or a work element id such as S1.2",
+    ),
+    ("sia-issue",): ("an SIA issue in data/sia/", "use an SIA issue id such as SIA-2004.1"),
 }
 
 
@@ -90,7 +92,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                     )
                 )
 
-    known = {kinds: repo.ids_of(*kinds) for kinds in _WHAT}
+    known = {kinds: repo.ids_of(*kinds) for kinds in _KINDS}
     for name, item, field, values, kinds in refs:
         is_list = field in ("strands", "outcomes", "risks") or field.endswith("aligned_to")
         for i, value in enumerate(values):
@@ -104,8 +106,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 close = hint.split("`")[1]
                 hint = hint.replace("?)", f", {repo.owner_label(close)}?)")
             short = field.rsplit(".", 1)[-1]
+            what, fix = _KINDS[kinds]
             yield Finding(
-                repo.where(item, *path),
-                f"{name}: {short} `{value}` is not {_WHAT[kinds]}{hint}",
-                _FIX[kinds],
+                repo.where(item, *path), f"{name}: {short} `{value}` is not {what}{hint}", fix
             )
