@@ -127,10 +127,23 @@ def test_report_marking_is_the_highest_included(repo: RepoBuilder) -> None:
 
 
 def test_strategy_above_the_session_withholds_everything(repo: RepoBuilder) -> None:
+    repo.edit("data/strategy.yaml", "title: Test Strategy", f"title: Test {CANARY} Strategy")
     repo.edit("data/strategy.yaml", "marking: official", "marking: official-sensitive")
-    text = report(repo, "md", "open")
-    assert "No strand can be shown in this session." in text
-    assert "strategy: 1" in text and "Security of information" not in text
+    repo.write("data/meetings.yaml", "meetings: []\n")
+    repo.edit("data/strategy.yaml", "status: agreed", f"status: agreed\nreports_to: {CANARY}")
+    for fmt in ("md", "html"):
+        text = report(repo, fmt, "open")
+        assert CANARY not in text
+        assert "No strand can be shown in this session." in text
+        assert "strategy: 1" in text and "Security of information" not in text
+        assert CANARY in report(repo, fmt, "closed")
+
+
+def test_withheld_strand_is_not_named_by_its_strand_report(marked: RepoBuilder) -> None:
+    for fmt in ("md", "html"):
+        text = report(marked, fmt, "open", strand="S2")
+        assert CANARY not in text
+        assert "progress on strand 2" in text and "strand: 1" in text
 
 
 def test_markup_in_data_is_shown_not_obeyed(repo: RepoBuilder) -> None:

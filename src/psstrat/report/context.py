@@ -92,14 +92,17 @@ def build_context(
     meeting = _meeting(repo, quarter, strand_id)
     register = build_register(repo, risks, quarter, as_of)
     marks, ticks = timeline(points, point_dates, quarter)
-    strand_titles = {s.id: s.title for s in repo.strands}
-    subject = (
-        f"progress on strand {strand_id[1:]}, {strand_titles[strand_id]},"
-        if strand_id
-        else "quarterly progress"
-    )
+    # Names come only from what the session may see: a withheld strategy or strand is
+    # not named, even in the title.
+    name = strategy.title if top is not None else "strategy"
+    shown_titles = {s.id: s.title for s in strand_views}
+    subject = "quarterly progress"
+    if strand_id:
+        subject = f"progress on strand {strand_id[1:]}"
+        if strand_id in shown_titles:
+            subject += f", {shown_titles[strand_id]},"
     withheld = tuple(Withheld(k, n) for k, n in sorted(gate.withheld.items()))
-    summary = _summary(strategy.title, subject, quarter, as_of, strand_views, register.live)
+    summary = _summary(name, subject, quarter, as_of, strand_views, register.live)
     if withheld:
         count = sum(w.count for w in withheld)
         summary += (
@@ -115,26 +118,27 @@ def build_context(
             for p in paragraphs(s.equality_implications)
         )
     return ReportContext(
-        title=f"{strategy.title}: progress on strand {strand_id[1:]}"
+        title=f"{name}: progress on strand {strand_id[1:]}"
         if strand_id
-        else f"{strategy.title}: progress report, {quarter.label}",
-        heading=strategy.title,
+        else f"{name}: progress report, {quarter.label}",
+        heading=name,
         marking=gate.marking.upper(),
         quarter=quarter.label,
         quarter_code=quarter.code,
         period=f"{long_date(quarter.first_day)} to {long_date(quarter.last_day)}",
         as_of=long_date(as_of),
         session=session,
-        committee=(repo.meetings.committee if repo.meetings else None) or strategy.reports_to,
+        committee=(repo.meetings.committee if repo.meetings else None)
+        or (strategy.reports_to if top is not None else None),
         report_number=meeting[1] if meeting else None,
         meeting_date=long_date(meeting[0]) if meeting else None,
         by=repo.settings.report.by,
         summary=summary,
         recommendations=(
             f"Members are invited to note the content of the report describing the {subject} "
-            f"of the {strategy.title}.",
+            f"of the {name}.",
         ),
-        strategy_title=strategy.title,
+        strategy_title=name,
         strategy_context=_strategy_context(strategy, top is not None),
         outcomes=tuple((o.id, o.title) for o in strategy.outcomes) if top is not None else (),
         strands=tuple(strand_views),
