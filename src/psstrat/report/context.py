@@ -8,38 +8,26 @@ no template can reach it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
-from psstrat import __version__, schedule
+from psstrat import __version__
 from psstrat.errors import PsstratError
 from psstrat.messages import suggest
 from psstrat.model.risk import Risk
-from psstrat.model.sia import Sia
 from psstrat.model.strand import Strand
 from psstrat.report.marking import Gate
 from psstrat.report.register import build_register, long_date, timeline
+from psstrat.report.sections import paragraphs, sia_view, strand_view
 from psstrat.report.views import (
-    ElementView,
-    IssueView,
     MilestoneView,
-    NoteView,
     Person,
     Provenance,
-    RecommendationView,
     ReportContext,
     SiaView,
     StrandView,
     Withheld,
 )
-from psstrat.repository import Repository, natural_key
-from psstrat.schedule import MilestoneState, Quarter
-
-
-def paragraphs(text: str | None) -> tuple[str, ...]:
-    """Plain text to paragraphs: a blank line separates them; line breaks within fold."""
-    if not text:
-        return ()
-    return tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip())
+from psstrat.repository import Repository
+from psstrat.schedule import Quarter
 
 
 def build_context(
@@ -79,15 +67,15 @@ def build_context(
                 risks.append(risk)
         risk_ids = {r.id for r in risks}
         for s in chosen:
-            view = _strand(repo, gate, s, top, quarter, as_of, risk_ids, points, point_dates)
+            view = strand_view(repo, gate, s, top, quarter, as_of, risk_ids, points, point_dates)
             if view is not None:
                 strand_views.append(view)
         shown = {s.id for s in strand_views} | {e.id for s in strand_views for e in s.elements}
         for sia in repo.sias:
             if sia.date <= as_of:
-                sia_view = _sia(gate, sia, top, as_of, risk_ids, shown, strand_id)
-                if sia_view is not None:
-                    sias.append(sia_view)
+                sia_shown = sia_view(gate, sia, top, as_of, risk_ids, shown, strand_id)
+                if sia_shown is not None:
+                    sias.append(sia_shown)
 
     meeting = _meeting(repo, quarter, strand_id)
     register = build_register(repo, risks, quarter, as_of)
@@ -164,147 +152,6 @@ def _linked(risk: Risk, strands: list[Strand]) -> bool:
         return True
     ids = {s.id for s in strands}
     return any(ref.split(".")[0] in ids for ref in risk.strands)
-
-
-def _strand(
-    repo: Repository,
-    gate: Gate,
-    s: Strand,
-    top: int,
-    quarter: Quarter,
-    as_of: dt.date,
-    risk_ids: set[str],
-    points: list[MilestoneView],
-    point_dates: list[dt.date],
-) -> StrandView | None:
-    rank = gate.admit("strand", s.marking, top)
-    if rank is None:
-        return None
-    soon = repo.settings.due_soon_days
-    start, end = quarter.first_day, min(quarter.last_day, as_of)
-    following = quarter.next()
-    elements, completed, overdue, due_next, updates = [], [], [], [], []
-    for e in sorted(s.work_elements, key=lambda e: natural_key(e.id)):
-        e_rank = gate.admit("work element", e.marking, rank)
-        if e_rank is None:
-            continue
-        lead = repo.owner_label(e.lead)
-        elements.append(
-            ElementView(
-                e.id,
-                e.title,
-                lead,
-                e.status,
-                schedule.element_rag(e).value,
-                tuple(r for r in e.risks if r in risk_ids),
-            )
-        )
-        for m in e.milestones:
-            if gate.admit("milestone", m.marking, e_rank) is None:
-                continue
-            st = schedule.milestone_status(m, as_of, soon)
-            view = MilestoneView(
-                m.id,
-                m.title,
-                e.id,
-                lead,
-                long_date(m.due),
-                long_date(m.revised_due) if m.revised_due else None,
-                long_date(m.completed) if m.completed and m.completed <= as_of else None,
-                st.state.value,
-                st.days_overdue,
-            )
-            done_in_quarter = False
-            if m.completed is not None and start <= m.completed <= end:
-                done_in_quarter = True
-                completed.append((m.completed, view))
-            if st.state is MilestoneState.OVERDUE:
-                overdue.append((st.effective_due, view))
-            elif st.state not in (MilestoneState.COMPLETE, MilestoneState.CANCELLED) and (
-                following.first_day <= st.effective_due <= following.last_day
-            ):
-                due_next.append((st.effective_due, view))
-            done_before = m.completed is not None and m.completed <= as_of and not done_in_quarter
-            on_line = m.completed if done_in_quarter else st.effective_due
-            if not done_before and on_line is not None and on_line in quarter:
-                points.append(view)
-                point_dates.append(on_line)
-        for note in schedule.notes_between(e.updates, start, end):
-            if gate.admit("update", note.marking, e_rank) is not None:
-                updates.append(
-                    (note.date, NoteView(long_date(note.date), e.id, paragraphs(note.text)))
-                )
-
-    def ordered(items: list[tuple[dt.date, MilestoneView]]) -> tuple[MilestoneView, ...]:
-        return tuple(v for _, v in sorted(items, key=lambda i: (i[0], natural_key(i[1].id))))
-
-    return StrandView(
-        id=s.id,
-        title=s.title,
-        lead=repo.owner_label(s.lead),
-        rag=schedule.strand_rag(s).value,
-        summary=paragraphs(s.summary),
-        purpose=paragraphs(s.purpose),
-        expected_outcome=paragraphs(s.expected_outcome),
-        elements=tuple(elements),
-        completed=ordered(completed),
-        overdue=ordered(overdue),
-        due_next=ordered(due_next),
-        updates=tuple(v for _, v in sorted(updates, key=lambda u: (u[0], natural_key(u[1].about)))),
-    )
-
-
-def _sia(
-    gate: Gate,
-    sia: Sia,
-    top: int,
-    as_of: dt.date,
-    risk_ids: set[str],
-    shown: set[str],
-    strand_id: str | None,
-) -> SiaView | None:
-    def relevant(aligned: list[str]) -> bool:
-        return strand_id is None or any(
-            a == strand_id or a.startswith(f"{strand_id}.") for a in aligned
-        )
-
-    issues = []
-    candidates = [
-        i
-        for i in sia.issues
-        if relevant([a for r in i.recommendations for a in r.aligned_to])
-        or any(r in risk_ids for r in i.risks)
-    ]
-    if not candidates:
-        return None
-    rank = gate.admit("SIA", sia.marking, top)
-    if rank is None:
-        return None
-    for issue in candidates:
-        i_rank = gate.admit("SIA issue", issue.marking, rank)
-        if i_rank is None:
-            continue
-        progress = [
-            NoteView(long_date(n.date), issue.id, paragraphs(n.text))
-            for n in sorted(issue.progress, key=lambda n: n.date)
-            if n.date <= as_of and gate.admit("SIA progress note", n.marking, i_rank) is not None
-        ]
-        issues.append(
-            IssueView(
-                issue.id,
-                issue.title,
-                paragraphs(issue.statement),
-                tuple(r for r in issue.risks if r in risk_ids),
-                tuple(
-                    RecommendationView(r.text, tuple(a for a in r.aligned_to if a in shown))
-                    for r in issue.recommendations
-                ),
-                tuple(progress),
-            )
-        )
-    return SiaView(
-        sia.id, sia.title, long_date(sia.date), sia.sequence, paragraphs(sia.summary), tuple(issues)
-    )
 
 
 def _meeting(
