@@ -42,6 +42,7 @@ HOSTILE = {
     "a scalar at the top": (b"just text\n", (1, 1)),
     "complex key": (b"? [a, b]\n: c\n", (1, 3)),
     "binary": (b"\x00\x01\x02\x03", (1, 1)),
+    "deep nesting": (b"id: R0001\ntitle: " + b"[" * 200_000 + b"]" * 200_000 + b"\n", (2, 71)),
 }
 
 
@@ -116,3 +117,10 @@ def test_unreadable_file_is_a_problem_not_a_crash(repo: RepoBuilder) -> None:
     path.symlink_to(repo.root / "nowhere.yaml")  # a dangling link: reading it fails
     problems = [d for d in repo.diagnostics() if d.path == R1]
     assert [d.code for d in problems] == ["yaml-syntax"]
+
+
+def test_schema_problems_are_capped_per_file(repo: RepoBuilder) -> None:
+    repo.write("data/strands/S1.yaml", "id: S1\ntitle: t\nwork_elements:\n" + "  - 1\n" * 500)
+    problems = [d for d in repo.diagnostics() if d.path == "data/strands/S1.yaml"]
+    assert len(problems) == 51
+    assert problems[0].message == "and 450 more schema problem(s) in this file, not listed"

@@ -32,6 +32,8 @@ SINGLE_FILES: dict[str, type[BaseModel]] = {
 }
 REQUIRED_FILES = ("strategy.yaml", "owners.yaml")
 FOLDERS: dict[str, type[BaseModel]] = {"strands": Strand, "risks": Risk, "sia": Sia}
+MAX_SCHEMA_PROBLEMS = 50
+"""Listed per file; a file that is wrong throughout needs fixing, not 150,000 lines."""
 
 
 def find_root(start: Path) -> Path:
@@ -220,9 +222,22 @@ def _load_file(repo: Repository, rel: str, kind: str) -> None:
     except ValidationError as exc:
         from psstrat.messages import schema_problems
 
-        for p in schema_problems(exc, model, doc.data, doc.positions):
+        problems = list(schema_problems(exc, model, doc.data, doc.positions))
+        for p in problems[:MAX_SCHEMA_PROBLEMS]:
             repo.load_findings.append(
                 ("schema", Finding(Location(rel, p.line, p.column), p.message, p.help))
+            )
+        if len(problems) > MAX_SCHEMA_PROBLEMS:
+            rest = len(problems) - MAX_SCHEMA_PROBLEMS
+            repo.load_findings.append(
+                (
+                    "schema",
+                    Finding(
+                        Location(rel, 1, 1),
+                        f"and {rest} more schema problem(s) in this file, not listed",
+                        "fix the problems listed; the rest will show on the next run",
+                    ),
+                )
             )
         return
     _register(repo, rel, item)

@@ -24,6 +24,10 @@ from typing import Any
 MAX_BYTES = 1024 * 1024
 """Files larger than this are refused unread (1 MiB)."""
 
+MAX_DEPTH = 64
+"""Deeper nesting is refused: the format needs about six levels, and paths to very deep
+values would cost time and memory quadratic in the depth."""
+
 YamlPath = tuple[str | int, ...]
 
 try:  # pragma: no branch
@@ -268,6 +272,13 @@ def _compose(text: str) -> tuple[Any, Positions]:
                 if event.anchor is not None or event.tag is not None:
                     raise _refused_node(event)
                 mark = event.start_mark
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlProblem(
+                        f"lists and mappings are nested more than {MAX_DEPTH} levels deep",
+                        mark.line + 1,
+                        mark.column + 1,
+                        help="flatten the structure; no strategy file nests this deep",
+                    )
                 is_map = cls is MappingStartEvent
                 new: Any = {} if is_map else []
                 if not stack:

@@ -2,7 +2,8 @@
 
 Catches: YAML that does not parse, bytes that are not UTF-8, tabs used for indentation,
 duplicate keys, more than one document in a file, anchors (`&name`), aliases (`*name`) and
-explicit tags (`!!python/object`, `!foo`), and files over 1 MiB.
+explicit tags (`!!python/object`, `!foo`), files over 1 MiB, and lists or mappings nested
+more than 64 levels deep.
 
 Why: psstrat reads nothing it cannot read safely. Anchors and aliases are never needed in
 strategy files and are how "billion laughs" alias bombs work; tags are how YAML loaders are
