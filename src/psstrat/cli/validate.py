@@ -54,23 +54,9 @@ def command(
 
 
 def _explain(code: str) -> None:
-    import inspect
+    from psstrat.rules import explain
 
-    from psstrat.messages import suggest
-    from psstrat.rules import RULES
-
-    if code == "all":
-        for name, module in RULES.items():
-            first = (module.__doc__ or "").strip().splitlines()[0]
-            print(f"{name:26} {module.SEVERITY.value:8} {first}")
-        return
-    if code not in RULES:
-        fail(
-            PsstratError(
-                f"no rule `{code}`{suggest(code, RULES)}; "
-                "`psstrat validate --explain all` lists the rules"
-            )
-        )
-    module = RULES[code]
-    print(f"{code} (default: {module.SEVERITY.value})\n")
-    print(inspect.cleandoc(module.__doc__ or ""))
+    try:
+        print(explain(code), end="")
+    except PsstratError as exc:
+        fail(exc)

@@ -53,6 +53,30 @@ _MODULES: list[ModuleType] = [
 RULES: dict[str, ModuleType] = {m.CODE: m for m in _MODULES}
 
 
+def explain(code: str) -> str:
+    """A rule's documentation (its module docstring), or with `all` one line per rule."""
+    import inspect
+
+    from psstrat.errors import PsstratError
+    from psstrat.messages import suggest
+
+    if code == "all":
+        lines = []
+        for name, module in RULES.items():
+            first = (module.__doc__ or "").strip().splitlines()[0]
+            lines.append(f"{name:26} {module.SEVERITY.value:8} {first}\n")
+        return "".join(lines)
+    if code not in RULES:
+        raise PsstratError(
+            f"no rule `{code}`{suggest(code, RULES)}; "
+            "`psstrat validate --explain all` lists the rules"
+        )
+    module = RULES[code]
+    return (
+        f"{code} (default: {module.SEVERITY.value})\n\n{inspect.cleandoc(module.__doc__ or '')}\n"
+    )
+
+
 def severity_of(code: str, repo: Repository) -> Severity | None:
     """The rule's severity after settings; None when the settings turn it off."""
     level = repo.settings.rules.get(code)
