@@ -49,6 +49,7 @@ from ruamel.yaml.events import (  # noqa: E402
     SequenceStartEvent,
     StreamEndEvent,
 )
+from ruamel.yaml.nodes import ScalarNode as _ScalarNode  # noqa: E402
 
 
 class YamlProblem(Exception):
@@ -204,9 +205,6 @@ def _resolver() -> Any:
     from ruamel.yaml.resolver import VersionedResolver
 
     return VersionedResolver(version=(1, 2))
-
-
-from ruamel.yaml.nodes import ScalarNode as _ScalarNode  # noqa: E402
 
 
 def _events(text: str) -> Any:
