@@ -304,6 +304,20 @@ def test_template_errors_exit_2(cli: CliRunner, repo: RepoBuilder, tmp_path: Pat
     assert code == 2 and "Traceback" not in err
 
 
+def test_template_not_utf8_exits_2(cli: CliRunner, repo: RepoBuilder, tmp_path: Path) -> None:
+    bad = tmp_path / "latin.md.j2"
+    bad.write_bytes(b"\xff\xfe{{ r.title }}")
+    code, out, err = run(cli, repo, "--quarter", "2004-Q3", "--template", str(bad))
+    assert (code, out) == (2, "")
+    assert "latin.md.j2 is not UTF-8" in err
+
+
+def test_unwritable_output_exits_2(cli: CliRunner, repo: RepoBuilder) -> None:
+    code, _, err = run(cli, repo, "--quarter", "2004-Q3", "-o", "/proc/psstrat-report.md")
+    assert code == 2
+    assert err.startswith("psstrat: error: cannot write /proc/psstrat-report.md")
+
+
 def test_unknown_strand_exits_2(cli: CliRunner, repo: RepoBuilder) -> None:
     code, _, err = run(cli, repo, "--quarter", "2004-Q3", "--strand", "S11")
     assert code == 2 and "did you mean `S1`" in err

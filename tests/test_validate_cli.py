@@ -159,8 +159,9 @@ def test_missing_root_exits_2(cli: CliRunner, tmp_path: Path) -> None:
     assert "Traceback" not in err
 
 
-def test_bad_as_of_exits_2(inside: RepoBuilder, cli: CliRunner) -> None:
-    code, _, err = invoke(cli, "validate", "--as-of", "31/12/2004")
+@pytest.mark.parametrize("value", ["31/12/2004", "20041231", "2004-02-30", "2004-W53-1"])
+def test_bad_as_of_exits_2(inside: RepoBuilder, cli: CliRunner, value: str) -> None:
+    code, _, err = invoke(cli, "validate", "--as-of", value)
     assert code == 2
     assert "is not a date; write it as YYYY-MM-DD" in err
 

@@ -63,12 +63,8 @@ def find_overdue(
 ) -> list[OverdueRow]:
     """Milestones overdue at ``as_of`` (and, with ``within``, those due in that many days),
     worst first: most days overdue, then by id."""
-    if strand is not None and strand not in {s.id for s in repo.strands}:
-        known = [s.id for s in repo.strands]
-        raise PsstratError(
-            f"--strand {strand} is not a strand{suggest(strand, known)}; "
-            f"strands are {', '.join(known) or 'none'}"
-        )
+    if strand is not None:
+        repo.require_strand(strand)
     if owner is not None and owner not in repo.owners:
         raise PsstratError(
             f"--owner {owner} is not an owner in data/owners.yaml{suggest(owner, repo.owners)}"

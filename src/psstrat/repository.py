@@ -125,6 +125,19 @@ class Repository:
             for milestone in element.milestones:
                 yield strand, element, milestone
 
+    def require_strand(self, strand_id: str) -> Strand:
+        """The strand with this id, or a PsstratError naming the nearest and the known ones."""
+        for strand in self.strands:
+            if strand.id == strand_id:
+                return strand
+        from psstrat.messages import suggest
+
+        known = [s.id for s in self.strands]
+        raise PsstratError(
+            f"--strand {strand_id} is not a strand{suggest(strand_id, known)}; "
+            f"strands are {', '.join(known) or 'none'}"
+        )
+
     def owner_label(self, owner_id: str | None) -> str:
         """An owner as people know them: the role, or 'vacant'."""
         if owner_id is None:

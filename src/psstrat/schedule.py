@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -225,7 +225,3 @@ def score_change(risk: Risk, start: dt.date, end: dt.date) -> ScoreChange:
     else:
         trend = Trend.UP if after > before else Trend.DOWN
     return ScoreChange(before, after, trend)
-
-
-def latest(dates: Sequence[dt.date]) -> dt.date | None:
-    return max(dates) if dates else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from psstrat import schedule
 from psstrat.repository import Repository, natural_key
@@ -43,8 +43,6 @@ class Status:
     """Counts of live risks by residual score: heat[impact - 1][likelihood - 1]."""
     top_risks: list[RiskLine]
     live_risks: int
-    problems: int = 0
-    notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -18,8 +18,11 @@ if TYPE_CHECKING:
 def _parse_date(value: str | None) -> dt.date | None:
     if value is None:
         return None
+    # fromisoformat alone would also take 20041231 and 2004-W53; only YYYY-MM-DD is a date here.
     try:
-        return dt.date.fromisoformat(value) if len(value) == 10 else dt.date.fromisoformat("x")
+        if len(value) != 10 or value[4] != "-" or value[7] != "-":
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"`{value}` is not a date; write it as YYYY-MM-DD") from None
 

@@ -11,7 +11,6 @@ import datetime as dt
 
 from psstrat import __version__
 from psstrat.errors import PsstratError
-from psstrat.messages import suggest
 from psstrat.model.risk import Risk
 from psstrat.model.strand import Strand
 from psstrat.report.marking import Gate
@@ -44,12 +43,8 @@ def build_context(
         raise PsstratError(
             "data/strategy.yaml is missing or invalid; run `psstrat validate` and fix it first"
         )
-    known = [s.id for s in repo.strands]
-    if strand_id is not None and strand_id not in known:
-        raise PsstratError(
-            f"--strand {strand_id} is not a strand{suggest(strand_id, known)}; "
-            f"strands are {', '.join(known) or 'none'}"
-        )
+    if strand_id is not None:
+        repo.require_strand(strand_id)
     gate = Gate(repo.settings, session)
     top = gate.admit("strategy", strategy.marking)
     chosen = [s for s in repo.strands if strand_id in (None, s.id)]

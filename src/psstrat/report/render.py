@@ -66,6 +66,10 @@ def render(context: ReportContext, fmt: str, root: Path, template: Path | None =
         ) from None
     except jinja2.TemplateError as exc:
         raise PsstratError(f"template {name}: {exc}; fix the template") from None
+    except UnicodeDecodeError:
+        raise PsstratError(f"template {name} is not UTF-8; save it as UTF-8") from None
+    except OSError as exc:
+        raise PsstratError(f"cannot read template {name}: {exc.strerror}") from None
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
@@ -74,7 +78,10 @@ def write_atomically(path: Path, text: str) -> None:
     directory = path.resolve().parent
     if not directory.is_dir():
         raise PsstratError(f"cannot write {path}: folder {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    except OSError as exc:
+        raise PsstratError(f"cannot write {path}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
