@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from psstrat.errors import PsstratError
 from psstrat.report.context import build_context
 from psstrat.report.render import render
 from psstrat.schedule import Quarter
@@ -139,11 +140,17 @@ def test_strategy_above_the_session_withholds_everything(repo: RepoBuilder) -> N
         assert CANARY in report(repo, fmt, "closed")
 
 
-def test_withheld_strand_is_not_named_by_its_strand_report(marked: RepoBuilder) -> None:
-    for fmt in ("md", "html"):
-        text = report(marked, fmt, "open", strand="S2")
-        assert CANARY not in text
-        assert "progress on strand 2" in text and "strand: 1" in text
+def test_strand_report_on_a_withheld_strand_is_refused_as_if_absent(
+    marked: RepoBuilder,
+) -> None:
+    with pytest.raises(PsstratError) as withheld:
+        report(marked, "md", "open", strand="S2")
+    assert CANARY not in str(withheld.value)
+    (marked.root / "data/strands/S2.yaml").unlink()
+    with pytest.raises(PsstratError) as deleted:
+        report(marked, "md", "open", strand="S2")
+    assert str(withheld.value) == str(deleted.value)
+    assert "S1" in str(deleted.value)
 
 
 def test_markup_in_data_is_shown_not_obeyed(repo: RepoBuilder) -> None:

@@ -1,21 +1,24 @@
 """Build the one frozen ReportContext for (quarter, as-of, session, strand).
 
-All filtering, sorting, arithmetic and marking decisions happen here. Marked content above
-the session's maximum is dropped through the Gate before anything is copied into a view, so
-no template can reach it.
+All filtering, sorting and arithmetic happen here, on the session's View of the repository
+(psstrat.marking.restrict): content above the session's maximum has been removed before
+anything here runs, so no figure, list or template can reach it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
-from psstrat import __version__
+from psstrat import __version__, schedule
 from psstrat.errors import PsstratError
+from psstrat.marking import View, is_risk_linked, restrict
 from psstrat.model.risk import Risk
+from psstrat.model.sia import Sia
 from psstrat.model.strand import Strand
-from psstrat.report.marking import Gate
+from psstrat.model.strategy import Strategy
 from psstrat.report.register import build_register, long_date, timeline
-from psstrat.report.sections import paragraphs, sia_view, strand_view
+from psstrat.report.sections import issue_in_scope, paragraphs, sia_view, strand_view
 from psstrat.report.views import (
     MilestoneView,
     Person,
@@ -38,115 +41,161 @@ def build_context(
     commit: str | None = None,
     dirty: bool = False,
 ) -> ReportContext:
-    strategy = repo.strategy
-    if strategy is None:
+    if repo.strategy is None:
         raise PsstratError(
             "data/strategy.yaml is missing or invalid; run `psstrat validate` and fix it first"
         )
-    if strand_id is not None:
-        repo.require_strand(strand_id)
-    gate = Gate(repo.settings, session)
-    top = gate.admit("strategy", strategy.marking)
-    chosen = [s for s in repo.strands if strand_id in (None, s.id)]
+    view = restrict(repo, session)
+    if strand_id is not None and not view.strategy_withheld:
+        view.require_strand(strand_id)
+    provenance = Provenance(__version__, as_of.isoformat(), session, commit, dirty)
+    return _context(view, quarter, as_of, strand_id, provenance)
 
-    strand_views: list[StrandView] = []
-    risks: list[Risk] = []
+
+def _context(
+    view: View, quarter: Quarter, as_of: dt.date, strand_id: str | None, provenance: Provenance
+) -> ReportContext:
+    """The report from one View: nothing here can see what the session may not."""
+    repo = view.repo
+    strategy = repo.strategy
+    chosen = [s for s in repo.strands if strand_id in (None, s.id)]
+    # A risk raised after D does not exist at D.
+    risks = [
+        r for r in repo.risks if r.raised <= as_of and (not strand_id or is_risk_linked(r, chosen))
+    ]
+    risk_ids = {r.id for r in risks}
+    points: list[tuple[dt.date, MilestoneView]] = []
+    strand_views = [strand_view(view, s, quarter, as_of, risk_ids, points) for s in chosen]
+    shown = {s.id for s in chosen} | {e.id for s in chosen for e in s.work_elements}
     sias: list[SiaView] = []
-    points: list[MilestoneView] = []
-    point_dates: list[dt.date] = []
-    if top is not None:
-        for risk in repo.risks:
-            if risk.raised > as_of or (strand_id and not _linked(risk, chosen)):
-                continue  # a risk raised after D does not exist at D
-            if gate.admit("risk", risk.marking, top) is not None:
-                risks.append(risk)
-        risk_ids = {r.id for r in risks}
-        for s in chosen:
-            view = strand_view(repo, gate, s, top, quarter, as_of, risk_ids, points, point_dates)
-            if view is not None:
-                strand_views.append(view)
-        shown = {s.id for s in strand_views} | {e.id for s in strand_views for e in s.elements}
-        for sia in repo.sias:
-            if sia.date <= as_of:
-                sia_shown = sia_view(gate, sia, top, as_of, risk_ids, shown, strand_id)
-                if sia_shown is not None:
-                    sias.append(sia_shown)
+    for sia in repo.sias:
+        if sia.date <= as_of:
+            sia_shown = sia_view(sia, as_of, risk_ids, shown, strand_id)
+            if sia_shown is not None:
+                sias.append(sia_shown)
 
     meeting = _meeting(repo, quarter, strand_id)
     register = build_register(repo, risks, quarter, as_of)
-    marks, ticks = timeline(points, point_dates, quarter)
-    # Names come only from what the session may see: a withheld strategy or strand is
-    # not named, even in the title.
-    name = strategy.title if top is not None else "strategy"
-    shown_titles = {s.id: s.title for s in strand_views}
+    marks, ticks = timeline(points, quarter)
+    # Names come only from what the session may see: a withheld strategy is not named.
+    name = strategy.title if strategy is not None else "strategy"
     subject = "quarterly progress"
     if strand_id:
         subject = f"progress on strand {strand_id[1:]}"
-        if strand_id in shown_titles:
-            subject += f", {shown_titles[strand_id]},"
-    withheld = tuple(Withheld(k, n) for k, n in sorted(gate.withheld.items()))
-    summary = _summary(name, subject, quarter, as_of, strand_views, register.live)
-    if withheld:
-        count = sum(w.count for w in withheld)
-        summary += (
-            f"{count} item(s) marked above {session} session are withheld and "
-            "reported in closed session.",
-        )
-    equality = paragraphs(strategy.equality_implications) if top is not None else ()
-    if strand_id and top is not None:
-        equality += tuple(
-            p
-            for s in chosen
-            if s.id in {v.id for v in strand_views}
-            for p in paragraphs(s.equality_implications)
-        )
+        if chosen:
+            subject += f", {chosen[0].title},"
+    withheld = _withheld(view, quarter, as_of, strand_id, chosen, risk_ids, shown)
+    equality = paragraphs(strategy.equality_implications) if strategy is not None else ()
+    if strand_id:
+        equality += tuple(p for s in chosen for p in paragraphs(s.equality_implications))
+    included = _included(view, chosen, quarter, as_of, risks, sias)
     return ReportContext(
         title=f"{name}: progress on strand {strand_id[1:]}"
         if strand_id
         else f"{name}: progress report, {quarter.label}",
         heading=name,
-        marking=gate.marking.upper(),
+        marking=view.highest(included).upper(),
         quarter=quarter.label,
         quarter_code=quarter.code,
         period=f"{long_date(quarter.first_day)} to {long_date(quarter.last_day)}",
         as_of=long_date(as_of),
-        session=session,
+        session=view.session,
         committee=(repo.meetings.committee if repo.meetings else None)
-        or (strategy.reports_to if top is not None else None),
+        or (strategy.reports_to if strategy is not None else None),
         report_number=meeting[1] if meeting else None,
         meeting_date=long_date(meeting[0]) if meeting else None,
         by=repo.settings.report.by,
-        summary=summary,
+        summary=_summary(name, subject, quarter, as_of, strand_views, register.live),
         recommendations=(
             f"Members are invited to note the content of the report describing the {subject} "
             f"of the {name}.",
         ),
         strategy_title=name,
-        strategy_context=_strategy_context(strategy, top is not None),
-        outcomes=tuple((o.id, o.title) for o in strategy.outcomes) if top is not None else (),
+        strategy_context=_strategy_context(strategy),
+        outcomes=tuple((o.id, o.title) for o in strategy.outcomes) if strategy else (),
         strands=tuple(strand_views),
         sias=tuple(sias),
         register=register,
         timeline=marks,
         timeline_ticks=ticks,
         equality=equality or ("None.",),
-        financial=(paragraphs(strategy.financial_implications) if top is not None else ())
-        or ("None.",),
-        background_papers=tuple(strategy.background_papers) if top is not None else (),
+        financial=(paragraphs(strategy.financial_implications) if strategy else ()) or ("None.",),
+        background_papers=tuple(strategy.background_papers) if strategy else (),
         contacts=_contacts(repo),
         withheld=withheld,
         withheld_total=sum(w.count for w in withheld),
-        provenance=Provenance(__version__, as_of.isoformat(), session, commit, dirty),
+        provenance=provenance,
     )
 
 
-def _linked(risk: Risk, strands: list[Strand]) -> bool:
-    """A risk belongs in a strand report if the strand or one of its elements names it, or
-    it names the strand or one of its elements."""
-    if any(risk.id in e.risks for s in strands for e in s.work_elements):
-        return True
-    ids = {s.id for s in strands}
-    return any(ref.split(".")[0] in ids for ref in risk.strands)
+def _included(
+    view: View,
+    chosen: list[Strand],
+    quarter: Quarter,
+    as_of: dt.date,
+    risks: list[Risk],
+    sias: list[SiaView],
+) -> list[object]:
+    """Every item the paper draws on, for its marking: the strategy, the chosen strands with
+    their work elements, milestones and the updates in the quarter, the risks, and the SIAs
+    and issues shown with their progress notes."""
+    start, end = quarter.first_day, min(quarter.last_day, as_of)
+    items: list[object] = [view.repo.strategy]
+    for s in chosen:
+        items.append(s)
+        for e in s.work_elements:
+            items += [e, *e.milestones, *schedule.notes_between(e.updates, start, end)]
+    items += risks
+    shown_issues = {i.id for s in sias for i in s.issues}
+    for sia in view.repo.sias:
+        issues = [i for i in sia.issues if i.id in shown_issues]
+        if issues:
+            items.append(sia)
+            for issue in issues:
+                items += [issue, *(n for n in issue.progress if n.date <= as_of)]
+    return items
+
+
+def _withheld(
+    view: View,
+    quarter: Quarter,
+    as_of: dt.date,
+    strand_id: str | None,
+    chosen: list[Strand],
+    risk_ids: set[str],
+    shown: set[str],
+) -> tuple[Withheld, ...]:
+    """How many items, by kind, the paper would have drawn on but the session may not see:
+    the only trace a withheld item leaves. Only the outermost withheld item is counted, and
+    only when it is in the paper's scope (dated by the as-of date, in or linked to the
+    strand of a strand report), decided from the withheld item's own data."""
+    counts: Counter[str] = Counter()
+    start, end = quarter.first_day, min(quarter.last_day, as_of)
+    for held in view.held:
+        item = held.item
+        if held.kind == "strategy":
+            in_scope = True
+        elif held.strand is not None:
+            in_scope = strand_id in (None, held.strand)
+            if held.kind == "update":
+                in_scope = in_scope and start <= item.date <= end
+        elif held.kind == "risk":
+            in_scope = item.raised <= as_of and (not strand_id or is_risk_linked(item, chosen))
+        else:  # an SIA, one of its issues, or an issue's progress note
+            sia: Sia = held.within[0] if held.within else item
+            issues = (
+                sia.issues
+                if held.kind == "SIA"
+                else [held.within[1] if held.kind == "SIA progress note" else item]
+            )
+            in_scope = sia.date <= as_of and any(
+                issue_in_scope(i, risk_ids, shown, strand_id) for i in issues
+            )
+            if held.kind == "SIA progress note":
+                in_scope = in_scope and item.date <= as_of
+        if in_scope:
+            counts[held.kind] += 1
+    return tuple(Withheld(k, n) for k, n in sorted(counts.items()))
 
 
 def _meeting(
@@ -185,11 +234,8 @@ def _summary(
     )
 
 
-def _strategy_context(strategy: object, visible: bool) -> tuple[str, ...]:
-    from psstrat.model.strategy import Strategy
-
-    assert isinstance(strategy, Strategy)
-    if not visible:
+def _strategy_context(strategy: Strategy | None) -> tuple[str, ...]:
+    if strategy is None:
         return ()
     period = strategy.period
     lines = [
@@ -202,6 +248,7 @@ def _strategy_context(strategy: object, visible: bool) -> tuple[str, ...]:
 
 
 def _contacts(repo: Repository) -> tuple[Person, ...]:
+    # repo is a View's: a withheld strategy's author is not used.
     ids = [repo.settings.report.author, repo.strategy.author if repo.strategy else None]
     people = []
     for owner_id in ids:

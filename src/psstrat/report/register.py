@@ -149,7 +149,7 @@ def build_register(
 
 
 def timeline(
-    milestones: Sequence[MilestoneView], dates: Sequence[dt.date], quarter: Quarter
+    points: Sequence[tuple[dt.date, MilestoneView]], quarter: Quarter
 ) -> tuple[tuple[TimelinePoint, ...], tuple[Tick, ...]]:
     """Milestones placed on a line across the quarter; labels staggered over three rows."""
     first, last = quarter.first_day, quarter.last_day
@@ -158,10 +158,10 @@ def timeline(
     def x(day: dt.date) -> int:
         return TIMELINE_LEFT + round((day - first).days / span * TIMELINE_WIDTH)
 
-    points = []
-    placed = sorted(zip(milestones, dates, strict=True), key=lambda p: (p[1], natural_key(p[0].id)))
-    for i, (m, day) in enumerate(placed):
-        points.append(
+    marks = []
+    placed = sorted(points, key=lambda p: (p[0], natural_key(p[1].id)))
+    for i, (day, m) in enumerate(placed):
+        marks.append(
             TimelinePoint(
                 m.id,
                 m.title,
@@ -177,4 +177,4 @@ def timeline(
     while month <= last:
         ticks.append(Tick(f"{MONTHS[month.month - 1][:3]} {month.year}", x(month)))
         month += relativedelta(months=1)
-    return tuple(points), tuple(ticks)
+    return tuple(marks), tuple(ticks)

@@ -6,9 +6,9 @@ import datetime as dt
 import re
 
 from psstrat import schedule
-from psstrat.model.sia import Sia
+from psstrat.marking import View
+from psstrat.model.sia import Sia, SiaIssue
 from psstrat.model.strand import Strand
-from psstrat.report.marking import Gate
 from psstrat.report.register import long_date
 from psstrat.report.views import (
     ElementView,
@@ -19,7 +19,7 @@ from psstrat.report.views import (
     SiaView,
     StrandView,
 )
-from psstrat.repository import Repository, natural_key
+from psstrat.repository import natural_key
 from psstrat.schedule import MilestoneState, Quarter
 
 
@@ -31,27 +31,21 @@ def paragraphs(text: str | None) -> tuple[str, ...]:
 
 
 def strand_view(
-    repo: Repository,
-    gate: Gate,
+    view: View,
     s: Strand,
-    top: int,
     quarter: Quarter,
     as_of: dt.date,
     risk_ids: set[str],
-    points: list[MilestoneView],
-    point_dates: list[dt.date],
-) -> StrandView | None:
-    rank = gate.admit("strand", s.marking, top)
-    if rank is None:
-        return None
+    points: list[tuple[dt.date, MilestoneView]],
+) -> StrandView:
+    """One strand of the View (so only what the session may see); milestones on the quarter's
+    timeline are added to ``points``."""
+    repo = view.repo
     soon = repo.settings.due_soon_days
     start, end = quarter.first_day, min(quarter.last_day, as_of)
     following = quarter.next()
     elements, completed, overdue, due_next, updates = [], [], [], [], []
     for e in sorted(s.work_elements, key=lambda e: natural_key(e.id)):
-        e_rank = gate.admit("work element", e.marking, rank)
-        if e_rank is None:
-            continue
         lead = repo.owner_label(e.lead)
         elements.append(
             ElementView(
@@ -64,10 +58,8 @@ def strand_view(
             )
         )
         for m in e.milestones:
-            if gate.admit("milestone", m.marking, e_rank) is None:
-                continue
             st = schedule.milestone_status(m, as_of, soon)
-            view = MilestoneView(
+            view_m = MilestoneView(
                 m.id,
                 m.title,
                 e.id,
@@ -81,23 +73,19 @@ def strand_view(
             done_in_quarter = False
             if m.completed is not None and start <= m.completed <= end:
                 done_in_quarter = True
-                completed.append((m.completed, view))
+                completed.append((m.completed, view_m))
             if st.state is MilestoneState.OVERDUE:
-                overdue.append((st.effective_due, view))
+                overdue.append((st.effective_due, view_m))
             elif st.state not in (MilestoneState.COMPLETE, MilestoneState.CANCELLED) and (
                 following.first_day <= st.effective_due <= following.last_day
             ):
-                due_next.append((st.effective_due, view))
+                due_next.append((st.effective_due, view_m))
             done_before = m.completed is not None and m.completed <= as_of and not done_in_quarter
             on_line = m.completed if done_in_quarter else st.effective_due
             if not done_before and on_line is not None and on_line in quarter:
-                points.append(view)
-                point_dates.append(on_line)
+                points.append((on_line, view_m))
         for note in schedule.notes_between(e.updates, start, end):
-            if gate.admit("update", note.marking, e_rank) is not None:
-                updates.append(
-                    (note.date, NoteView(long_date(note.date), e.id, paragraphs(note.text)))
-                )
+            updates.append((note.date, NoteView(long_date(note.date), e.id, paragraphs(note.text))))
 
     def ordered(items: list[tuple[dt.date, MilestoneView]]) -> tuple[MilestoneView, ...]:
         return tuple(v for _, v in sorted(items, key=lambda i: (i[0], natural_key(i[1].id))))
@@ -106,7 +94,7 @@ def strand_view(
         id=s.id,
         title=s.title,
         lead=repo.owner_label(s.lead),
-        rag=schedule.strand_rag(s).value,
+        rag=schedule.strand_rag(s).value,  # over the work elements this session may see
         summary=paragraphs(s.summary),
         purpose=paragraphs(s.purpose),
         expected_outcome=paragraphs(s.expected_outcome),
@@ -119,39 +107,18 @@ def strand_view(
 
 
 def sia_view(
-    gate: Gate,
-    sia: Sia,
-    top: int,
-    as_of: dt.date,
-    risk_ids: set[str],
-    shown: set[str],
-    strand_id: str | None,
+    sia: Sia, as_of: dt.date, risk_ids: set[str], shown: set[str], strand_id: str | None
 ) -> SiaView | None:
-    def relevant(aligned: list[str]) -> bool:
-        return strand_id is None or any(
-            a == strand_id or a.startswith(f"{strand_id}.") for a in aligned
-        )
-
+    """An SIA of the View with the issues the paper is about: all of them, or for a strand
+    report those aligned to the strand (as shown) or scoped into a risk shown."""
     issues = []
-    candidates = [
-        i
-        for i in sia.issues
-        if relevant([a for r in i.recommendations for a in r.aligned_to])
-        or any(r in risk_ids for r in i.risks)
-    ]
-    if not candidates:
-        return None
-    rank = gate.admit("SIA", sia.marking, top)
-    if rank is None:
-        return None
-    for issue in candidates:
-        i_rank = gate.admit("SIA issue", issue.marking, rank)
-        if i_rank is None:
+    for issue in sia.issues:
+        if not issue_in_scope(issue, risk_ids, shown, strand_id):
             continue
         progress = [
             NoteView(long_date(n.date), issue.id, paragraphs(n.text))
             for n in sorted(issue.progress, key=lambda n: n.date)
-            if n.date <= as_of and gate.admit("SIA progress note", n.marking, i_rank) is not None
+            if n.date <= as_of
         ]
         issues.append(
             IssueView(
@@ -166,6 +133,20 @@ def sia_view(
                 tuple(progress),
             )
         )
+    if not issues:
+        return None
     return SiaView(
         sia.id, sia.title, long_date(sia.date), sia.sequence, paragraphs(sia.summary), tuple(issues)
     )
+
+
+def issue_in_scope(
+    issue: SiaIssue, risk_ids: set[str], shown: set[str], strand_id: str | None
+) -> bool:
+    """Whether an SIA issue belongs in the paper: always in the full report; in a strand
+    report when a recommendation is aligned to the strand or one of its work elements shown,
+    or it was scoped into a risk shown."""
+    if strand_id is None:
+        return True
+    aligned = {a for r in issue.recommendations for a in r.aligned_to}
+    return bool(aligned & shown) or any(r in risk_ids for r in issue.risks)
