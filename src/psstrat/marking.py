@@ -220,9 +220,14 @@ M = TypeVar("M", bound=BaseModel)
 def _copy(item: M, **lists: list[Any]) -> M:
     """The item with some of its lists replaced, or the item itself when nothing was removed
     (most items: a copy of 10,000 risks would be wasted work)."""
-    if all(len(getattr(item, name)) == len(kept) for name, kept in lists.items()):
+    if all(_same(getattr(item, name), kept) for name, kept in lists.items()):
         return item
     return item.model_copy(update=lists)
+
+
+def _same(before: list[Any], after: list[Any]) -> bool:
+    """Nothing removed and nothing replaced by a copy (a child that lost a grandchild)."""
+    return len(before) == len(after) and all(a is b for a, b in zip(before, after, strict=True))
 
 
 def is_risk_linked(risk: Risk, strands: Iterable[Strand]) -> bool:

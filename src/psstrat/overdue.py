@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from psstrat import schedule
 from psstrat.errors import PsstratError
+from psstrat.marking import View
 from psstrat.messages import suggest
-from psstrat.repository import Repository, natural_key
+from psstrat.repository import natural_key
 
 FIELDS = (
     "id",
@@ -21,6 +22,7 @@ FIELDS = (
     "effective_due",
     "days_overdue",
     "state",
+    "marking",
 )
 
 
@@ -38,6 +40,8 @@ class OverdueRow:
     days_overdue: int
     """Days past the effective due date; 0 or negative for milestones due soon."""
     state: str
+    marking: str | None = None
+    """The milestone's effective marking when above the open session (session `all`)."""
 
     def as_dict(self) -> dict[str, str | int | None]:
         return {
@@ -51,20 +55,22 @@ class OverdueRow:
             "effective_due": self.effective_due.isoformat(),
             "days_overdue": self.days_overdue,
             "state": self.state,
+            "marking": self.marking,
         }
 
 
 def find_overdue(
-    repo: Repository,
+    view: View,
     as_of: dt.date,
     within: int = 0,
     strand: str | None = None,
     owner: str | None = None,
 ) -> list[OverdueRow]:
     """Milestones overdue at ``as_of`` (and, with ``within``, those due in that many days),
-    worst first: most days overdue, then by id."""
+    worst first: most days overdue, then by id. Only what the session may see is listed."""
+    repo = view.repo
     if strand is not None:
-        repo.require_strand(strand)
+        view.require_strand(strand)
     if owner is not None and owner not in repo.owners:
         raise PsstratError(
             f"--owner {owner} is not an owner in data/owners.yaml{suggest(owner, repo.owners)}"
@@ -90,6 +96,7 @@ def find_overdue(
                 effective_due=status.effective_due,
                 days_overdue=(as_of - status.effective_due).days,
                 state=status.state.value,
+                marking=view.label(m),
             )
         )
     rows.sort(key=lambda r: (-r.days_overdue, natural_key(r.id)))

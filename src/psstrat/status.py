@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from psstrat import schedule
-from psstrat.repository import Repository, natural_key
+from psstrat.marking import View
+from psstrat.repository import natural_key
 
 STATES = [s.value for s in schedule.MilestoneState]
 
@@ -22,6 +23,8 @@ class StrandStatus:
     next_id: str | None
     next_title: str | None
     next_due: dt.date | None
+    marking: str | None = None
+    """Shown when the strand is marked above the open session (session `all`)."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class RiskLine:
     impact: int
     band: str
     owner: str
+    marking: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,10 +47,14 @@ class Status:
     """Counts of live risks by residual score: heat[impact - 1][likelihood - 1]."""
     top_risks: list[RiskLine]
     live_risks: int
+    session: str = "all"
+    withheld: dict[str, int] = field(default_factory=dict)
+    """Items above the session's maximum, left out, by kind: their only trace."""
 
     def as_dict(self) -> dict[str, object]:
         return {
             "as_of": self.as_of.isoformat(),
+            "session": self.session,
             "strands": [
                 {
                     "id": s.id,
@@ -54,6 +62,7 @@ class Status:
                     "rag": s.rag,
                     "lead": s.lead,
                     "milestones": s.milestones,
+                    "marking": s.marking,
                     "next_milestone": None
                     if s.next_id is None
                     else {
@@ -71,10 +80,14 @@ class Status:
             },
             "live_risks": self.live_risks,
             "highest_risks": [r.__dict__ for r in self.top_risks],
+            "withheld": self.withheld,
         }
 
 
-def build_status(repo: Repository, as_of: dt.date, top: int = 5) -> Status:
+def build_status(view: View, as_of: dt.date, top: int = 5) -> Status:
+    """The picture from what the session may see (a strand's RAG and counts are over its
+    visible work elements and milestones; the heat map over its visible risks)."""
+    repo = view.repo
     soon = repo.settings.due_soon_days
     strands = []
     for s in repo.strands:
@@ -97,6 +110,7 @@ def build_status(repo: Repository, as_of: dt.date, top: int = 5) -> Status:
                 next_id=nxt.id if nxt else None,
                 next_title=nxt.title if nxt else None,
                 next_due=nxt.effective_due if nxt else None,
+                marking=view.label(s),
             )
         )
     heat = [[0] * 5 for _ in range(5)]
@@ -117,7 +131,11 @@ def build_status(repo: Repository, as_of: dt.date, top: int = 5) -> Status:
                 a.impact,
                 repo.settings.band(a.score),
                 repo.owner_label(risk.owner),
+                view.label(risk),
             )
         )
     lines.sort(key=lambda r: (-r.score, -r.impact, natural_key(r.id)))
-    return Status(as_of, strands, heat, lines[:top], len(lines))
+    withheld = Counter(h.kind for h in view.held)
+    return Status(
+        as_of, strands, heat, lines[:top], len(lines), view.session, dict(sorted(withheld.items()))
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -48,6 +49,26 @@ AsOfOption = Annotated[
 ]
 
 
+class Session(enum.StrEnum):
+    open = "open"
+    closed = "closed"
+    all = "all"
+
+
+SessionOption = Annotated[
+    Session,
+    typer.Option(
+        "--session",
+        help="open or closed leaves out anything marked above open_session_max or "
+        "closed_session_max; all shows everything, labelling what is above open.",
+    ),
+]
+AllowErrorsOption = Annotated[
+    bool,
+    typer.Option("--allow-errors", help="Run even when validate finds errors in the data."),
+]
+
+
 def today() -> dt.date:
     """The only place psstrat reads the clock: the default for --as-of."""
     return dt.date.today()
@@ -70,25 +91,45 @@ def fail(exc: PsstratError) -> NoReturn:
 
 
 def load_repository(root: Path | None) -> Repository:
-    """Load the repository for a command that reports on it (not validate).
-
-    Files that cannot be read or validated are left out of the report; say so on stderr, so
-    nobody mistakes a partial picture for the whole one.
-    """
+    """The repository at --root (or found upwards), loaded but not yet checked."""
     from psstrat.validate import load
 
-    repo = load(resolve_root(root))
-    broken = sorted(
-        {f.location.path for code, f in repo.load_findings if code in ("yaml-syntax", "schema")}
-    )
-    if broken:
+    return load(resolve_root(root))
+
+
+def require_clean(repo: Repository, as_of: dt.date, allow_errors: bool) -> None:
+    """Refuse (exit 1, errors listed on stderr) to report on data with errors, unless
+    --allow-errors; then say on stderr which files are left out, so nobody mistakes a
+    partial picture for the whole one."""
+    from psstrat.diagnostics import Severity
+    from psstrat.output import text as diagnostics_text
+    from psstrat.rules import run_rules
+
+    errors = run_rules(repo, as_of, only=Severity.ERROR)
+    if not errors:
+        return
+    if not allow_errors:
+        sys.stderr.write(diagnostics_text(errors))
         print(
-            f"psstrat: warning: {len(broken)} file(s) have errors and are left out "
-            f"({', '.join(broken[:3])}{', ...' if len(broken) > 3 else ''}); "
-            "run `psstrat validate` to see them",
+            f"psstrat: error: {len(errors)} error(s) in the data; nothing is reported. Fix "
+            "them (psstrat validate), or pass --allow-errors",
             file=sys.stderr,
         )
-    return repo
+        raise typer.Exit(1)
+    broken = sorted({d.path for d in errors if d.code in ("yaml-syntax", "schema")})
+    left_out = f"; {len(broken)} file(s) are left out ({_first(broken)})" if broken else ""
+    print(
+        f"psstrat: warning: {len(errors)} error(s) in the data{left_out}; "
+        "run `psstrat validate` to see them",
+        file=sys.stderr,
+    )
+
+
+def _first(paths: list[str]) -> str:
+    from psstrat.safetext import visible
+
+    shown = ", ".join(visible(p) for p in paths[:3])
+    return shown + (", ..." if len(paths) > 3 else "")
 
 
 def terminal() -> tuple[int, bool]:

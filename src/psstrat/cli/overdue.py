@@ -8,7 +8,18 @@ from typing import Annotated
 
 import typer
 
-from psstrat.cli.options import AsOfOption, RootOption, fail, load_repository, terminal, today
+from psstrat.cli.options import (
+    AllowErrorsOption,
+    AsOfOption,
+    RootOption,
+    Session,
+    SessionOption,
+    fail,
+    load_repository,
+    require_clean,
+    terminal,
+    today,
+)
 from psstrat.errors import PsstratError
 
 
@@ -40,15 +51,20 @@ def command(
     fail_on_overdue: Annotated[
         bool, typer.Option("--fail", help="Exit 1 when any milestone is overdue.")
     ] = False,
+    session: SessionOption = Session.all,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """List milestones past due as of the date: id, title, strand, work element, lead, due,
     revised due, days overdue."""
+    from psstrat.marking import restrict
     from psstrat.output import overdue as present
     from psstrat.overdue import find_overdue
 
     day = as_of or today()
     try:
-        rows = find_overdue(load_repository(root), day, within, strand, owner)
+        repo = load_repository(root)
+        require_clean(repo, day, allow_errors)
+        rows = find_overdue(restrict(repo, session.value), day, within, strand, owner)
     except PsstratError as exc:
         fail(exc)
     if format is Format.json:

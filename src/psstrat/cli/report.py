@@ -9,7 +9,15 @@ from typing import Annotated
 
 import typer
 
-from psstrat.cli.options import AsOfOption, RootOption, fail, resolve_root, today
+from psstrat.cli.options import (
+    AllowErrorsOption,
+    AsOfOption,
+    RootOption,
+    fail,
+    load_repository,
+    require_clean,
+    today,
+)
 from psstrat.errors import PsstratError
 
 
@@ -61,42 +69,28 @@ def command(
         Path | None,
         typer.Option("--template", metavar="FILE", help="Render with this template instead."),
     ] = None,
-    allow_errors: Annotated[
-        bool, typer.Option("--allow-errors", help="Render even when validate finds errors.")
-    ] = False,
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """Render the committee progress report for a quarter through the Jinja templates."""
-    from psstrat.diagnostics import Severity
-    from psstrat.output import text as diagnostics_text
     from psstrat.provenance import source_commit
     from psstrat.report.context import build_context
     from psstrat.report.render import render, write_atomically
-    from psstrat.rules import run_rules
     from psstrat.schedule import Quarter
-    from psstrat.validate import load
 
     try:
         fmt = _format(format, output)
-        where = resolve_root(root)
-        repo = load(where)
+        repo = load_repository(root)
+        where = repo.root
         q = Quarter.parse(quarter, repo.settings.year_start_month)
         day = as_of or min(q.last_day, today())
-        errors = run_rules(repo, day, only=Severity.ERROR)
-        if errors and not allow_errors:
-            sys.stderr.write(diagnostics_text(errors))
-            print(
-                f"psstrat: error: {len(errors)} error(s) in the data; the report is not "
-                "rendered. Fix them (psstrat validate), or pass --allow-errors",
-                file=sys.stderr,
-            )
-            raise typer.Exit(1)
+        require_clean(repo, day, allow_errors)
         commit, dirty = source_commit(where)
         context = build_context(repo, q, day, session.value, strand, commit, dirty)
         text = render(context, fmt, where, template)
         if output is None:
             sys.stdout.write(text)
         else:
-            write_atomically(output, text)
+            write_atomically(output, text, private=context.above_open)
             print(f"wrote {output} ({context.marking}, {session.value} session)", file=sys.stderr)
     except PsstratError as exc:
         fail(exc)

@@ -8,7 +8,18 @@ from typing import Annotated
 
 import typer
 
-from psstrat.cli.options import AsOfOption, RootOption, fail, load_repository, terminal, today
+from psstrat.cli.options import (
+    AllowErrorsOption,
+    AsOfOption,
+    RootOption,
+    Session,
+    SessionOption,
+    fail,
+    load_repository,
+    require_clean,
+    terminal,
+    today,
+)
 from psstrat.errors import PsstratError
 
 
@@ -20,17 +31,23 @@ class Format(enum.StrEnum):
 def command(
     root: RootOption = None,
     as_of: AsOfOption = None,
+    session: SessionOption = Session.all,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = (
         Format.text
     ),
+    allow_errors: AllowErrorsOption = False,
 ) -> None:
     """The one-screen picture before a meeting: each strand's RAG, lead, milestones by state
     and next milestone; the residual risk heat map and the highest risks."""
+    from psstrat.marking import restrict
     from psstrat.output import status as present
     from psstrat.status import build_status
 
+    day = as_of or today()
     try:
-        status = build_status(load_repository(root), as_of or today())
+        repo = load_repository(root)
+        require_clean(repo, day, allow_errors)
+        status = build_status(restrict(repo, session.value), day)
     except PsstratError as exc:
         fail(exc)
     if format is Format.json:

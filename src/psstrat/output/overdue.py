@@ -8,6 +8,7 @@ import json
 from collections.abc import Sequence
 
 from psstrat.overdue import FIELDS, OverdueRow
+from psstrat.safetext import csv_cell, visible
 
 
 def as_json(rows: Sequence[OverdueRow]) -> str:
@@ -19,7 +20,7 @@ def as_csv(rows: Sequence[OverdueRow]) -> str:
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
     for r in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in r.as_dict().items()})
+        writer.writerow({k: ("" if v is None else csv_cell(v)) for k, v in r.as_dict().items()})
     return out.getvalue()
 
 
@@ -43,7 +44,10 @@ def as_table(rows: Sequence[OverdueRow], as_of: str, width: int | None = None) -
         due = r.effective_due.isoformat()
         if r.revised_due:
             due += f"\n(was {r.due.isoformat()})"
-        table.add_row(Text(r.id), Text(r.title), Text(r.lead), Text(due), Text(days))
+        title = f"[{r.marking.upper()}] {r.title}" if r.marking else r.title
+        table.add_row(
+            Text(r.id), Text(visible(title)), Text(visible(r.lead)), Text(due), Text(days)
+        )
     console = Console(
         file=io.StringIO(), width=width or 80, color_system=None, highlight=False, markup=False
     )

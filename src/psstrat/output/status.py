@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+from psstrat.safetext import visible
 from psstrat.status import Status
 
 _RAG_STYLE = {"red": "bold red", "amber": "bold yellow", "green": "green", "grey": "dim"}
@@ -31,10 +32,11 @@ def as_text(status: Status, width: int = 80, color: bool = False) -> str:
         strands.add_column(name, no_wrap=name in ("Strand", "RAG", "Done", "Late", "Soon"))
     for s in status.strands:
         nxt = f"{s.next_id} {s.next_due}" if s.next_id else "-"
+        label = f" [{s.marking.upper()}]" if s.marking else ""
         strands.add_row(
-            Text(s.id),
+            Text(s.id + label),
             Text(s.rag.upper(), style=_RAG_STYLE.get(s.rag, "")),
-            Text(s.lead),
+            Text(visible(s.lead)),
             Text(str(s.milestones["complete"])),
             Text(str(s.milestones["overdue"])),
             Text(str(s.milestones["due-soon"])),
@@ -58,8 +60,23 @@ def as_text(status: Status, width: int = 80, color: bool = False) -> str:
         for name in ("Risk", "Score", "Band", "Title", "Owner"):
             top.add_column(name, no_wrap=name in ("Risk", "Score"))
         for r in status.top_risks:
-            top.add_row(Text(r.id), Text(str(r.score)), Text(r.band), Text(r.title), Text(r.owner))
+            title = f"[{r.marking.upper()}] {r.title}" if r.marking else r.title
+            top.add_row(
+                Text(r.id),
+                Text(str(r.score)),
+                Text(visible(r.band)),
+                Text(visible(title)),
+                Text(visible(r.owner)),
+            )
         console.print(top)
+    if status.withheld:
+        kinds = ", ".join(f"{kind}: {n}" for kind, n in status.withheld.items())
+        console.print(
+            Text(
+                f"Withheld, marked above the {status.session} session: "
+                f"{sum(status.withheld.values())} item(s) ({kinds})."
+            )
+        )
     out = console.file
     assert isinstance(out, io.StringIO)
     return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())

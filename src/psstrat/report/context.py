@@ -29,6 +29,7 @@ from psstrat.report.views import (
     Withheld,
 )
 from psstrat.repository import Repository
+from psstrat.safetext import one_line_all
 from psstrat.schedule import Quarter
 
 
@@ -89,42 +90,50 @@ def _context(
     if strand_id:
         equality += tuple(p for s in chosen for p in paragraphs(s.equality_implications))
     included = _included(view, chosen, quarter, as_of, risks, sias)
-    return ReportContext(
-        title=f"{name}: progress on strand {strand_id[1:]}"
-        if strand_id
-        else f"{name}: progress report, {quarter.label}",
-        heading=name,
-        marking=view.highest(included).upper(),
-        quarter=quarter.label,
-        quarter_code=quarter.code,
-        period=f"{long_date(quarter.first_day)} to {long_date(quarter.last_day)}",
-        as_of=long_date(as_of),
-        session=view.session,
-        committee=(repo.meetings.committee if repo.meetings else None)
-        or (strategy.reports_to if strategy is not None else None),
-        report_number=meeting[1] if meeting else None,
-        meeting_date=long_date(meeting[0]) if meeting else None,
-        by=repo.settings.report.by,
-        summary=_summary(name, subject, quarter, as_of, strand_views, register.live),
-        recommendations=(
-            f"Members are invited to note the content of the report describing the {subject} "
-            f"of the {name}.",
-        ),
-        strategy_title=name,
-        strategy_context=_strategy_context(strategy),
-        outcomes=tuple((o.id, o.title) for o in strategy.outcomes) if strategy else (),
-        strands=tuple(strand_views),
-        sias=tuple(sias),
-        register=register,
-        timeline=marks,
-        timeline_ticks=ticks,
-        equality=equality or ("None.",),
-        financial=(paragraphs(strategy.financial_implications) if strategy else ()) or ("None.",),
-        background_papers=tuple(strategy.background_papers) if strategy else (),
-        contacts=_contacts(repo),
-        withheld=withheld,
-        withheld_total=sum(w.count for w in withheld),
-        provenance=provenance,
+    settings = repo.settings
+    open_rank = settings.rank(settings.open_session_max)
+    # Every string the templates get is on one line, controls shown as escapes: a template,
+    # however written, cannot print a line break or an escape sequence from the data.
+    return one_line_all(
+        ReportContext(
+            title=f"{name}: progress on strand {strand_id[1:]}"
+            if strand_id
+            else f"{name}: progress report, {quarter.label}",
+            heading=name,
+            marking=view.highest(included).upper(),
+            above_open=settings.rank(view.highest(included)) > open_rank,
+            quarter=quarter.label,
+            quarter_code=quarter.code,
+            period=f"{long_date(quarter.first_day)} to {long_date(quarter.last_day)}",
+            as_of=long_date(as_of),
+            session=view.session,
+            committee=(repo.meetings.committee if repo.meetings else None)
+            or (strategy.reports_to if strategy is not None else None),
+            report_number=meeting[1] if meeting else None,
+            meeting_date=long_date(meeting[0]) if meeting else None,
+            by=repo.settings.report.by,
+            summary=_summary(name, subject, quarter, as_of, strand_views, register.live),
+            recommendations=(
+                f"Members are invited to note the content of the report describing the {subject} "
+                f"of the {name}.",
+            ),
+            strategy_title=name,
+            strategy_context=_strategy_context(strategy),
+            outcomes=tuple((o.id, o.title) for o in strategy.outcomes) if strategy else (),
+            strands=tuple(strand_views),
+            sias=tuple(sias),
+            register=register,
+            timeline=marks,
+            timeline_ticks=ticks,
+            equality=equality or ("None.",),
+            financial=(paragraphs(strategy.financial_implications) if strategy else ())
+            or ("None.",),
+            background_papers=tuple(strategy.background_papers) if strategy else (),
+            contacts=_contacts(repo),
+            withheld=withheld,
+            withheld_total=sum(w.count for w in withheld),
+            provenance=provenance,
+        )
     )
 
 

@@ -1,22 +1,54 @@
 """Load report templates and render a ReportContext to Markdown or HTML.
 
-Templates run in Jinja's sandbox with StrictUndefined; HTML templates autoescape. The loader
-looks first in the strategy repository's templates/ folder (or beside a `--template FILE`),
-then in the templates packaged with psstrat, so a repository overrides a template, or one
-partial of it, by giving a file the same name (copier's loader chain).
+Templates are untrusted input (a pull request can change them), so they run confined:
+
+- Jinja's sandbox, with StrictUndefined; HTML templates autoescape, Markdown templates escape
+  with the `md` filter. (The context itself holds no line break or control character from the
+  data: report.context cleans every string in it.)
+- The loader sees only the template folders: the strategy repository's `templates/` and the
+  packaged ones. `--template FILE` loads that one file; it may include or extend only those
+  folders. A template that resolves, after symlinks, outside its folder, or is not a regular
+  file, is refused.
+- Work is bounded: `**` and `*` refuse operands that would build huge numbers or strings, the
+  output is capped, and a render that runs longer than RENDER_SECONDS is stopped.
+
+Any failure is a PsstratError naming the template and line: exit 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tempfile
+import signal
+import stat
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment
 
 from psstrat.errors import PsstratError
 from psstrat.report.views import ReportContext
+from psstrat.safetext import one_line
 
 FORMATS = {"md": "report.md.j2", "html": "report.html.j2"}
+RENDER_SECONDS = 60.0
+"""A report renders in well under a second; a template still running after this is stuck."""
+MAX_OUTPUT = 64 * 1024 * 1024
+"""No committee paper is 64 MiB; a template producing more is running away."""
+MAX_TEMPLATE_BYTES = 1024 * 1024
+MAX_POWER = 1024
+"""The largest exponent `**` takes, and the largest base when the exponent is over 64."""
+MAX_REPEAT = 1_000_000
+"""The longest string or list `*` may build by repetition."""
+ENTRY = "--template"
+"""The loader's name for a `--template FILE`: a name no file in a folder can have."""
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
 _MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
 
@@ -31,64 +63,315 @@ def packaged_templates() -> Path:
 
 
 def md_escape(value: object) -> str:
-    """User text for Markdown: characters that Markdown or HTML would interpret are escaped,
-    so the text is shown, never obeyed (and `&` cannot start an entity)."""
-    text = str(value).replace("&", "&amp;")
-    text = _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+    """User text for Markdown: on one line (every Unicode line break is a space), with the
+    characters that Markdown or HTML would interpret escaped, so the text is shown, never
+    obeyed (and `&` cannot start an entity)."""
+    text = one_line(str(value)).replace("&", "&amp;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
     return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}", text)
 
 
-def render(context: ReportContext, fmt: str, root: Path, template: Path | None = None) -> str:
-    import jinja2
-    from jinja2.sandbox import SandboxedEnvironment
-
-    search = [str(root / "templates"), str(packaged_templates())]
-    name = FORMATS[fmt]
-    if template is not None:
-        if not template.is_file():
-            raise PsstratError(f"--template {template} is not a file; pass a Jinja template")
-        search.insert(0, str(template.resolve().parent))
-        name = template.name
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(search),
-        undefined=jinja2.StrictUndefined,
-        autoescape=fmt == "html",
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["md"] = md_escape
+def render(
+    context: ReportContext,
+    fmt: str,
+    root: Path,
+    template: Path | None = None,
+    seconds: float = RENDER_SECONDS,
+) -> str:
+    """The report as text, rendered by the packaged templates, those in ``root``/templates,
+    or ``template``."""
+    folders = [_repository_templates(root), packaged_templates()]
+    loader = ConfinedLoader([f for f in folders if f is not None], template)
+    env = _environment(loader, html=fmt == "html")
+    name = ENTRY if template is not None else FORMATS[fmt]
+    shown = str(template) if template is not None else name
     try:
-        text = env.get_template(name).render(r=context)
+        compiled = env.get_template(name)
+        chunks = compiled.generate(r=context)
+        text = _bounded("".join, chunks, seconds)
+    except PsstratError:
+        raise
     except jinja2.TemplateSyntaxError as exc:
+        where = loader.display(exc.filename, exc.name or shown)
         raise PsstratError(
-            f"template {exc.filename or exc.name}:{exc.lineno}: {exc.message}; fix the template"
+            f"template {where}:{exc.lineno}: {exc.message}; fix the template"
         ) from None
-    except jinja2.TemplateError as exc:
-        raise PsstratError(f"template {name}: {exc}; fix the template") from None
+    except jinja2.TemplateNotFound as exc:
+        raise PsstratError(
+            f"template {exc.name} is not in templates/ or psstrat's own templates; "
+            "templates may include only files from those folders"
+        ) from None
     except UnicodeDecodeError:
-        raise PsstratError(f"template {name} is not UTF-8; save it as UTF-8") from None
-    except OSError as exc:
-        raise PsstratError(f"cannot read template {name}: {exc.strerror}") from None
+        raise PsstratError(f"template {shown} is not UTF-8; save it as UTF-8") from None
+    except _Runaway as exc:
+        raise PsstratError(
+            f"template {loader.where(exc, shown)}: {exc}; simplify the template"
+        ) from None
+    except (RecursionError, MemoryError) as exc:
+        what = "recursed too deeply" if isinstance(exc, RecursionError) else "ran out of memory"
+        raise PsstratError(
+            f"template {loader.where(exc, shown)} {what}; simplify the template"
+        ) from None
+    except Exception as exc:  # a failing template: anything Jinja or its expressions raise
+        message = str(exc) or type(exc).__name__
+        raise PsstratError(
+            f"template {loader.where(exc, shown)}: {message}; fix the template"
+        ) from None
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write the whole report or nothing: a half-written paper never reaches the committee."""
-    directory = path.resolve().parent
+def _repository_templates(root: Path) -> Path | None:
+    folder = root / "templates"
+    try:
+        info = folder.lstat()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise PsstratError(
+            f"cannot read templates/: {exc.strerror}; check its permissions"
+        ) from None
+    if stat.S_ISLNK(info.st_mode):
+        raise PsstratError(
+            "templates/ is a symbolic link; psstrat reads templates only from a real folder "
+            "in the repository, so replace the link with the folder"
+        )
+    if not stat.S_ISDIR(info.st_mode):
+        raise PsstratError("templates is not a folder; move it away or make it a folder")
+    return folder.resolve()
+
+
+class ConfinedLoader(jinja2.BaseLoader):
+    """A Jinja loader that reads only regular files inside its folders (after symlinks),
+    plus the one ``--template`` file under the name ENTRY."""
+
+    def __init__(self, folders: list[Path], entry: Path | None) -> None:
+        self.folders = folders
+        self.entry = entry
+        self.files: dict[str, str] = {}
+        """Filename Jinja knows a template by -> the name shown to people."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        if template == ENTRY and self.entry is not None:
+            path = self.entry
+            _require_regular(path, str(path), "--template")
+            return self._read(path, str(path))
+        for folder in self.folders:
+            candidate = folder.joinpath(*split_template_path(template))
+            try:
+                candidate.lstat()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise PsstratError(f"cannot read template {template}: {exc.strerror}") from None
+            real = candidate.resolve()
+            if not real.is_relative_to(folder):
+                raise PsstratError(
+                    f"template {template} leads outside its folder {folder.name}/ (a symbolic "
+                    "link); templates may use only files inside the template folders"
+                )
+            _require_regular(real, template, "template")
+            return self._read(real, template)
+        raise jinja2.TemplateNotFound(template)
+
+    def _read(self, path: Path, shown: str) -> tuple[str, str, Callable[[], bool]]:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_TEMPLATE_BYTES + 1)
+        if len(raw) > MAX_TEMPLATE_BYTES:
+            raise PsstratError(f"template {shown} is larger than 1 MiB; no template needs that")
+        filename = str(path)
+        self.files[filename] = shown
+        return raw.decode("utf-8"), filename, lambda: False
+
+    def display(self, filename: str | None, fallback: str) -> str:
+        return self.files.get(filename or "", fallback)
+
+    def where(self, exc: BaseException, fallback: str) -> str:
+        """`name:line` of the innermost template frame of the exception (Jinja rewrites
+        tracebacks so that template frames carry the template's file and line)."""
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename in self.files:
+                return f"{self.files[frame.filename]}:{frame.lineno}"
+        return fallback
+
+
+def _require_regular(path: Path, shown: str, what: str) -> None:
+    try:
+        info = path.lstat()
+    except OSError as exc:
+        raise PsstratError(f"cannot read {what} {shown}: {exc.strerror}") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise PsstratError(f"{what} {shown} is a symbolic link; pass the file it points to")
+    if not stat.S_ISREG(info.st_mode):
+        raise PsstratError(f"{what} {shown} is not a regular file; pass a Jinja template file")
+
+
+class _Sandbox(SandboxedEnvironment):
+    # Intercepting also stops Jinja folding `10 ** 10 ** 10` at compile time.
+    intercepted_binops = frozenset({"**", "*"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        _check_binop(operator, left, right)
+        return super().call_binop(context, operator, left, right)
+
+
+def _environment(loader: ConfinedLoader, html: bool) -> _Sandbox:
+    env = _Sandbox(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=html,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        bytecode_cache=_BYTECODE,
+    )
+    env.filters["md"] = md_escape
+    return env
+
+
+def _check_binop(operator: str, left: Any, right: Any) -> None:
+    numbers = (int, float)
+    if operator == "**":
+        if not (isinstance(left, numbers) and isinstance(right, numbers)):
+            return
+        if abs(right) > MAX_POWER or (abs(right) > 64 and abs(left) > MAX_POWER):
+            raise _Runaway(f"`{_short(left)} ** {_short(right)}` is too large to compute")
+    elif operator == "*":
+        for seq, n in ((left, right), (right, left)):
+            repeats = isinstance(seq, str | list | tuple) and isinstance(n, int)
+            if repeats and len(seq) * n > MAX_REPEAT:
+                raise _Runaway(f"repeating a value {n} times builds more than 1 million items")
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 20 else text[:17] + "..."
+
+
+class _Runaway(Exception):
+    """A template that does too much work: too long, too large, or a huge operand."""
+
+
+def _bounded(join: Callable[[Iterator[str]], str], chunks: Iterator[str], seconds: float) -> str:
+    """Consume a template's output, stopping it after ``seconds`` or MAX_OUTPUT characters.
+
+    The time limit is a timer signal (it interrupts even a loop that prints nothing), where
+    signals can be used: in the main thread of a POSIX process. Elsewhere the clock is checked
+    between chunks of output.
+    """
+    deadline = time.monotonic() + seconds
+    size = 0
+
+    def limited() -> Iterator[str]:
+        nonlocal size
+        for chunk in chunks:
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                raise _Runaway(f"output passed {MAX_OUTPUT // (1024 * 1024)} MiB")
+            if time.monotonic() > deadline:
+                raise _Runaway(f"rendering took more than {seconds:g} s")
+            yield chunk
+
+    use_timer = (
+        hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    )
+    if not use_timer:
+        return join(limited())
+
+    def on_timer(signum: int, frame: Any) -> None:
+        raise _Runaway(f"rendering took more than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, on_timer)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return join(limited())
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process, keyed by file and source checksum
+    (Jinja's own bucket keys), so rendering the same template again skips compiling it. A
+    cache, not state: what it returns depends only on the template's name and source."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.store.get(f"{bucket.key}:{bucket.checksum}")
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[f"{bucket.key}:{bucket.checksum}"] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _MemoryBytecodeCache()
+
+
+def write_atomically(path: Path, text: str, private: bool = False) -> None:
+    """Write the whole report or nothing: a half-written paper never reaches the committee.
+
+    The target must be a regular file or absent (a device, FIFO or symbolic link is refused).
+    An existing file keeps its permission bits; a new one is private (0600) when ``private``
+    (the paper holds content above the open session), else readable as the umask allows. The
+    temporary file is private and removed if anything, Ctrl-C or SIGTERM included, stops the
+    write.
+    """
+    try:
+        info: os.stat_result | None = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise PsstratError(f"cannot write {path}: {exc.strerror}") from None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
+        raise PsstratError(f"cannot write {path}: it is {kind}; write to a plain file name")
+    directory = path.absolute().parent
     if not directory.is_dir():
         raise PsstratError(f"cannot write {path}: folder {directory} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    except OSError as exc:
-        raise PsstratError(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+    if info is not None:
+        mode = stat.S_IMODE(info.st_mode)
+    elif private:
+        mode = 0o600
+    else:
         umask = os.umask(0)
         os.umask(umask)
-        Path(tmp).chmod(0o666 & ~umask)  # mkstemp makes the file private; a report is not
-        Path(tmp).replace(path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise PsstratError(f"cannot write {path}: {exc.strerror}") from None
+        mode = 0o666 & ~umask
+    import tempfile
+
+    with _cleanup_on_sigterm():
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        except OSError as exc:
+            raise PsstratError(f"cannot write {path}: {exc.strerror}") from None
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+                os.fchmod(fh.fileno(), mode)
+            Path(tmp).replace(path)
+        except BaseException as exc:
+            Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise PsstratError(f"cannot write {path}: {exc.strerror}") from None
+            raise
+
+
+class _cleanup_on_sigterm:
+    """Turn SIGTERM into SystemExit while writing, so `finally` blocks remove the temp file
+    (Ctrl-C already raises KeyboardInterrupt)."""
+
+    def __enter__(self) -> None:
+        self.previous: Any = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGTERM, _exit_on_signal)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)
+
+
+def _exit_on_signal(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)

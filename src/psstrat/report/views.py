@@ -172,6 +172,8 @@ class ReportContext:
     title: str
     heading: str
     marking: str
+    above_open: bool
+    """Whether the paper holds anything marked above the open session."""
     quarter: str
     quarter_code: str
     period: str

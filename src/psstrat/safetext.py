@@ -1,0 +1,73 @@
+"""Text from the data, made safe to show: every output escapes what it prints.
+
+Every data file and template in a pull request is untrusted. A title can carry a newline and
+`::error file=...::` (a line GitHub Actions would obey), an escape sequence for the terminal,
+a line or paragraph separator that starts a heading in Markdown, a bidi override that makes a
+line read differently than it is, or `=HYPERLINK(...)` for a spreadsheet. `validate` reports
+these as errors (the `control-character` rule); the functions here make sure that, whatever
+reaches an output, it is shown and never obeyed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import TypeVar
+
+T = TypeVar("T")
+
+BIDI = "\u202a-\u202e\u2066-\u2069"
+"""Bidi embeddings, overrides and isolates: they reorder what a reader sees."""
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+"""Everything Python's str.splitlines() (and Unicode) treats as a line break."""
+_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI}]")
+_BREAKS = re.compile(f"[{LINE_BREAKS}]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_char(ch: str) -> str:
+    """One unsafe character as visible text: `\\n`, `\\x1b`, `\\u2028`."""
+    if ch in _NAMED:
+        return _NAMED[ch]
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """Controls, line and paragraph separators and bidi controls shown as escapes, so the text
+    stays on one line and is read as it is (terminal tables, text and GitHub output)."""
+    if _UNSAFE.search(text) is None:
+        return text
+    return _UNSAFE.sub(lambda m: escape_char(m[0]), text)
+
+
+def one_line(text: str) -> str:
+    """Every Unicode line break as a space, other unsafe characters as escapes (Markdown and
+    HTML, where a line break in a value must not start a new block)."""
+    return visible(_BREAKS.sub(" ", text))
+
+
+def one_line_all(value: T) -> T:
+    """``value`` with every string inside it (frozen dataclasses, tuples) made `one_line`:
+    how a report context is cleaned once, before any template sees it."""
+    if isinstance(value, str):
+        return one_line(value)  # type: ignore[return-value]
+    if isinstance(value, tuple):
+        return tuple(one_line_all(v) for v in value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: one_line_all(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A cell a spreadsheet shows and never evaluates: text starting with `= + - @`, a tab or
+    a carriage return gets a leading `'` (OWASP's advice); numbers are left as they are."""
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    return visible(value)
