@@ -18,6 +18,8 @@ class Case:
     before: str  # the problem is reported just after this text in ``rel``
     edits: list[tuple[str, str, str]] = field(default_factory=list)
     writes: dict[str, str] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
+    """Symbolic links to make: path -> target (relative to the root, or absolute)."""
     as_of: dt.date = AS_OF
 
 
@@ -38,6 +40,15 @@ CASES = {
     ),
     "unexpected-file": Case(
         "unexpected-file", "data/risk/R0002.yaml", "", writes={"data/risk/R0002.yaml": "id: x\n"}
+    ),
+    "unsafe-path": Case(
+        "unsafe-path", "data/risks/R0002.yaml", "", links={"data/risks/R0002.yaml": "/etc/hosts"}
+    ),
+    "control-character": Case(
+        "control-character",
+        S1,
+        "- id: S1.1.M1\n        title: ",
+        edits=[(S1, "title: Code agreed", 'title: "Code agreed\\n::error file=README.md::forged"')],
     ),
     "duplicate-id": Case(
         "duplicate-id",
@@ -120,6 +131,8 @@ def test_rule_fires_where_the_problem_is(repo: RepoBuilder, code: str) -> None:
     case = CASES[code]
     for rel, text in case.writes.items():
         repo.write(rel, text)
+    for rel, target in case.links.items():
+        (repo.root / rel).symlink_to(repo.root / target)
     for rel, old, new in case.edits:
         repo.edit(rel, old, new)
     line, column = repo.position(case.rel, case.before) if case.before else (0, 0)

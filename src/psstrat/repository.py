@@ -8,7 +8,8 @@ from the raw data, so references to them from other files do not become false al
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from psstrat.model.sia import Sia
 from psstrat.model.strand import Milestone, Strand, WorkElement
 from psstrat.model.strategy import MeetingsFile, Owner, OwnersFile, Strategy
 from psstrat.settings import SETTINGS_FILE, Settings
-from psstrat.yamlio import Positions, YamlPath, YamlProblem, read_yaml
+from psstrat.yamlio import Positions, UnsafeText, YamlPath, YamlProblem, read_yaml
 
 DATA = "data"
 SINGLE_FILES: dict[str, type[BaseModel]] = {
@@ -92,6 +93,9 @@ class Repository:
     declared: list[Declared] = field(default_factory=list)
     positions: dict[str, Positions] = field(default_factory=dict)
     item_paths: dict[int, tuple[str, YamlPath]] = field(default_factory=dict)
+    unsafe_text: list[tuple[str, UnsafeText]] = field(default_factory=list)
+    """(file, key or value) holding control, separator or bidi characters, for the
+    control-character rule."""
 
     # -- positions -------------------------------------------------------------------------
 
@@ -148,41 +152,36 @@ class Repository:
 
 def load_repository(root: Path, settings: Settings) -> Repository:
     repo = Repository(root=root, settings=settings)
-    data_dir = root / DATA
+    files, unsafe = scan(root, DATA)
+    repo.load_findings.extend(("unsafe-path", f) for f in unsafe)
+    unsafe_paths = {f.location.path for f in unsafe}
     for name in REQUIRED_FILES:
-        if not (data_dir / name).is_file():
+        rel = f"{DATA}/{name}"
+        if rel not in files and rel not in unsafe_paths:
             repo.load_findings.append(
                 (
                     "schema",
                     Finding(
-                        Location(f"{DATA}/{name}"),
-                        f"required file {DATA}/{name} is missing",
+                        Location(rel),
+                        f"required file {rel} is missing",
                         "create it (see docs/format.md for what it holds)",
                     ),
                 )
             )
-    for rel, kind in _data_files(root):
+    for rel, kind in _data_files(root, files):
         if kind is None:
             repo.load_findings.append(("unexpected-file", _unexpected(rel)))
             continue
-        _load_file(repo, rel, kind)
+        _load_file(repo, rel, kind, files[rel])
     repo.strands.sort(key=lambda s: natural_key(s.id))
     repo.risks.sort(key=lambda r: natural_key(r.id))
     repo.sias.sort(key=lambda s: natural_key(s.id))
     return repo
 
 
-def _data_files(root: Path) -> Iterator[tuple[str, str | None]]:
-    """Every file under data/, sorted, with the kind it should hold (None: unexpected)."""
-    data_dir = root / DATA
-    if not data_dir.is_dir():
-        return
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(data_dir):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        rel_dir = Path(dirpath).relative_to(root).as_posix()
-        found.extend(f"{rel_dir}/{f}" for f in filenames if not f.startswith("."))
-    for rel in sorted(found):
+def _data_files(root: Path, files: dict[str, Path]) -> Iterator[tuple[str, str | None]]:
+    """Every file found under data/, sorted, with the kind it should hold (None: unexpected)."""
+    for rel in sorted(files):
         parts = rel.split("/")
         if rel.endswith(".md"):
             continue  # documentation beside the data
@@ -192,6 +191,103 @@ def _data_files(root: Path) -> Iterator[tuple[str, str | None]]:
             yield rel, parts[1]
         else:
             yield rel, None
+
+
+_SPECIAL = {
+    stat.S_IFIFO: "a FIFO (named pipe)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}
+
+
+def scan(root: Path, top: str) -> tuple[dict[str, Path], list[Finding]]:
+    """The regular files below ``root/top`` (hidden entries skipped): relative path -> the
+    path to read; and the entries psstrat will not read, as `unsafe-path` findings.
+
+    Everything is looked at with lstat before anything is opened: a FIFO, socket or device is
+    never opened (opening a FIFO waits for a writer for ever); a symbolic link is followed only
+    to a regular file inside the repository, and the target of one that leaves it is neither
+    read nor named; a linked folder is not followed; a folder that cannot be read is reported.
+    Nothing is skipped without a word.
+    """
+    files: dict[str, Path] = {}
+    problems: list[Finding] = []
+    real_root = root.resolve()
+
+    def problem(rel: str, message: str, help: str) -> None:
+        problems.append(Finding(Location(rel), message, help))
+
+    def walk(rel_dir: str) -> None:
+        try:
+            entries = sorted(os.scandir(root / rel_dir), key=lambda e: e.name)
+        except OSError as exc:
+            problem(
+                rel_dir,
+                f"folder {rel_dir}/ cannot be read ({exc.strerror}); nothing in it is checked",
+                "make it readable (chmod) or remove it",
+            )
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = f"{rel_dir}/{entry.name}"
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError as exc:
+                problem(rel, f"{rel} cannot be read ({exc.strerror})", "check its permissions")
+                continue
+            if stat.S_ISDIR(mode):
+                walk(rel)
+            elif stat.S_ISREG(mode):
+                files[rel] = root / rel
+            elif stat.S_ISLNK(mode):
+                _link(rel, Path(entry.path), real_root, files, problem)
+            else:
+                what = _SPECIAL.get(stat.S_IFMT(mode), "not a regular file")
+                problem(rel, f"{rel} is {what}; it is not read", "replace it with a YAML file")
+
+    top_path = root / top
+    try:
+        top_mode = top_path.lstat().st_mode
+    except FileNotFoundError:
+        return files, problems
+    except OSError as exc:
+        problem(top, f"{top}/ cannot be read ({exc.strerror})", "check its permissions")
+        return files, problems
+    if stat.S_ISLNK(top_mode):
+        problem(top, f"{top}/ is a symbolic link; it is not followed", _LINKED_FOLDER)
+    elif stat.S_ISDIR(top_mode):
+        walk(top)
+    return files, problems
+
+
+_LINKED_FOLDER = "put the files themselves in the repository, not a link to a folder"
+
+
+def _link(
+    rel: str, link: Path, real_root: Path, files: dict[str, Path], problem: Callable[..., None]
+) -> None:
+    """A symbolic link: read only when it ends at a regular file inside the repository."""
+    target = Path(os.path.realpath(link))
+    if not target.is_relative_to(real_root):
+        problem(
+            rel,
+            f"{rel} is a symbolic link to somewhere outside the repository; it is not read",
+            "put the file itself in the repository",
+        )
+        return
+    try:
+        mode = target.lstat().st_mode
+    except OSError:
+        problem(rel, f"{rel} is a broken symbolic link", "remove it or point it at a file")
+        return
+    if stat.S_ISDIR(mode):
+        problem(rel, f"{rel} is a symbolic link to a folder; it is not followed", _LINKED_FOLDER)
+    elif stat.S_ISREG(mode):
+        files[rel] = target
+    else:
+        problem(rel, f"{rel} is a symbolic link to a special file; it is not read", "remove it")
 
 
 def _unexpected(rel: str) -> Finding:
@@ -208,10 +304,10 @@ def _unexpected(rel: str) -> Finding:
     return Finding(Location(rel), f"file {rel} is not part of the format and is not read", remedy)
 
 
-def _load_file(repo: Repository, rel: str, kind: str) -> None:
+def _load_file(repo: Repository, rel: str, kind: str, path: Path) -> None:
     repo.files_read += 1
     try:
-        doc = read_yaml(repo.root / rel)
+        doc = read_yaml(path)
     except YamlProblem as exc:
         repo.load_findings.append(
             ("yaml-syntax", Finding(Location(rel, exc.line, exc.column), exc.message, exc.help))
@@ -228,6 +324,7 @@ def _load_file(repo: Repository, rel: str, kind: str) -> None:
         )
         return
     repo.positions[rel] = doc.positions
+    repo.unsafe_text.extend((rel, u) for u in doc.unsafe_text)
     _declare(repo, rel, kind, doc.data)
     model = SINGLE_FILES.get(kind) or FOLDERS[kind]
     try:

@@ -20,7 +20,8 @@ BIDI = "\u202a-\u202e\u2066-\u2069"
 """Bidi embeddings, overrides and isolates: they reorder what a reader sees."""
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 """Everything Python's str.splitlines() (and Unicode) treats as a line break."""
-_UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI}]")
+UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI}]")
+"""C0 and C1 controls, DEL, the line and paragraph separators, and bidi controls."""
 _BREAKS = re.compile(f"[{LINE_BREAKS}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -36,9 +37,9 @@ def escape_char(ch: str) -> str:
 def visible(text: str) -> str:
     """Controls, line and paragraph separators and bidi controls shown as escapes, so the text
     stays on one line and is read as it is (terminal tables, text and GitHub output)."""
-    if _UNSAFE.search(text) is None:
+    if UNSAFE.search(text) is None:
         return text
-    return _UNSAFE.sub(lambda m: escape_char(m[0]), text)
+    return UNSAFE.sub(lambda m: escape_char(m[0]), text)
 
 
 def one_line(text: str) -> str:

@@ -26,6 +26,10 @@ from psstrat.model.strand import Milestone, Strand, WorkElement
 
 _QUARTER = re.compile(r"(?P<year>\d{4})(?:/(?P<next>\d{2}|\d{4}))?-?Q(?P<n>[1-4])")
 QUARTER_FORMS = "2004-Q3, 2004Q3 or 2004/05-Q3"
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(9998, 12, 31)
+"""The dates psstrat computes as of: no strategy runs outside them, and the calendar's own
+ends (year 1 and 9999) would overflow quarter and due-soon arithmetic."""
 
 
 @dataclass(frozen=True, order=True)
@@ -57,6 +61,11 @@ class Quarter:
                     f"`{text}` names a split year, but quarters here follow the calendar year "
                     f"(year_start_month: 1); write it as {year}-Q{match['n']}"
                 )
+        if not FIRST_DAY.year <= year < LAST_DAY.year:
+            raise PsstratError(
+                f"`{text}` is out of range; quarters run from {FIRST_DAY.year} to "
+                f"{LAST_DAY.year - 1}"
+            )
         return cls(year, int(match["n"]), start_month)
 
     @classmethod

@@ -57,8 +57,8 @@ class Settings(Model):
         min_length=1,
     )
     escalation_threshold: int = Field(default=15, ge=1, le=25)
-    due_soon_days: int = Field(default=30, ge=0)
-    stale_update_days: int = Field(default=120, ge=1)
+    due_soon_days: int = Field(default=30, ge=0, le=3660)
+    stale_update_days: int = Field(default=120, ge=1, le=36500)
     rules: dict[str, RuleLevel] = Field(default_factory=dict)
     report: ReportSettings = Field(default_factory=ReportSettings)
 
@@ -75,6 +75,13 @@ class Settings(Model):
                         "allowed": ", ".join(self.markings),
                     },
                 )
+        if self.rank(self.open_session_max) > self.rank(self.closed_session_max):
+            raise PydanticCustomError(
+                "value_error",
+                "open_session_max `{open}` is above closed_session_max `{closed}`: the open "
+                "session would see more than the closed one",
+                {"open": self.open_session_max, "closed": self.closed_session_max},
+            )
         maxima = [band.max for band in self.risk_bands]
         if maxima != sorted(maxima) or maxima[-1] != 25:
             raise PydanticCustomError(
@@ -111,8 +118,8 @@ def load_settings(root: Path) -> Settings:
     from psstrat import yamlio
     from psstrat.messages import schema_problems, suggest
 
-    path = root / SETTINGS_FILE
-    if not path.is_file():
+    path = _settings_path(root)
+    if path is None:
         return Settings()
     try:
         doc = yamlio.read_yaml(path)
@@ -139,3 +146,33 @@ def load_settings(root: Path) -> Settings:
                 f"{suggest(code, RULES)}; `psstrat validate --explain` lists the rules"
             )
     return settings
+
+
+def _settings_path(root: Path) -> Path | None:
+    """psstrat.yaml to read, None when there is none. Looked at with lstat first: a FIFO is
+    never opened, and a symbolic link is followed only to a regular file in the repository."""
+    import os
+    import stat
+
+    path = root / SETTINGS_FILE
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise PsstratError(f"cannot read {SETTINGS_FILE}: {exc.strerror}") from None
+    if stat.S_ISLNK(mode):
+        target = Path(os.path.realpath(path))
+        if not target.is_relative_to(root.resolve()) or not target.is_file():
+            raise PsstratError(
+                f"{SETTINGS_FILE} is a symbolic link to somewhere outside the repository or "
+                "to something that is not a file; it is not read. Put the settings file itself "
+                "in the repository"
+            )
+        return target
+    if not stat.S_ISREG(mode):
+        raise PsstratError(
+            f"{SETTINGS_FILE} is not a regular file (a FIFO, socket or device); it is not "
+            "read. Replace it with a YAML file"
+        )
+    return path

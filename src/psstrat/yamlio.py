@@ -51,6 +51,8 @@ from ruamel.yaml.events import (  # noqa: E402
 )
 from ruamel.yaml.nodes import ScalarNode as _ScalarNode  # noqa: E402
 
+from psstrat.safetext import UNSAFE  # noqa: E402
+
 
 class YamlProblem(Exception):
     """The file cannot be read as plain YAML; reported as a ``yaml-syntax`` problem."""
@@ -87,6 +89,22 @@ class Positions:
 class Document:
     data: dict[str, Any]
     positions: Positions
+    unsafe_text: list[UnsafeText] = field(default_factory=list)
+    """Keys and text values holding control, line-separator or bidi characters."""
+
+
+@dataclass(frozen=True)
+class UnsafeText:
+    """A key or value holding characters that could forge or garble an output (see
+    psstrat.safetext); the control-character rule decides which are allowed where."""
+
+    path: YamlPath
+    text: str
+    line: int
+    column: int
+    """Of the first such character when the scalar is plain text on one line (where the
+    text is what the file says); else of the start of the scalar."""
+    is_key: bool = False
 
 
 def read_yaml(path: Path) -> Document:
@@ -95,7 +113,10 @@ def read_yaml(path: Path) -> Document:
     Raises YamlProblem for anything that is not plain YAML of that shape, and OSError when the
     file cannot be read at all.
     """
-    with path.open("rb") as fh:
+    # Non-blocking and not following a final symbolic link: a FIFO swapped in after the
+    # folder was scanned is seen by fstat below, never waited on.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    with os.fdopen(os.open(path, flags), "rb") as fh:
         info = os.fstat(fh.fileno())
         if not stat.S_ISREG(info.st_mode):
             raise YamlProblem("not a regular file", help="replace it with a plain YAML file")
@@ -116,13 +137,13 @@ def parse_yaml(raw: bytes) -> Document:
     text = _decode(raw)
     if not text.strip():
         raise YamlProblem("file is empty", help="write a mapping of keys, or delete the file")
-    data, positions = _compose(text)
+    data, positions, unsafe = _compose(text)
     if not isinstance(data, dict):
         raise YamlProblem(
             f"the top of the file must be a mapping of keys, not {describe(data)}",
             help="start the file with `id: ...` and the item's other keys",
         )
-    return Document(data, positions)
+    return Document(data, positions, unsafe)
 
 
 def _decode(raw: bytes) -> str:
@@ -225,7 +246,7 @@ def _refuse(what: str, mark: Any) -> YamlProblem:
     return YamlProblem(what, mark.line + 1, mark.column + 1, help=_REFUSED_HELP)
 
 
-def _compose(text: str) -> tuple[Any, Positions]:
+def _compose(text: str) -> tuple[Any, Positions, list[UnsafeText]]:
     """Build plain values from parser events, recording where each key and value starts.
 
     This loop runs once per event of every file, so it is written for speed: scalars (most
@@ -239,6 +260,8 @@ def _compose(text: str) -> tuple[Any, Positions]:
     documents = 0
     may_resolve = _resolvable_starts()
     plain = _plain_scalar
+    unsafe: list[UnsafeText] = []
+    find_unsafe = UNSAFE.search
     try:
         for event in _events(text):
             cls = event.__class__
@@ -258,14 +281,21 @@ def _compose(text: str) -> tuple[Any, Positions]:
                     key = frame[2]
                     if key is None:
                         _take_key(frame, event.value, mark, keys)
+                        if find_unsafe(event.value):
+                            path = (*frame[1], event.value)
+                            unsafe.append(_unsafe(path, event, is_key=True))
                         continue
                     frame[2] = None
                     frame[0][key] = value
-                    values[(*frame[1], key)] = (mark.line + 1, mark.column + 1)
+                    path = (*frame[1], key)
+                    values[path] = (mark.line + 1, mark.column + 1)
                 else:
                     container = frame[0]
-                    values[(*frame[1], len(container))] = (mark.line + 1, mark.column + 1)
+                    path = (*frame[1], len(container))
+                    values[path] = (mark.line + 1, mark.column + 1)
                     container.append(value)
+                if find_unsafe(event.value):
+                    unsafe.append(_unsafe(path, event))
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 if event.anchor is not None or event.tag is not None:
                     raise _refused_node(event)
@@ -314,7 +344,16 @@ def _compose(text: str) -> tuple[Any, Positions]:
         raise _syntax_problem(exc, text) from None
     except YAMLError as exc:
         raise YamlProblem(_tidy(str(exc)), help="fix the YAML syntax") from None
-    return root, positions
+    return root, positions, unsafe
+
+
+def _unsafe(path: YamlPath, event: Any, is_key: bool = False) -> UnsafeText:
+    start, end = event.start_mark, event.end_mark
+    column = start.column + 1
+    if event.style is None and start.line == end.line:
+        match = UNSAFE.search(event.value)
+        column += match.start() if match else 0
+    return UnsafeText(path, event.value, start.line + 1, column, is_key)
 
 
 def _take_key(frame: list[Any], key: str, mark: Any, keys: dict[YamlPath, tuple[int, int]]) -> None:

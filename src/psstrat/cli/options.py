@@ -23,9 +23,16 @@ def _parse_date(value: str | None) -> dt.date | None:
     try:
         if len(value) != 10 or value[4] != "-" or value[7] != "-":
             raise ValueError(value)
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"`{value}` is not a date; write it as YYYY-MM-DD") from None
+    from psstrat.schedule import FIRST_DAY, LAST_DAY
+
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise typer.BadParameter(
+            f"`{value}` is out of range; give a date from {FIRST_DAY} to {LAST_DAY}"
+        )
+    return day
 
 
 RootOption = Annotated[
@@ -86,7 +93,9 @@ def resolve_root(root: Path | None) -> Path:
 
 def fail(exc: PsstratError) -> NoReturn:
     """Print a PsstratError as one line on stderr and exit 2."""
-    print(f"psstrat: error: {exc}", file=sys.stderr)
+    from psstrat.safetext import visible
+
+    print(f"psstrat: error: {visible(str(exc))}", file=sys.stderr)
     raise typer.Exit(2)
 
 

@@ -22,6 +22,8 @@ from psstrat.cli.options import (
 )
 from psstrat.errors import PsstratError
 
+MAX_WITHIN = 36_500
+
 
 class Format(enum.StrEnum):
     table = "table"
@@ -62,6 +64,10 @@ def command(
 
     day = as_of or today()
     try:
+        if within > MAX_WITHIN:
+            raise PsstratError(
+                f"--within {within} is more than {MAX_WITHIN} days (100 years); give fewer days"
+            )
         repo = load_repository(root)
         require_clean(repo, day, allow_errors)
         rows = find_overdue(restrict(repo, session.value), day, within, strand, owner)

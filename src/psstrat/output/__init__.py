@@ -6,15 +6,21 @@ import json
 from collections.abc import Callable, Sequence
 
 from psstrat.diagnostics import Diagnostic
+from psstrat.safetext import visible
 
 
 def text(diagnostics: Sequence[Diagnostic]) -> str:
-    """One line per problem: `path:line:col: severity[code] message; remedy`."""
+    """One line per problem: `path:line:col: severity[code] message; remedy`.
+
+    Paths and messages can quote the data (a file name, a value), so controls and separators
+    in them are shown as escapes: every problem stays on its own line, and no line can start
+    with `::` and be obeyed by GitHub Actions.
+    """
     lines = []
     for d in diagnostics:
         where = f"{d.path}:{d.line}:{d.column}" if d.line else d.path
         remedy = f"; {d.help}" if d.help else ""
-        lines.append(f"{where}: {d.severity.value}[{d.code}] {d.message}{remedy}")
+        lines.append(visible(f"{where}: {d.severity.value}[{d.code}] {d.message}{remedy}"))
     return "".join(line + "\n" for line in lines)
 
 
@@ -23,7 +29,8 @@ def as_json(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """GitHub's escaping for workflow command data, after every control is made visible."""
+    return visible(value.replace("%", "%25"))
 
 
 def _escape_property(value: str) -> str:

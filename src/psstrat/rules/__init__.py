@@ -11,6 +11,7 @@ from types import ModuleType
 from psstrat.diagnostics import Diagnostic, Severity
 from psstrat.repository import Repository
 from psstrat.rules import (
+    control_character,
     date_order,
     duplicate_id,
     escalation_missing,
@@ -26,6 +27,7 @@ from psstrat.rules import (
     stale_update,
     unexpected_file,
     unknown_reference,
+    unsafe_path,
     vacant_lead,
     yaml_syntax,
 )
@@ -33,8 +35,10 @@ from psstrat.rules._base import RuleContext
 
 _MODULES: list[ModuleType] = [
     yaml_syntax,
+    unsafe_path,
     schema,
     unexpected_file,
+    control_character,
     duplicate_id,
     id_filename,
     unknown_reference,

@@ -1,0 +1,26 @@
+"""An entry under data/ that psstrat will not read.
+
+Catches: a FIFO (named pipe), socket or device; a symbolic link whose target is outside the
+repository; a symbolic link to a folder, or data/ itself as a link; a broken link; a folder
+or file that cannot be read (permissions).
+
+Why: every data file in a pull request is untrusted. Opening a FIFO waits for ever, so one
+would hang CI; a link out of the repository could make a report quote a file from elsewhere on
+the machine (its target is never read, nor named in the message); and a folder psstrat cannot
+read would otherwise drop out of every check without a word.
+
+Fix: replace the entry with the plain YAML file it should be, inside the repository; make
+folders readable; remove stray links.
+"""
+
+from collections.abc import Iterator
+
+from psstrat.diagnostics import Finding, Severity
+from psstrat.rules._base import RuleContext
+
+CODE = "unsafe-path"
+SEVERITY = Severity.ERROR
+
+
+def check(ctx: RuleContext) -> Iterator[Finding]:
+    return ctx.load_findings(CODE)
