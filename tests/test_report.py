@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from psstrat.errors import PsstratError
+from psstrat.provenance import Source
 from psstrat.report.context import build_context
 from psstrat.report.render import render
 from psstrat.schedule import Quarter
@@ -224,7 +225,7 @@ def test_golden_reports_of_shipped_data(
     name: str, session: str, strand: str | None, fmt: str
 ) -> None:
     repo = load(ROOT)
-    context = build_context(repo, Q3, dt.date(2004, 12, 31), session, strand, "GOLDEN", False)
+    context = build_context(repo, Q3, dt.date(2004, 12, 31), session, strand, Source("GOLDEN", False))
     _golden(name, render(context, fmt, ROOT))
 
 
@@ -332,7 +333,7 @@ def test_unknown_strand_exits_2(cli: CliRunner, repo: RepoBuilder) -> None:
 
 def test_provenance_names_the_commit(cli: CliRunner, repo: RepoBuilder) -> None:
     _, out, _ = run(cli, repo, "--quarter", "2004-Q3")
-    assert "from a source that is not a git checkout" in out
+    assert "from a source with no commit (not a git checkout)" in out
 
     def git(*args: str) -> str:
         return subprocess.run(
@@ -348,3 +349,35 @@ def test_provenance_names_the_commit(cli: CliRunner, repo: RepoBuilder) -> None:
     repo.edit(S1, "Code agreed by the committee.", "Code agreed.")
     _, out, _ = run(cli, repo, "--quarter", "2004-Q3")
     assert f"source commit {commit} + uncommitted changes." in out
+
+
+@pytest.mark.parametrize("ignored", [False, True])
+def test_untracked_or_ignored_data_counts_as_uncommitted(
+    cli: CliRunner, repo: RepoBuilder, ignored: bool
+) -> None:
+    """Regression: a gitignored or untracked data file was rendered while provenance said the
+    commit was clean."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(repo.root), *args], check=True, capture_output=True, text=True
+        ).stdout.strip()
+
+    git("init", "-q")
+    if ignored:
+        repo.write(".gitignore", "data/strands/S9.yaml\n")
+    git("add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "data")
+    commit = git("rev-parse", "HEAD")
+    repo.write("data/strands/S9.yaml", "id: S9\ntitle: Not in any commit\n")
+    _, out, _ = run(cli, repo, "--quarter", "2004-Q3", "--allow-errors")
+    assert "Not in any commit" in out
+    assert f"source commit {commit} + uncommitted changes." in out
+
+
+def test_missing_git_is_said_as_such(
+    cli: CliRunner, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(repo.root / "no-such-bin"))
+    _, out, _ = run(cli, repo, "--quarter", "2004-Q3")
+    assert "from a source with no commit (git is not available)" in out

@@ -3,28 +3,52 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
+SHAPING = ("data", "templates", "psstrat.yaml")
+"""What shapes a report: a change to any of these, committed or not, changes the paper."""
 
-def source_commit(root: Path) -> tuple[str | None, bool]:
-    """(commit, dirty) of the git checkout holding ``root``; (None, False) when there is none
-    or git is not installed. Only files that shape the report count as changes."""
+
+@dataclass(frozen=True)
+class Source:
+    commit: str | None
+    dirty: bool
+    """Anything under SHAPING differs from the commit: modified, staged, untracked or even
+    git-ignored (an ignored data file is still read and rendered)."""
+    problem: str | None = None
+    """Why there is no commit: "git is not available" or "not a git checkout"."""
+
+    @property
+    def description(self) -> str:
+        """How the report's provenance line names its source."""
+        if self.commit is None:
+            return f"a source with no commit ({self.problem})"
+        return f"source commit {self.commit}" + (" + uncommitted changes" if self.dirty else "")
+
+
+def source_commit(root: Path) -> Source:
+    """The commit of the git checkout holding ``root`` and whether what shapes a report
+    differs from it."""
 
     def git(*args: str) -> str | None:
-        try:
-            result = subprocess.run(
-                ["git", "-C", str(root), *args],
-                capture_output=True,
-                text=True,
-                check=False,
-                timeout=10,
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
+        result = subprocess.run(
+            ["git", "-C", str(root), *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
         return result.stdout.strip() if result.returncode == 0 else None
 
-    commit = git("rev-parse", "HEAD")
-    if not commit:
-        return None, False
-    status = git("status", "--porcelain", "--", "data", "templates", "psstrat.yaml")
-    return commit, bool(status)
+    try:
+        commit = git("rev-parse", "--verify", "HEAD")
+        if not commit:
+            return Source(None, False, "not a git checkout")
+        status = git(
+            "status", "--porcelain", "--ignored", "--untracked-files=all", "--", *SHAPING
+        )
+    except (OSError, subprocess.SubprocessError):
+        return Source(None, False, "git is not available")
+    # If git cannot say, the data cannot be called clean.
+    return Source(commit, status is None or bool(status))

@@ -84,8 +84,8 @@ def command(
         q = Quarter.parse(quarter, repo.settings.year_start_month)
         day = as_of or min(q.last_day, today())
         require_clean(repo, day, allow_errors)
-        commit, dirty = source_commit(where)
-        context = build_context(repo, q, day, session.value, strand, commit, dirty)
+        source = source_commit(where)
+        context = build_context(repo, q, day, session.value, strand, source)
         text = render(context, fmt, where, template)
         if output is None:
             sys.stdout.write(text)

@@ -17,6 +17,7 @@ from psstrat.model.risk import Risk
 from psstrat.model.sia import Sia
 from psstrat.model.strand import Strand
 from psstrat.model.strategy import Strategy
+from psstrat.provenance import Source
 from psstrat.report.register import build_register, long_date, timeline
 from psstrat.report.sections import issue_in_scope, paragraphs, sia_view, strand_view
 from psstrat.report.views import (
@@ -39,8 +40,7 @@ def build_context(
     as_of: dt.date,
     session: str = "open",
     strand_id: str | None = None,
-    commit: str | None = None,
-    dirty: bool = False,
+    source: Source | None = None,
 ) -> ReportContext:
     if repo.strategy is None:
         raise PsstratError(
@@ -49,7 +49,10 @@ def build_context(
     view = restrict(repo, session)
     if strand_id is not None and not view.strategy_withheld:
         view.require_strand(strand_id)
-    provenance = Provenance(__version__, as_of.isoformat(), session, commit, dirty)
+    source = source or Source(None, False, "not a git checkout")
+    provenance = Provenance(
+        __version__, as_of.isoformat(), session, source.commit, source.dirty, source.description
+    )
     return _context(view, quarter, as_of, strand_id, provenance)
 
 

@@ -76,7 +76,7 @@ def render(
     fmt: str,
     root: Path,
     template: Path | None = None,
-    seconds: float = RENDER_SECONDS,
+    seconds: float | None = None,
 ) -> str:
     """The report as text, rendered by the packaged templates, those in ``root``/templates,
     or ``template``."""
@@ -88,7 +88,7 @@ def render(
     try:
         compiled = env.get_template(name)
         chunks = compiled.generate(r=context)
-        text = _bounded("".join, chunks, seconds)
+        text = _bounded("".join, chunks, RENDER_SECONDS if seconds is None else seconds)
     except PsstratError:
         raise
     except jinja2.TemplateSyntaxError as exc:

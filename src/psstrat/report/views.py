@@ -165,6 +165,9 @@ class Provenance:
     session: str
     commit: str | None
     dirty: bool
+    source: str
+    """The source as the provenance line says it: "source commit abc123 + uncommitted
+    changes", or "a source with no commit (git is not available)"."""
 
 
 @dataclass(frozen=True)
