@@ -225,7 +225,9 @@ def test_golden_reports_of_shipped_data(
     name: str, session: str, strand: str | None, fmt: str
 ) -> None:
     repo = load(ROOT)
-    context = build_context(repo, Q3, dt.date(2004, 12, 31), session, strand, Source("GOLDEN", False))
+    context = build_context(
+        repo, Q3, dt.date(2004, 12, 31), session, strand, Source("GOLDEN", False)
+    )
     _golden(name, render(context, fmt, ROOT))
 
 

@@ -45,9 +45,7 @@ def source_commit(root: Path) -> Source:
         commit = git("rev-parse", "--verify", "HEAD")
         if not commit:
             return Source(None, False, "not a git checkout")
-        status = git(
-            "status", "--porcelain", "--ignored", "--untracked-files=all", "--", *SHAPING
-        )
+        status = git("status", "--porcelain", "--ignored", "--untracked-files=all", "--", *SHAPING)
     except (OSError, subprocess.SubprocessError):
         return Source(None, False, "git is not available")
     # If git cannot say, the data cannot be called clean.
