@@ -368,7 +368,7 @@ def test_open_above_closed_is_a_settings_error(repo: RepoBuilder, cli: CliRunner
     assert code == 2 and "open_session_max `secret` is above closed_session_max" in err
 
 
-# -- --session on status and overdue ----------------------------------------------------------------
+# -- --session on status and overdue ------------------------------------------------------------
 
 
 @pytest.fixture
