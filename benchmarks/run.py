@@ -6,7 +6,8 @@ Generates the synthetic repository (benchmarks/generate.py) unless --repo is giv
 prints, for each measurement, the best of --repeat wall-clock runs and the ratio asked of it:
 
 - `psstrat validate` against `yamllint` on the same files (target <= 0.2x, aim 0.1x);
-- `psstrat report` for one quarter against `psstrat validate` (target <= 1x);
+- `psstrat report` for one quarter, and `status` and `overdue` for the open session, against
+  `psstrat validate` (target <= 1x);
 - `psstrat --version` against `python -c pass` (target <= 0.2 s above).
 
 Each command runs as a fresh process, as a user or CI would run it. Record the figures in
@@ -96,6 +97,12 @@ def main() -> None:
         report = best_of(report_cmd, args.repeat)
         print(f"psstrat report (html)      {report:8.2f} s")
         print(f"  ratio report/validate    {report / validate:8.3f} x   (target <= 1)")
+
+    for name in ("status", "overdue"):
+        cmd = [*psstrat, name, "--root", str(repo), "--as-of", AS_OF, "--allow-errors"]
+        seconds = best_of([*cmd, "--session", "open"], args.repeat)
+        print(f"psstrat {name} (open)       {seconds:8.2f} s")
+        print(f"  ratio {name}/validate    {seconds / validate:8.3f} x   (target <= 1)")
 
     bare = best_of([sys.executable, "-c", "pass"], 10)
     version = best_of([*psstrat, "--version"], 10)
