@@ -425,3 +425,23 @@ def test_render_refuses_a_template_that_is_not_a_file(repo: RepoBuilder) -> None
     os.mkfifo(repo.root / "t.j2")
     with pytest.raises(PsstratError, match="is not a regular file"):
         render(context, "md", repo.root, repo.root / "t.j2")
+
+
+def test_ctrl_c_exits_130_without_a_traceback(repo: RepoBuilder) -> None:
+    import signal
+    import time
+
+    template = repo.write("slow.md.j2", "{% for i in range(99999) %}{{ i }}{% endfor %}" * 50)
+    command = [sys.executable, "-m", "psstrat", "report", "--root", str(repo.root), *Q3]
+    with subprocess.Popen(
+        [*command, "--template", str(template), "-o", str(repo.root / "out.md")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        # A shell's background jobs ignore SIGINT; a user's terminal does not.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    ) as proc:
+        time.sleep(1.5)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and b"Traceback" not in err
+    assert not [p for p in repo.root.iterdir() if p.name.startswith(".out.md")]
