@@ -141,14 +141,11 @@ def restrict(repo: Repository, session: str) -> View:
             return view
         view.ranks[id(repo.strategy)] = top
 
-    strands = [s for s in (_strand(view, admit, s, top) for s in repo.strands) if s is not None]
-    risks = []
-    for risk in repo.risks:
-        rank = admit("risk", risk, top)
-        if rank >= 0:
-            view.ranks[id(risk)] = rank
-            risks.append(risk)
-    sias = [s for s in (_sia(view, admit, s, top) for s in repo.sias) if s is not None]
+    strands = [
+        k for k in (_gate(view, admit, "strand", s, top) for s in repo.strands) if k is not None
+    ]
+    risks = [k for k in (_gate(view, admit, "risk", r, top) for r in repo.risks) if k is not None]
+    sias = [k for k in (_gate(view, admit, "SIA", s, top) for s in repo.sias) if k is not None]
     view.repo = dataclasses.replace(
         repo,
         strands=strands,
@@ -162,56 +159,32 @@ def restrict(repo: Repository, session: str) -> View:
     return view
 
 
-def _strand(view: View, admit: Admit, s: Strand, top: int) -> Strand | None:
-    rank = admit("strand", s, top)
-    if rank < 0:
-        return None
-    elements: list[WorkElement] = []
-    for e in s.work_elements:
-        e_rank = admit("work element", e, rank, s)
-        if e_rank < 0:
-            continue
-        milestones = []
-        for m in e.milestones:
-            m_rank = admit("milestone", m, e_rank, s, e)
-            if m_rank >= 0:
-                view.ranks[id(m)] = m_rank
-                milestones.append(m)
-        updates = []
-        for note in e.updates:
-            n_rank = admit("update", note, e_rank, s, e)
-            if n_rank >= 0:
-                view.ranks[id(note)] = n_rank
-                updates.append(note)
-        kept = _copy(e, milestones=milestones, updates=updates)
-        view.ranks[id(kept)] = e_rank
-        elements.append(kept)
-    kept_strand = _copy(s, work_elements=elements)
-    view.ranks[id(kept_strand)] = rank
-    return kept_strand
+_CHILDREN: dict[type, tuple[tuple[str, str], ...]] = {
+    Strand: (("work_elements", "work element"),),
+    WorkElement: (("milestones", "milestone"), ("updates", "update")),
+    Sia: (("issues", "SIA issue"),),
+    SiaIssue: (("progress", "SIA progress note"),),
+}
+"""What each kind of item contains that carries a marking of its own: (field, kind)."""
 
 
-def _sia(view: View, admit: Admit, sia: Sia, top: int) -> Sia | None:
-    rank = admit("SIA", sia, top)
+def _gate(
+    view: View, admit: Admit, kind: str, item: M, container: int, within: tuple[Any, ...] = ()
+) -> M | None:
+    """The item with every withheld item inside it removed, or None when it is withheld."""
+    rank = admit(kind, item, container, *within)
     if rank < 0:
         return None
-    issues: list[SiaIssue] = []
-    for issue in sia.issues:
-        i_rank = admit("SIA issue", issue, rank, sia)
-        if i_rank < 0:
-            continue
-        progress = []
-        for note in issue.progress:
-            n_rank = admit("SIA progress note", note, i_rank, sia, issue)
-            if n_rank >= 0:
-                view.ranks[id(note)] = n_rank
-                progress.append(note)
-        kept = _copy(issue, progress=progress)
-        view.ranks[id(kept)] = i_rank
-        issues.append(kept)
-    kept_sia = _copy(sia, issues=issues)
-    view.ranks[id(kept_sia)] = rank
-    return kept_sia
+    lists = {}
+    for name, child_kind in _CHILDREN.get(type(item), ()):
+        children = (
+            _gate(view, admit, child_kind, child, rank, (*within, item))
+            for child in getattr(item, name)
+        )
+        lists[name] = [c for c in children if c is not None]
+    kept = _copy(item, **lists)
+    view.ranks[id(kept)] = rank
+    return kept
 
 
 M = TypeVar("M", bound=BaseModel)

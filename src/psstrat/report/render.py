@@ -176,7 +176,11 @@ class ConfinedLoader(jinja2.BaseLoader):
         raise jinja2.TemplateNotFound(template)
 
     def _read(self, path: Path, shown: str) -> tuple[str, str, Callable[[], bool]]:
-        with path.open("rb") as fh:
+        # Non-blocking: a FIFO swapped in after the lstat check is not waited on.
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+        with os.fdopen(os.open(path, flags), "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise PsstratError(f"template {shown} is not a regular file")
             raw = fh.read(MAX_TEMPLATE_BYTES + 1)
         if len(raw) > MAX_TEMPLATE_BYTES:
             raise PsstratError(f"template {shown} is larger than 1 MiB; no template needs that")
