@@ -98,8 +98,12 @@ class View:
         known = [s.id for s in self.repo.strands]
         raise PsstratError(
             f"--strand {strand_id} is not a strand the {self.session} session may see"
-            f"{suggest(strand_id, known)}; it may see {', '.join(known) or 'none'} "
-            "(use --session closed for a strand marked above open)"
+            f"{suggest(strand_id, known)}; it may see {', '.join(known) or 'none'}"
+            + (
+                " (use --session closed for a strand marked above open)"
+                if self.session == "open"
+                else ""
+            )
         )
 
 
