@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 from psstrat.errors import PsstratError
 from psstrat.report import render as render_module
 from psstrat.report.context import build_context
-from psstrat.report.render import render, write_atomically
+from psstrat.report.render import render
+from psstrat.safefiles import write_atomically
 from psstrat.schedule import Quarter
 from psstrat.validate import load
 from tests.conftest import RepoBuilder, invoke

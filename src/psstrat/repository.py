@@ -7,9 +7,7 @@ from the raw data, so references to them from other files do not become false al
 
 from __future__ import annotations
 
-import os
-import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from psstrat.model.risk import Risk
 from psstrat.model.sia import Sia
 from psstrat.model.strand import Milestone, Strand, WorkElement
 from psstrat.model.strategy import MeetingsFile, Owner, OwnersFile, Strategy
+from psstrat.safefiles import scan
 from psstrat.settings import SETTINGS_FILE, Settings
 from psstrat.yamlio import Positions, UnsafeText, YamlPath, YamlProblem, read_yaml
 
@@ -191,103 +190,6 @@ def _data_files(root: Path, files: dict[str, Path]) -> Iterator[tuple[str, str |
             yield rel, parts[1]
         else:
             yield rel, None
-
-
-_SPECIAL = {
-    stat.S_IFIFO: "a FIFO (named pipe)",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-}
-
-
-def scan(root: Path, top: str) -> tuple[dict[str, Path], list[Finding]]:
-    """The regular files below ``root/top`` (hidden entries skipped): relative path -> the
-    path to read; and the entries psstrat will not read, as `unsafe-path` findings.
-
-    Everything is looked at with lstat before anything is opened: a FIFO, socket or device is
-    never opened (opening a FIFO waits for a writer for ever); a symbolic link is followed only
-    to a regular file inside the repository, and the target of one that leaves it is neither
-    read nor named; a linked folder is not followed; a folder that cannot be read is reported.
-    Nothing is skipped without a word.
-    """
-    files: dict[str, Path] = {}
-    problems: list[Finding] = []
-    real_root = root.resolve()
-
-    def problem(rel: str, message: str, help: str) -> None:
-        problems.append(Finding(Location(rel), message, help))
-
-    def walk(rel_dir: str) -> None:
-        try:
-            entries = sorted(os.scandir(root / rel_dir), key=lambda e: e.name)
-        except OSError as exc:
-            problem(
-                rel_dir,
-                f"folder {rel_dir}/ cannot be read ({exc.strerror}); nothing in it is checked",
-                "make it readable (chmod) or remove it",
-            )
-            return
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            rel = f"{rel_dir}/{entry.name}"
-            try:
-                mode = entry.stat(follow_symlinks=False).st_mode
-            except OSError as exc:
-                problem(rel, f"{rel} cannot be read ({exc.strerror})", "check its permissions")
-                continue
-            if stat.S_ISDIR(mode):
-                walk(rel)
-            elif stat.S_ISREG(mode):
-                files[rel] = root / rel
-            elif stat.S_ISLNK(mode):
-                _link(rel, Path(entry.path), real_root, files, problem)
-            else:
-                what = _SPECIAL.get(stat.S_IFMT(mode), "not a regular file")
-                problem(rel, f"{rel} is {what}; it is not read", "replace it with a YAML file")
-
-    top_path = root / top
-    try:
-        top_mode = top_path.lstat().st_mode
-    except FileNotFoundError:
-        return files, problems
-    except OSError as exc:
-        problem(top, f"{top}/ cannot be read ({exc.strerror})", "check its permissions")
-        return files, problems
-    if stat.S_ISLNK(top_mode):
-        problem(top, f"{top}/ is a symbolic link; it is not followed", _LINKED_FOLDER)
-    elif stat.S_ISDIR(top_mode):
-        walk(top)
-    return files, problems
-
-
-_LINKED_FOLDER = "put the files themselves in the repository, not a link to a folder"
-
-
-def _link(
-    rel: str, link: Path, real_root: Path, files: dict[str, Path], problem: Callable[..., None]
-) -> None:
-    """A symbolic link: read only when it ends at a regular file inside the repository."""
-    target = Path(os.path.realpath(link))
-    if not target.is_relative_to(real_root):
-        problem(
-            rel,
-            f"{rel} is a symbolic link to somewhere outside the repository; it is not read",
-            "put the file itself in the repository",
-        )
-        return
-    try:
-        mode = target.lstat().st_mode
-    except OSError:
-        problem(rel, f"{rel} is a broken symbolic link", "remove it or point it at a file")
-        return
-    if stat.S_ISDIR(mode):
-        problem(rel, f"{rel} is a symbolic link to a folder; it is not followed", _LINKED_FOLDER)
-    elif stat.S_ISREG(mode):
-        files[rel] = target
-    else:
-        problem(rel, f"{rel} is a symbolic link to a special file; it is not read", "remove it")
 
 
 def _unexpected(rel: str) -> Finding:

@@ -74,7 +74,8 @@ def command(
     """Render the committee progress report for a quarter through the Jinja templates."""
     from psstrat.provenance import source_commit
     from psstrat.report.context import build_context
-    from psstrat.report.render import render, write_atomically
+    from psstrat.report.render import render
+    from psstrat.safefiles import write_atomically
     from psstrat.schedule import Quarter
 
     try:
