@@ -98,7 +98,8 @@ def test_canary_never_reaches_an_open_session_report(marked: RepoBuilder, fmt: s
     # The open report says what is withheld, by kind, counting only the outermost item.
     for line in ("risk: 1", "strand: 1", "work element: 1", "update: 1", "SIA issue: 1"):
         assert line in open_text
-    assert "5 item(s) are marked above this session" in open_text
+    assert "5 items are marked above this session" in open_text
+    assert "(s)" not in open_text
     # The official content around each withheld item is still there.
     for text in ("Code agreed by the committee", "Open progress note", "Information leakage"):
         assert text in open_text

@@ -81,6 +81,15 @@ CASES = {
     ),
     "stale-update": Case("stale-update", S1, "due: 2005-06-30\n    ", as_of=dt.date(2005, 4, 1)),
     "review-overdue": Case("review-overdue", R1, "review_date: ", as_of=dt.date(2005, 4, 1)),
+    "unassessed-risk": Case(
+        "unassessed-risk",
+        R1,
+        "residual: ",
+        edits=[
+            (R1, "date: 2004-12-01}", "date: 2005-01-02}"),
+            (R1, "history:\n  - {date: 2004-10-07, likelihood: 4, impact: 4}\n", ""),
+        ],
+    ),
     "no-controls": Case(
         "no-controls",
         R1,

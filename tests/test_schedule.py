@@ -180,6 +180,22 @@ def test_risk_trend_over_a_quarter() -> None:
     assert new.trend is schedule.Trend.NEW
 
 
+def test_trend_compares_like_with_like() -> None:
+    """Regression: a risk raised before the quarter and first assessed in it showed "new"."""
+    q = Quarter(2004, 3)
+    first = schedule.score_change(risk(history=[]), q.first_day, q.last_day)
+    assert (first.before, first.after, first.trend) == (None, 12, schedule.Trend.FIRST)
+    later = risk(history=[], residual={"likelihood": 3, "impact": 4, "date": "2005-02-01"})
+    unassessed = schedule.score_change(later, q.first_day, q.last_day)
+    assert unassessed.trend is schedule.Trend.UNASSESSED
+
+
+def test_an_unassessed_risk_is_rated_at_its_inherent_score() -> None:
+    later = risk(history=[], residual={"likelihood": 3, "impact": 4, "date": "2005-02-01"})
+    assert schedule.rating_as_of(later, D(2004, 12, 31)) == schedule.Rating(5, 5, False)
+    assert schedule.rating_as_of(later, D(2005, 2, 1)) == schedule.Rating(3, 4, True)
+
+
 def test_risk_live_register() -> None:
     r = risk(status="closed", closed="2004-12-01")
     assert not schedule.risk_is_live(r, D(2003, 12, 31))  # not raised yet

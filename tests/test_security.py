@@ -418,7 +418,7 @@ def test_session_gate_on_status_and_overdue(
 def test_status_open_says_how_much_is_withheld(sensitive: RepoBuilder, cli: CliRunner) -> None:
     args = ["status", "--root", str(sensitive.root), "--as-of", "2004-12-31", "--session", "open"]
     _, out, _ = invoke(cli, *args)
-    assert "Withheld, marked above the open session: 2 item(s) (risk: 1, strand: 1)." in out
+    assert "Withheld, marked above the open session: 2 items (risk: 1, strand: 1)." in out
 
 
 def test_render_refuses_a_template_that_is_not_a_file(repo: RepoBuilder) -> None:

@@ -80,6 +80,11 @@ class View:
             return self.settings.markings[min(rank, len(self.settings.markings) - 1)]
         return None
 
+    def tag(self, item: object) -> str | None:
+        """The label as a paper shows it inline: `OFFICIAL-SENSITIVE`."""
+        label = self.label(item)
+        return label.upper() if label else None
+
     def highest(self, items: Iterable[object]) -> str:
         """The marking of a paper holding these items: the highest effective marking."""
         rank = max((self.rank(i) for i in items), default=0)

@@ -146,7 +146,7 @@ class Repository:
         if owner_id is None:
             return "vacant"
         owner = self.owners.get(owner_id)
-        return owner.label if owner else owner_id
+        return owner.label if owner else f"{owner_id} (not in owners.yaml)"
 
 
 def load_repository(root: Path, settings: Settings) -> Repository:

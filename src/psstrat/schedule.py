@@ -197,6 +197,27 @@ def residual_as_of(risk: Risk, as_of: dt.date) -> DatedAssessment | None:
     return known[-1] if known else None
 
 
+@dataclass(frozen=True)
+class Rating:
+    """A risk's score as shown at D: its latest residual assessment, or, when it has none yet,
+    its inherent rating (``assessed`` False: the paper says "not yet assessed")."""
+
+    likelihood: int
+    impact: int
+    assessed: bool
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+def rating_as_of(risk: Risk, as_of: dt.date) -> Rating:
+    residual = residual_as_of(risk, as_of)
+    if residual is None:
+        return Rating(risk.inherent.likelihood, risk.inherent.impact, False)
+    return Rating(residual.likelihood, residual.impact, True)
+
+
 def risk_is_live(risk: Risk, as_of: dt.date) -> bool:
     """In the live register at D: raised on or before D and not closed on or before D."""
     if risk.raised > as_of:
@@ -214,6 +235,11 @@ class Trend(enum.StrEnum):
     DOWN = "down"
     SAME = "same"
     NEW = "new"
+    """Raised in the period."""
+    FIRST = "first"
+    """Raised before the period, first assessed in it: nothing like to compare with."""
+    UNASSESSED = "unassessed"
+    """No residual assessment by the end of the period."""
 
 
 @dataclass(frozen=True)
@@ -224,12 +250,17 @@ class ScoreChange:
 
 
 def score_change(risk: Risk, start: dt.date, end: dt.date) -> ScoreChange:
-    """The residual score at the end of a period against the score at its start."""
+    """The residual score at the end of a period against the residual score at its start:
+    like with like, so an inherent rating is never compared with a residual one."""
     before = current_score(risk, start)
     after = current_score(risk, end)
-    if before is None:
+    if after is None:
+        trend = Trend.UNASSESSED
+    elif risk.raised > start:
         trend = Trend.NEW
-    elif after is None or after == before:
+    elif before is None:
+        trend = Trend.FIRST
+    elif after == before:
         trend = Trend.SAME
     else:
         trend = Trend.UP if after > before else Trend.DOWN

@@ -25,7 +25,8 @@ class RiskBand(Model):
 
 
 class ReportSettings(Model):
-    by: str = "Commissioner"
+    by: str | None = None
+    """The "By" line of the paper (e.g. the head of the directorate); none by default."""
     author: str | None = None
 
 

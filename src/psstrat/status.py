@@ -37,6 +37,8 @@ class RiskLine:
     band: str
     owner: str
     marking: str | None = None
+    assessed: bool = True
+    """False: no residual assessment yet, scored at the inherent rating."""
 
 
 @dataclass(frozen=True)
@@ -118,9 +120,7 @@ def build_status(view: View, as_of: dt.date, top: int = 5) -> Status:
     for risk in repo.risks:
         if not schedule.risk_is_live(risk, as_of):
             continue
-        a = schedule.residual_as_of(risk, as_of)
-        if a is None:
-            continue
+        a = schedule.rating_as_of(risk, as_of)
         heat[a.impact - 1][a.likelihood - 1] += 1
         lines.append(
             RiskLine(
@@ -132,6 +132,7 @@ def build_status(view: View, as_of: dt.date, top: int = 5) -> Status:
                 repo.settings.band(a.score),
                 repo.owner_label(risk.owner),
                 view.label(risk),
+                a.assessed,
             )
         )
     lines.sort(key=lambda r: (-r.score, -r.impact, natural_key(r.id)))

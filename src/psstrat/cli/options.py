@@ -106,17 +106,17 @@ def load_repository(root: Path | None) -> Repository:
     return load(resolve_root(root))
 
 
-def require_clean(repo: Repository, as_of: dt.date, allow_errors: bool) -> None:
+def require_clean(repo: Repository, as_of: dt.date, allow_errors: bool) -> int:
     """Refuse (exit 1, errors listed on stderr) to report on data with errors, unless
     --allow-errors; then say on stderr which files are left out, so nobody mistakes a
-    partial picture for the whole one."""
+    partial picture for the whole one. Returns how many errors there are."""
     from psstrat.diagnostics import Severity
     from psstrat.output import text as diagnostics_text
     from psstrat.rules import run_rules
 
     errors = run_rules(repo, as_of, only=Severity.ERROR)
     if not errors:
-        return
+        return 0
     if not allow_errors:
         sys.stderr.write(diagnostics_text(errors))
         print(
@@ -132,6 +132,7 @@ def require_clean(repo: Repository, as_of: dt.date, allow_errors: bool) -> None:
         "run `psstrat validate` to see them",
         file=sys.stderr,
     )
+    return len(errors)
 
 
 def _first(paths: list[str]) -> str:

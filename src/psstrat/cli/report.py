@@ -84,9 +84,9 @@ def command(
         where = repo.root
         q = Quarter.parse(quarter, repo.settings.year_start_month)
         day = as_of or min(q.last_day, today())
-        require_clean(repo, day, allow_errors)
+        errors = require_clean(repo, day, allow_errors)
         source = source_commit(where)
-        context = build_context(repo, q, day, session.value, strand, source)
+        context = build_context(repo, q, day, session.value, strand, source, errors)
         text = render(context, fmt, where, template)
         if output is None:
             sys.stdout.write(text)

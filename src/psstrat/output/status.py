@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+from psstrat.english import count
 from psstrat.safetext import visible
 from psstrat.status import Status
 
@@ -61,6 +62,8 @@ def as_text(status: Status, width: int = 80, color: bool = False) -> str:
             top.add_column(name, no_wrap=name in ("Risk", "Score"))
         for r in status.top_risks:
             title = f"[{r.marking.upper()}] {r.title}" if r.marking else r.title
+            if not r.assessed:
+                title += " (not yet assessed: inherent rating)"
             top.add_row(
                 Text(r.id),
                 Text(str(r.score)),
@@ -74,7 +77,7 @@ def as_text(status: Status, width: int = 80, color: bool = False) -> str:
         console.print(
             Text(
                 f"Withheld, marked above the {status.session} session: "
-                f"{sum(status.withheld.values())} item(s) ({kinds})."
+                f"{count(sum(status.withheld.values()), 'item')} ({kinds})."
             )
         )
     out = console.file

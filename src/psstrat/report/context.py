@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 
 from psstrat import __version__, schedule
+from psstrat.english import count, sentence, verb
 from psstrat.errors import PsstratError
 from psstrat.marking import View, is_risk_linked, restrict
 from psstrat.model.risk import Risk
@@ -41,7 +42,17 @@ def build_context(
     session: str = "open",
     strand_id: str | None = None,
     source: Source | None = None,
+    errors: int = 0,
 ) -> ReportContext:
+    """The report of ``quarter`` as at ``as_of`` for ``session``. ``errors`` is how many errors
+    validate found (the CLI renders such data only with --allow-errors): the paper says it is a
+    draft, as it does when ``source`` has uncommitted changes or the quarter has not ended."""
+    if as_of < quarter.first_day:
+        raise PsstratError(
+            f"{quarter.label} starts on {quarter.first_day}, after the as-of date {as_of}; a "
+            "quarter's report is made during or after it: pass --as-of within or after the "
+            "quarter, or choose a quarter that has started"
+        )
     if repo.strategy is None:
         raise PsstratError(
             "data/strategy.yaml is missing or invalid; run `psstrat validate` and fix it first"
@@ -53,11 +64,17 @@ def build_context(
     provenance = Provenance(
         __version__, as_of.isoformat(), session, source.commit, source.dirty, source.description
     )
-    return _context(view, quarter, as_of, strand_id, provenance)
+    draft = _draft(source, errors, quarter, as_of)
+    return _context(view, quarter, as_of, strand_id, provenance, draft)
 
 
 def _context(
-    view: View, quarter: Quarter, as_of: dt.date, strand_id: str | None, provenance: Provenance
+    view: View,
+    quarter: Quarter,
+    as_of: dt.date,
+    strand_id: str | None,
+    provenance: Provenance,
+    draft: tuple[str, ...],
 ) -> ReportContext:
     """The report from one View: nothing here can see what the session may not."""
     repo = view.repo
@@ -74,12 +91,12 @@ def _context(
     sias: list[SiaView] = []
     for sia in repo.sias:
         if sia.date <= as_of:
-            sia_shown = sia_view(sia, as_of, risk_ids, shown, strand_id)
+            sia_shown = sia_view(view, sia, as_of, risk_ids, shown, strand_id)
             if sia_shown is not None:
                 sias.append(sia_shown)
 
     meeting = _meeting(repo, quarter, strand_id)
-    register = build_register(repo, risks, quarter, as_of)
+    register = build_register(view, risks, quarter, as_of)
     marks, ticks = timeline(points, quarter)
     # Names come only from what the session may see: a withheld strategy is not named.
     name = strategy.title if strategy is not None else "strategy"
@@ -136,6 +153,7 @@ def _context(
             withheld=withheld,
             withheld_total=sum(w.count for w in withheld),
             provenance=provenance,
+            draft=draft,
         )
     )
 
@@ -241,9 +259,31 @@ def _summary(
         f"This report sets out the {subject} of the {title}: {quarter.label}, "
         f"{long_date(quarter.first_day)} to {long_date(quarter.last_day)}, as at "
         f"{long_date(as_of)}.",
-        f"{done} milestone(s) were completed in the quarter; {late} are overdue and {due} are "
-        f"due next quarter. The risk register reported here holds {live} live risk(s).",
+        sentence(
+            f"{count(done, 'milestone')} {verb(done, 'was')} completed in the quarter; "
+            f"{count(late, 'milestone')} {verb(late, 'is')} overdue and {count(due, 'milestone')} "
+            f"{verb(due, 'is')} due next quarter. The risk register reported here holds "
+            f"{count(live, 'live risk')}."
+        ),
     )
+
+
+def _draft(source: Source, errors: int, quarter: Quarter, as_of: dt.date) -> tuple[str, ...]:
+    """Why the paper is a draft, if it is: it is not the committee's record of the quarter
+    while its data has errors, is not committed, or the quarter has not ended."""
+    reasons = []
+    if errors:
+        reasons.append(
+            f"it was rendered with --allow-errors from data with {count(errors, 'error')}"
+        )
+    if source.dirty:
+        reasons.append("it was rendered from data with uncommitted changes")
+    if as_of < quarter.last_day:
+        reasons.append(
+            f"it is as at {long_date(as_of)}, before the quarter ends on "
+            f"{long_date(quarter.last_day)}"
+        )
+    return tuple(reasons)
 
 
 def _strategy_context(strategy: Strategy | None) -> tuple[str, ...]:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dateutil.relativedelta import relativedelta
 
 from psstrat import schedule
+from psstrat.marking import View
 from psstrat.model.risk import Risk
 from psstrat.report.views import (
     DatedRisk,
@@ -21,7 +22,14 @@ from psstrat.report.views import (
 from psstrat.repository import Repository, natural_key
 from psstrat.schedule import Quarter
 
-ARROWS = {"up": "↑", "down": "↓", "same": "→", "new": "new"}
+ARROWS = {
+    "up": "↑",
+    "down": "↓",
+    "same": "→",
+    "new": "new",
+    "first": "first assessed",
+    "unassessed": "not yet assessed",
+}
 DEFAULT_COLOURS = ("#4caf50", "#ffc107", "#ff9800", "#e53935", "#8e24aa", "#5d4037")
 STATE_COLOURS = {
     "complete": "#2e7d32",
@@ -65,9 +73,12 @@ def band_colours(repo: Repository) -> dict[str, str]:
 
 
 def build_register(
-    repo: Repository, risks: Sequence[Risk], quarter: Quarter, as_of: dt.date
+    view: View, risks: Sequence[Risk], quarter: Quarter, as_of: dt.date
 ) -> RiskRegister:
-    """The register section from the risks this session may see (already gated)."""
+    """The register section from the risks of the session's view. A live risk with no residual
+    assessment yet is shown, and counted in the heat map, at its inherent rating, marked as
+    not yet assessed."""
+    repo = view.repo
     settings = repo.settings
     colours = band_colours(repo)
     end = min(quarter.last_day, as_of)
@@ -76,9 +87,7 @@ def build_register(
     views = []
     counts = [[0] * 5 for _ in range(5)]
     for r in live:
-        a = schedule.residual_as_of(r, as_of)
-        if a is None:
-            continue
+        a = schedule.rating_as_of(r, as_of)
         counts[a.impact - 1][a.likelihood - 1] += 1
         change = schedule.score_change(r, quarter.first_day - dt.timedelta(days=1), end)
         views.append(
@@ -93,6 +102,8 @@ def build_register(
                 change.before,
                 change.trend.value,
                 ARROWS[change.trend.value],
+                a.assessed,
+                view.tag(r),
             )
         )
     views.sort(key=lambda v: (-v.score, -v.impact, natural_key(v.id)))
@@ -120,7 +131,7 @@ def build_register(
         return day is not None and quarter.first_day <= day <= end
 
     def dated(r: Risk, day: dt.date, detail: str) -> DatedRisk:
-        return DatedRisk(r.id, r.title, long_date(day), detail)
+        return DatedRisk(r.id, r.title, long_date(day), detail, view.tag(r))
 
     by_id = sorted(risks, key=lambda r: natural_key(r.id))
     return RiskRegister(

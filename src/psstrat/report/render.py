@@ -32,6 +32,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
+from psstrat import english
 from psstrat.errors import PsstratError
 from psstrat.report.views import ReportContext
 from psstrat.safetext import one_line
@@ -231,6 +232,9 @@ def _environment(loader: ConfinedLoader, html: bool) -> _Sandbox:
         bytecode_cache=_BYTECODE,
     )
     env.filters["md"] = md_escape
+    env.filters["plural"] = english.count
+    env.filters["verb"] = english.verb
+    env.filters["sentence"] = english.sentence
     return env
 
 

@@ -55,6 +55,7 @@ def strand_view(
                 e.status,
                 schedule.element_rag(e).value,
                 tuple(r for r in e.risks if r in risk_ids),
+                view.tag(e),
             )
         )
         for m in e.milestones:
@@ -69,6 +70,7 @@ def strand_view(
                 long_date(m.completed) if m.completed and m.completed <= as_of else None,
                 st.state.value,
                 st.days_overdue,
+                view.tag(m),
             )
             done_in_quarter = False
             if m.completed is not None and start <= m.completed <= end:
@@ -85,7 +87,8 @@ def strand_view(
             if not done_before and on_line is not None and on_line in quarter:
                 points.append((on_line, view_m))
         for note in schedule.notes_between(e.updates, start, end):
-            updates.append((note.date, NoteView(long_date(note.date), e.id, paragraphs(note.text))))
+            note_view = NoteView(long_date(note.date), e.id, paragraphs(note.text), view.tag(note))
+            updates.append((note.date, note_view))
 
     def ordered(items: list[tuple[dt.date, MilestoneView]]) -> tuple[MilestoneView, ...]:
         return tuple(v for _, v in sorted(items, key=lambda i: (i[0], natural_key(i[1].id))))
@@ -103,11 +106,17 @@ def strand_view(
         overdue=ordered(overdue),
         due_next=ordered(due_next),
         updates=tuple(v for _, v in sorted(updates, key=lambda u: (u[0], natural_key(u[1].about)))),
+        marking=view.tag(s),
     )
 
 
 def sia_view(
-    sia: Sia, as_of: dt.date, risk_ids: set[str], shown: set[str], strand_id: str | None
+    view: View,
+    sia: Sia,
+    as_of: dt.date,
+    risk_ids: set[str],
+    shown: set[str],
+    strand_id: str | None,
 ) -> SiaView | None:
     """An SIA of the View with the issues the paper is about: all of them, or for a strand
     report those aligned to the strand (as shown) or scoped into a risk shown."""
@@ -116,7 +125,7 @@ def sia_view(
         if not issue_in_scope(issue, risk_ids, shown, strand_id):
             continue
         progress = [
-            NoteView(long_date(n.date), issue.id, paragraphs(n.text))
+            NoteView(long_date(n.date), issue.id, paragraphs(n.text), view.tag(n))
             for n in sorted(issue.progress, key=lambda n: n.date)
             if n.date <= as_of
         ]
@@ -131,12 +140,19 @@ def sia_view(
                     for r in issue.recommendations
                 ),
                 tuple(progress),
+                view.tag(issue),
             )
         )
     if not issues:
         return None
     return SiaView(
-        sia.id, sia.title, long_date(sia.date), sia.sequence, paragraphs(sia.summary), tuple(issues)
+        sia.id,
+        sia.title,
+        long_date(sia.date),
+        sia.sequence,
+        paragraphs(sia.summary),
+        tuple(issues),
+        view.tag(sia),
     )
 
 

@@ -26,6 +26,8 @@ class MilestoneView:
     completed: str | None
     state: str
     days_overdue: int
+    marking: str | None = None
+    """Set (upper case) on an item above the open session, shown inline in closed session."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class NoteView:
     date: str
     about: str
     paragraphs: tuple[str, ...]
+    marking: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class ElementView:
     status: str
     rag: str
     risks: tuple[str, ...]
+    marking: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class StrandView:
     overdue: tuple[MilestoneView, ...]
     due_next: tuple[MilestoneView, ...]
     updates: tuple[NoteView, ...]
+    marking: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class IssueView:
     risks: tuple[str, ...]
     recommendations: tuple[RecommendationView, ...]
     progress: tuple[NoteView, ...]
+    marking: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,7 @@ class SiaView:
     sequence: int | None
     summary: tuple[str, ...]
     issues: tuple[IssueView, ...]
+    marking: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,9 @@ class RiskView:
     before: int | None
     trend: str
     arrow: str
+    assessed: bool = True
+    """False: no residual assessment yet; shown at the inherent rating, and said so."""
+    marking: str | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +117,7 @@ class DatedRisk:
     title: str
     date: str
     detail: str
+    marking: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,7 +196,8 @@ class ReportContext:
     committee: str | None
     report_number: str | None
     meeting_date: str | None
-    by: str
+    by: str | None
+    """Who the paper is by, from `report.by` in psstrat.yaml; None: no "By" line."""
     summary: tuple[str, ...]
     recommendations: tuple[str, ...]
     strategy_title: str
@@ -203,3 +215,6 @@ class ReportContext:
     withheld: tuple[Withheld, ...]
     withheld_total: int
     provenance: Provenance
+    draft: tuple[str, ...] = ()
+    """Why the paper is a draft (rendered with --allow-errors, from uncommitted data, or as at
+    a date before the quarter ends); empty for the final paper. Templates mark a draft."""

@@ -4,12 +4,12 @@ Catches: an open risk whose current residual score (likelihood x impact, as of t
 is at or above `escalation_threshold` in psstrat.yaml (default 15) and that has no
 `escalated:` entry dated on or before that date.
 
-Why: the directorate forwards its significant risks to the corporate (MPS) risk register;
+Why: the directorate forwards its significant risks to the corporate risk register;
 a high risk kept only in the directorate's register is a governance failure the committee
 will ask about.
 
 Fix: escalate the risk and record it, e.g.
-`escalated: {to: MPS Corporate Risk Register, date: 2004-10-20}`, or re-assess it.
+`escalated: {to: Corporate Risk Register, date: 2004-10-20}`, or re-assess it.
 """
 
 from collections.abc import Iterator
