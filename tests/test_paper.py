@@ -3,13 +3,25 @@ force-neutral words, DRAFT when it is one, closed-session labels, one section or
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from psstrat.report.register import (
+    CHAR_WIDTH,
+    MARKER,
+    TIMELINE_FONT,
+    TIMELINE_SHAPES,
+    timeline,
+)
+from psstrat.report.views import MilestoneView, TimelinePoint
+from psstrat.schedule import Quarter
 from tests.conftest import RepoBuilder, invoke
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,3 +148,56 @@ def test_same_section_order_in_every_format(cli: CliRunner) -> None:
     # The timeline comes first under progress by strand, before the first strand, in both.
     assert md.index("Milestones in Q3 2004/05") < md.index("#### S1 ")
     assert html.index('<figure class="chart timeline"') < html.index('id="strand-S1"')
+
+
+def _boxes(points: list[TimelinePoint]) -> list[tuple[float, float, float, float, str]]:
+    """(left, top, right, bottom, what) of every label, sized as the layout sizes it, and of
+    every marker."""
+    boxes = []
+    for p in points:
+        width = len(p.label) * CHAR_WIDTH
+        left = p.label_x if p.anchor == "start" else p.label_x - width
+        boxes.append((left, p.y + 4 - TIMELINE_FONT, left + width, p.y + 4 + 3, p.label))
+        r = MARKER + 1
+        boxes.append((p.x - r, p.y - r, p.x + r, p.y + r, f"marker {p.id}"))
+    return boxes
+
+
+def _milestone(i: int, title: str) -> MilestoneView:
+    return MilestoneView(f"S1.1.M{i}", title, "S1.1", "lead", "d", None, None, "overdue", 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 91), st.text(alphabet="abcdefgh WXYZ", min_size=1, max_size=90)),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_timeline_labels_never_overlap(rows: list[tuple[int, str]]) -> None:
+    """One row per milestone, so two on one date never share a mark; no label box meets
+    another label or marker, and every label fits inside the figure."""
+    q = Quarter(2004, 3)
+    points = [
+        (q.first_day + dt.timedelta(days=d), _milestone(i, t)) for i, (d, t) in enumerate(rows)
+    ]
+    line = timeline(points, q)
+    boxes = _boxes(list(line.points))
+    for i, a in enumerate(boxes):
+        assert a[0] >= 0 and a[2] <= line.width, a
+        for b in boxes[i + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+    assert len({(p.x, p.y) for p in line.points}) == len(points)
+
+
+def test_timeline_labels_carry_titles(cli: CliRunner) -> None:
+    _, html, _ = invoke(cli, "report", "--root", str(ROOT), "-q", "2004-Q3", "-f", "html")
+    labels = re.findall(r'<text class="tl-label"[^>]*>([^<]*)</text>', html)
+    assert "20 Dec S2.1.M1 Short-term information security issues addressed" in labels
+    assert len(labels) == 8  # S5.4.M2 is withheld from the open session
+
+
+def test_timeline_shapes_differ_by_state() -> None:
+    shapes = set(TIMELINE_SHAPES.values())
+    assert len(shapes) == len(TIMELINE_SHAPES)  # told apart without colour

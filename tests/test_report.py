@@ -263,7 +263,7 @@ def test_output_file_format_from_extension(
     assert code == 0 and stdout == ""
     assert out.read_text().startswith("<!DOCTYPE html>")
     assert "wrote" in err and oct(out.stat().st_mode & 0o777) != "0o600"
-    assert run(cli, repo, "--quarter", "2004-Q3", "-o", str(tmp_path / "a.pdf"))[0] == 2
+    assert run(cli, repo, "--quarter", "2004-Q3", "-o", str(tmp_path / "a.txt"))[0] == 2
     code, _, err = run(cli, repo, "-q", "2004-Q3", "-o", str(tmp_path / "a.md"), "-f", "html")
     assert code == 2 and "does not match" in err
     code, _, err = run(cli, repo, "-q", "2004-Q3", "-o", str(tmp_path / "no" / "a.md"))

@@ -115,7 +115,7 @@ def _link(
         problem(rel, f"{rel} is a symbolic link to a special file; it is not read", "remove it")
 
 
-def write_atomically(path: Path, text: str, private: bool = False) -> None:
+def write_atomically(path: Path, text: str | bytes, private: bool = False) -> None:
     """Write the whole report or nothing: a half-written paper never reaches the committee.
 
     The target must be a regular file or absent (a device, FIFO or symbolic link is refused).
@@ -152,8 +152,9 @@ def write_atomically(path: Path, text: str, private: bool = False) -> None:
         except OSError as exc:
             raise PsstratError(f"cannot write {path}: {exc.strerror}") from None
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+            data = text.encode("utf-8") if isinstance(text, str) else text
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
                 os.fchmod(fh.fileno(), mode)
             Path(tmp).replace(path)
         except BaseException as exc:

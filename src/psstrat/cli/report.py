@@ -24,6 +24,18 @@ from psstrat.errors import PsstratError
 class Format(enum.StrEnum):
     md = "md"
     html = "html"
+    pdf = "pdf"
+    docx = "docx"
+
+
+EXTENSIONS = {
+    "md": "md",
+    "markdown": "md",
+    "html": "html",
+    "htm": "html",
+    "pdf": "pdf",
+    "docx": "docx",
+}
 
 
 class Session(enum.StrEnum):
@@ -57,7 +69,9 @@ def command(
     ] = None,
     format: Annotated[
         Format | None,
-        typer.Option("--format", "-f", help="md or html (default: from -o's extension, else md)."),
+        typer.Option(
+            "--format", "-f", help="md, html, pdf or docx (default: from -o's extension, else md)."
+        ),
     ] = None,
     output: Annotated[
         Path | None,
@@ -74,7 +88,7 @@ def command(
     """Render the committee progress report for a quarter through the Jinja templates."""
     from psstrat.provenance import source_commit
     from psstrat.report.context import build_context
-    from psstrat.report.render import render
+    from psstrat.report.paper import produce
     from psstrat.safefiles import write_atomically
     from psstrat.schedule import Quarter
 
@@ -87,9 +101,9 @@ def command(
         errors = require_clean(repo, day, allow_errors)
         source = source_commit(where)
         context = build_context(repo, q, day, session.value, strand, source, errors)
-        text = render(context, fmt, where, template)
+        text = produce(context, fmt, where, template)
         if output is None:
-            sys.stdout.write(text)
+            _to_stdout(text, fmt)
         else:
             write_atomically(output, text, private=context.above_open)
             print(f"wrote {output} ({context.marking}, {session.value} session)", file=sys.stderr)
@@ -99,13 +113,28 @@ def command(
 
 def _format(format: Format | None, output: Path | None) -> str:
     suffix = output.suffix.lower().lstrip(".") if output else ""
-    by_extension = {"md": "md", "markdown": "md", "html": "html", "htm": "html"}.get(suffix)
+    by_extension = EXTENSIONS.get(suffix)
     if output is not None and by_extension is None and format is None:
         raise PsstratError(
-            f"cannot tell the format from {output.name}; name it .md or .html, or pass --format"
+            f"cannot tell the format from {output.name}; name it .md, .html, .pdf or .docx, "
+            "or pass --format"
         )
     if format is not None and by_extension is not None and format.value != by_extension:
         raise PsstratError(
             f"--format {format.value} does not match {output}; use a .{format.value} file name"
         )
     return format.value if format is not None else by_extension or "md"
+
+
+def _to_stdout(paper: str | bytes, fmt: str) -> None:
+    if isinstance(paper, str):
+        sys.stdout.write(paper)
+        return
+    if sys.stdout.isatty():
+        raise PsstratError(
+            f"a {fmt.upper()} file is binary and would garble the terminal; write it with "
+            f"-o report.{fmt}, or redirect the output to a file"
+        )
+    sys.stdout.flush()
+    sys.stdout.buffer.write(paper)
+    sys.stdout.buffer.flush()

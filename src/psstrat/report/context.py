@@ -97,7 +97,7 @@ def _context(
 
     meeting = _meeting(repo, quarter, strand_id)
     register = build_register(view, risks, quarter, as_of)
-    marks, ticks = timeline(points, quarter)
+    milestones_on_line = timeline(points, quarter)
     # Names come only from what the session may see: a withheld strategy is not named.
     name = strategy.title if strategy is not None else "strategy"
     subject = "quarterly progress"
@@ -143,8 +143,7 @@ def _context(
             strands=tuple(strand_views),
             sias=tuple(sias),
             register=register,
-            timeline=marks,
-            timeline_ticks=ticks,
+            timeline=milestones_on_line,
             equality=equality or ("None.",),
             financial=(paragraphs(strategy.financial_implications) if strategy else ())
             or ("None.",),

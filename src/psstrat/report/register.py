@@ -13,10 +13,12 @@ from psstrat.model.risk import Risk
 from psstrat.report.views import (
     DatedRisk,
     HeatCell,
+    LegendMark,
     MilestoneView,
     RiskRegister,
     RiskView,
     Tick,
+    Timeline,
     TimelinePoint,
 )
 from psstrat.repository import Repository, natural_key
@@ -159,19 +161,74 @@ def build_register(
     )
 
 
-def timeline(
-    points: Sequence[tuple[dt.date, MilestoneView]], quarter: Quarter
-) -> tuple[tuple[TimelinePoint, ...], tuple[Tick, ...]]:
-    """Milestones placed on a line across the quarter; labels staggered over three rows."""
+TIMELINE_AXIS_Y = 30
+TIMELINE_ROW = 22
+TIMELINE_FONT = 12
+CHAR_WIDTH = 7.2
+"""A generous average advance of a character at TIMELINE_FONT (Arial's is about 6.4): label
+widths are estimated with it, so a label always fits the room it is given."""
+MARKER = 6
+TIMELINE_SHAPES = {
+    "complete": ("disc", True),
+    "overdue": ("triangle", True),
+    "due-soon": ("diamond", False),
+    "pending": ("disc", False),
+    "cancelled": ("cross", False),
+}
+LEGEND = (
+    ("complete", "complete"),
+    ("overdue", "overdue"),
+    ("due-soon", "due soon"),
+    ("pending", "not yet due"),
+    ("cancelled", "cancelled"),
+)
+
+
+def marker_path(state: str, x: int, y: int) -> str:
+    """SVG path data for a state's marker: disc, triangle, diamond or cross."""
+    shape, _ = TIMELINE_SHAPES[state]
+    r = MARKER
+    if shape == "disc":
+        return f"M{x - r},{y} a{r},{r} 0 1,0 {2 * r},0 a{r},{r} 0 1,0 {-2 * r},0 Z"
+    if shape == "triangle":
+        return f"M{x},{y - r - 1} L{x + r + 1},{y + r} L{x - r - 1},{y + r} Z"
+    if shape == "diamond":
+        return f"M{x},{y - r - 1} L{x + r + 1},{y} L{x},{y + r + 1} L{x - r - 1},{y} Z"
+    return f"M{x - r},{y - r} L{x + r},{y + r} M{x - r},{y + r} L{x + r},{y - r}"
+
+
+def label_width(text: str) -> int:
+    return round(len(text) * CHAR_WIDTH)
+
+
+def _fit(prefix: str, title: str, room: int) -> str:
+    """``prefix title``, the title cut with "..." so the whole fits ``room`` pixels."""
+    text = f"{prefix} {title}"
+    if label_width(text) <= room:
+        return text
+    keep = max(0, int(room / CHAR_WIDTH) - len(prefix) - 4)
+    return f"{prefix} {title[:keep].rstrip()}..."
+
+
+def timeline(points: Sequence[tuple[dt.date, MilestoneView]], quarter: Quarter) -> Timeline:
+    """Milestones on the quarter, one row each (two on one date never share a marker), the
+    label on whichever side of the marker has more room."""
     first, last = quarter.first_day, quarter.last_day
     span = (last - first).days or 1
+    left, right = TIMELINE_LEFT, TIMELINE_LEFT + TIMELINE_WIDTH
+    width = right + TIMELINE_LEFT
 
     def x(day: dt.date) -> int:
-        return TIMELINE_LEFT + round((day - first).days / span * TIMELINE_WIDTH)
+        return left + round((day - first).days / span * TIMELINE_WIDTH)
 
     marks = []
     placed = sorted(points, key=lambda p: (p[0], natural_key(p[1].id)))
     for i, (day, m) in enumerate(placed):
+        px, py = x(day), TIMELINE_AXIS_Y + TIMELINE_ROW * (i + 1)
+        room_right, room_left = width - 4 - (px + MARKER + 4), (px - MARKER - 4) - 4
+        anchor = "start" if room_right >= room_left else "end"
+        room = room_right if anchor == "start" else room_left
+        prefix = f"{day.day} {MONTHS[day.month - 1][:3]} {m.id}"
         marks.append(
             TimelinePoint(
                 m.id,
@@ -179,13 +236,38 @@ def timeline(
                 long_date(day),
                 m.state,
                 STATE_COLOURS[m.state],
-                x(day),
-                40 + 16 * (i % 3),
+                px,
+                py,
+                marker_path(m.state, px, py),
+                TIMELINE_SHAPES[m.state][1],
+                _fit(prefix, m.title, room),
+                px + MARKER + 4 if anchor == "start" else px - MARKER - 4,
+                anchor,
             )
         )
+    rows_end = TIMELINE_AXIS_Y + TIMELINE_ROW * (len(marks) + 1) - TIMELINE_ROW // 2
     ticks = []
     month = first
     while month <= last:
         ticks.append(Tick(f"{MONTHS[month.month - 1][:3]} {month.year}", x(month)))
         month += relativedelta(months=1)
-    return tuple(marks), tuple(ticks)
+    legend_y = rows_end + TIMELINE_ROW
+    legend = tuple(
+        LegendMark(
+            text,
+            marker_path(state, left + 8 + 125 * i, legend_y),
+            TIMELINE_SHAPES[state][1],
+            left + 8 + 125 * i + MARKER + 4,
+            legend_y,
+        )
+        for i, (state, text) in enumerate(LEGEND)
+    )
+    return Timeline(
+        tuple(marks),
+        tuple(ticks),
+        width,
+        legend_y + TIMELINE_ROW // 2,
+        rows_end,
+        legend,
+        TIMELINE_FONT,
+    )

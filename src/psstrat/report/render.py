@@ -17,6 +17,7 @@ Any failure is a PsstratError naming the template and line: exit 2, never a trac
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -81,47 +82,45 @@ def render(
 ) -> str:
     """The report as text, rendered by the packaged templates, those in ``root``/templates,
     or ``template``."""
-    folders = [_repository_templates(root), packaged_templates()]
+    folders = [repository_templates(root), packaged_templates()]
     loader = ConfinedLoader([f for f in folders if f is not None], template)
-    env = _environment(loader, html=fmt == "html")
+    env = environment(loader, html=fmt == "html")
     name = ENTRY if template is not None else FORMATS[fmt]
     shown = str(template) if template is not None else name
     try:
         compiled = env.get_template(name)
         chunks = compiled.generate(r=context)
-        text = _bounded("".join, chunks, RENDER_SECONDS if seconds is None else seconds)
+        text = _bounded(chunks, RENDER_SECONDS if seconds is None else seconds)
     except PsstratError:
         raise
-    except jinja2.TemplateSyntaxError as exc:
-        where = loader.display(exc.filename, exc.name or shown)
-        raise PsstratError(
-            f"template {where}:{exc.lineno}: {exc.message}; fix the template"
-        ) from None
-    except jinja2.TemplateNotFound as exc:
-        raise PsstratError(
-            f"template {exc.name} is not in templates/ or psstrat's own templates; "
-            "templates may include only files from those folders"
-        ) from None
-    except UnicodeDecodeError:
-        raise PsstratError(f"template {shown} is not UTF-8; save it as UTF-8") from None
-    except _Runaway as exc:
-        raise PsstratError(
-            f"template {loader.where(exc, shown)}: {exc}; simplify the template"
-        ) from None
-    except (RecursionError, MemoryError) as exc:
-        what = "recursed too deeply" if isinstance(exc, RecursionError) else "ran out of memory"
-        raise PsstratError(
-            f"template {loader.where(exc, shown)} {what}; simplify the template"
-        ) from None
     except Exception as exc:  # a failing template: anything Jinja or its expressions raise
-        message = str(exc) or type(exc).__name__
-        raise PsstratError(
-            f"template {loader.where(exc, shown)}: {message}; fix the template"
-        ) from None
+        raise template_failure(exc, loader, shown) from None
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
-def _repository_templates(root: Path) -> Path | None:
+def template_failure(exc: BaseException, loader: ConfinedLoader, shown: str) -> PsstratError:
+    """What went wrong in a template, as one line naming the template and line."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = loader.display(exc.filename, exc.name or shown)
+        return PsstratError(f"template {where}:{exc.lineno}: {exc.message}; fix the template")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return PsstratError(
+            f"template {exc.name} is not in templates/ or psstrat's own templates; "
+            "templates may include only files from those folders"
+        )
+    if isinstance(exc, UnicodeDecodeError):
+        return PsstratError(f"template {shown} is not UTF-8; save it as UTF-8")
+    where = loader.where(exc, shown)
+    if isinstance(exc, _Runaway):
+        return PsstratError(f"template {where}: {exc}; simplify the template")
+    if isinstance(exc, RecursionError | MemoryError):
+        what = "recursed too deeply" if isinstance(exc, RecursionError) else "ran out of memory"
+        return PsstratError(f"template {where} {what}; simplify the template")
+    message = str(exc) or type(exc).__name__
+    return PsstratError(f"template {where}: {message}; fix the template")
+
+
+def repository_templates(root: Path) -> Path | None:
     folder = root / "templates"
     try:
         info = folder.lstat()
@@ -154,10 +153,15 @@ class ConfinedLoader(jinja2.BaseLoader):
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
+        path = self.locate(template)
+        return self._read(path, str(path) if template == ENTRY else template)
+
+    def locate(self, template: str) -> Path:
+        """The file a template name means: the ``--template`` file for ENTRY, else the first
+        folder's regular file of that name that stays inside the folder after symlinks."""
         if template == ENTRY and self.entry is not None:
-            path = self.entry
-            _require_regular(path, str(path), "--template")
-            return self._read(path, str(path))
+            _require_regular(self.entry, str(self.entry), "--template")
+            return self.entry
         for folder in self.folders:
             candidate = folder.joinpath(*split_template_path(template))
             try:
@@ -173,7 +177,7 @@ class ConfinedLoader(jinja2.BaseLoader):
                     "link); templates may use only files inside the template folders"
                 )
             _require_regular(real, template, "template")
-            return self._read(real, template)
+            return real
         raise jinja2.TemplateNotFound(template)
 
     def _read(self, path: Path, shown: str) -> tuple[str, str, Callable[[], bool]]:
@@ -221,7 +225,7 @@ class _Sandbox(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
-def _environment(loader: ConfinedLoader, html: bool) -> _Sandbox:
+def environment(loader: ConfinedLoader, html: bool) -> _Sandbox:
     env = _Sandbox(
         loader=loader,
         undefined=jinja2.StrictUndefined,
@@ -261,42 +265,49 @@ class _Runaway(Exception):
     """A template that does too much work: too long, too large, or a huge operand."""
 
 
-def _bounded(join: Callable[[Iterator[str]], str], chunks: Iterator[str], seconds: float) -> str:
-    """Consume a template's output, stopping it after ``seconds`` or MAX_OUTPUT characters.
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[Callable[[], None]]:
+    """Stop the work inside after ``seconds`` with a _Runaway.
 
-    The time limit is a timer signal (it interrupts even a loop that prints nothing), where
-    signals can be used: in the main thread of a POSIX process. Elsewhere the clock is checked
-    between chunks of output.
+    The limit is a timer signal (it interrupts even a loop that prints nothing), where signals
+    can be used: in the main thread of a POSIX process. Elsewhere, and in any case, the caller
+    may call the yielded check between steps.
     """
     deadline = time.monotonic() + seconds
-    size = 0
+    message = f"rendering took more than {seconds:g} s"
 
-    def limited() -> Iterator[str]:
-        nonlocal size
-        for chunk in chunks:
-            size += len(chunk)
-            if size > MAX_OUTPUT:
-                raise _Runaway(f"output passed {MAX_OUTPUT // (1024 * 1024)} MiB")
-            if time.monotonic() > deadline:
-                raise _Runaway(f"rendering took more than {seconds:g} s")
-            yield chunk
+    def check() -> None:
+        if time.monotonic() > deadline:
+            raise _Runaway(message)
 
-    use_timer = (
-        hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    )
-    if not use_timer:
-        return join(limited())
+    main = threading.current_thread() is threading.main_thread()
+    if not (main and hasattr(signal, "setitimer")):
+        yield check
+        return
 
     def on_timer(signum: int, frame: Any) -> None:
-        raise _Runaway(f"rendering took more than {seconds:g} s")
+        raise _Runaway(message)
 
     previous = signal.signal(signal.SIGALRM, on_timer)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return join(limited())
+        yield check
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def _bounded(chunks: Iterator[str], seconds: float) -> str:
+    """A template's output, stopped after ``seconds`` or MAX_OUTPUT characters."""
+    parts, size = [], 0
+    with time_limit(seconds) as check:
+        for chunk in chunks:
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                raise _Runaway(f"output passed {MAX_OUTPUT // (1024 * 1024)} MiB")
+            check()
+            parts.append(chunk)
+    return "".join(parts)
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):

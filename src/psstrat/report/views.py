@@ -134,6 +134,9 @@ class HeatCell:
 
 @dataclass(frozen=True)
 class TimelinePoint:
+    """One milestone on the quarter's timeline: its own row, a marker whose shape says its
+    state (legible in black and white), and a label placed where it fits."""
+
     id: str
     title: str
     date: str
@@ -141,12 +144,43 @@ class TimelinePoint:
     colour: str
     x: int
     y: int
+    marker: str
+    """SVG path data of the marker at (x, y)."""
+    filled: bool
+    label: str
+    """Date, id and title, the title shortened with "..." to fit beside the marker."""
+    label_x: int
+    anchor: str
+    """SVG text-anchor of the label: "start" (right of the marker) or "end" (left of it)."""
 
 
 @dataclass(frozen=True)
 class Tick:
     label: str
     x: int
+
+
+@dataclass(frozen=True)
+class LegendMark:
+    label: str
+    marker: str
+    filled: bool
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The milestones due or completed in the quarter, one row each, with month ticks."""
+
+    points: tuple[TimelinePoint, ...]
+    ticks: tuple[Tick, ...]
+    width: int
+    height: int
+    rows_end: int
+    """Where the rows end (month gridlines run from the axis to here)."""
+    legend: tuple[LegendMark, ...]
+    font_size: int
 
 
 @dataclass(frozen=True)
@@ -206,8 +240,7 @@ class ReportContext:
     strands: tuple[StrandView, ...]
     sias: tuple[SiaView, ...]
     register: RiskRegister
-    timeline: tuple[TimelinePoint, ...]
-    timeline_ticks: tuple[Tick, ...]
+    timeline: Timeline
     equality: tuple[str, ...]
     financial: tuple[str, ...]
     background_papers: tuple[str, ...]

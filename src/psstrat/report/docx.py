@@ -1,0 +1,86 @@
+"""The committee paper as a Word document, from a house-style .docx template.
+
+`templates/report.docx` (built by tools/make_docx_template.py) is a Word document whose text
+holds Jinja tags; docxtpl fills it with the same ReportContext as the other formats. The
+template is found like every other one (the repository's templates/ first, then psstrat's own,
+or `--template FILE.docx`) and is as untrusted: it runs in the same sandbox, with XML escaping
+on (no data text can become Word markup) and the same time limit, and a template whose zip
+would unpack to more than MAX_UNPACKED is refused before it is opened. The document is saved
+with fixed zip timestamps, so the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from psstrat.errors import PsstratError
+from psstrat.report import render as _render
+from psstrat.report.render import (
+    ENTRY,
+    ConfinedLoader,
+    environment,
+    packaged_templates,
+    repository_templates,
+    template_failure,
+    time_limit,
+)
+from psstrat.report.views import ReportContext
+
+NAME = "report.docx"
+MAX_UNPACKED = 64 * 1024 * 1024
+"""A house-style template is a few hundred KiB unpacked; more is a zip bomb."""
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def render_docx(context: ReportContext, root: Path, template: Path | None = None) -> bytes:
+    from docxtpl import DocxTemplate
+
+    folders = [repository_templates(root), packaged_templates()]
+    loader = ConfinedLoader([f for f in folders if f is not None], template)
+    path = loader.locate(NAME if template is None else ENTRY)
+    shown = str(template) if template is not None else NAME
+    _check_zip(path, shown)
+    env = environment(loader, html=True)  # autoescape: the XML special characters
+    try:
+        doc = DocxTemplate(str(path))
+        with time_limit(_render.RENDER_SECONDS):
+            doc.render({"r": context}, jinja_env=env, autoescape=True)
+        out = io.BytesIO()
+        doc.save(out)
+    except PsstratError:
+        raise
+    except Exception as exc:  # a failing template: Jinja, docxtpl or the XML it makes
+        raise template_failure(exc, loader, shown) from None
+    return _fixed_times(out.getvalue())
+
+
+def _check_zip(path: Path, shown: str) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise PsstratError(
+            f"template {shown} is not a Word document ({exc}); save it from Word as .docx"
+        ) from None
+    if unpacked > MAX_UNPACKED:
+        raise PsstratError(
+            f"template {shown} unpacks to more than {MAX_UNPACKED // (1024 * 1024)} MiB; "
+            "a Word template needs far less"
+        )
+
+
+def _fixed_times(docx: bytes) -> bytes:
+    """The same document with every zip entry dated 1980-01-01: saving stamps the time."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(docx)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, source.read(info))
+    return out.getvalue()

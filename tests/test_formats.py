@@ -1,0 +1,241 @@
+"""The paper as PDF and Word: read back as a clerk's tools would read them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from psstrat.provenance import Source
+from psstrat.report.context import build_context
+from psstrat.report.paper import produce
+from psstrat.schedule import Quarter
+from psstrat.validate import load
+from tests.conftest import RepoBuilder, invoke
+from tests.test_report import CANARY, marked  # noqa: F401 - the fixture
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def paper(cli: CliRunner, root: Path, out: Path, *args: str) -> bytes:
+    code, _, err = invoke(
+        cli, "report", "--root", str(root), "--quarter", "2004-Q3", "-o", str(out), *args
+    )
+    assert code == 0, err
+    return out.read_bytes()
+
+
+def pdf_text(data: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def docx_text(data: bytes) -> str:
+    """Every word of the document, header, footer and properties included: the XML's text."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return "\n".join(
+            re.sub(r"<[^>]+>", " ", archive.read(name).decode("utf-8"))
+            for name in archive.namelist()
+            if name.endswith(".xml")
+        )
+
+
+def fixed_paper(fmt: str, session: str) -> bytes:
+    """The shipped data's paper with a fixed provenance (the commit changes with every commit)."""
+    context = build_context(
+        load(ROOT), Quarter(2004, 3), dt.date(2004, 12, 31), session, None, Source("GOLDEN", False)
+    )
+    data = produce(context, fmt, ROOT)
+    assert isinstance(data, bytes)
+    return data
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("PSSTRAT_UPDATE_GOLDEN") == "1":
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{name} differs; if intended, rerun with PSSTRAT_UPDATE_GOLDEN=1 and review the diff"
+    )
+
+
+# -- PDF ------------------------------------------------------------------------------------------
+
+
+def test_pdf_has_the_marking_and_page_numbers_on_every_page(cli: CliRunner, tmp_path: Path) -> None:
+    data = paper(cli, ROOT, tmp_path / "report.pdf")
+    reader = PdfReader(io.BytesIO(data))
+    pages = pdf_text(data)
+    assert len(pages) > 3
+    for n, text in enumerate(pages, start=1):
+        assert text.count("OFFICIAL") >= 2, f"page {n} lacks its markings"
+        assert f"{n} of {len(pages)}" in text
+        assert len(text.split()) > 10, f"page {n} is blank"
+    meta = reader.metadata
+    assert meta is not None and meta.subject == "OFFICIAL"
+    assert meta.title and "progress report, Q3 2004/05" in meta.title
+    assert meta.author and "Director" in meta.author
+    _golden("data-2004-Q3-open.pdf.txt", "\n\f\n".join(pdf_text(fixed_paper("pdf", "open"))) + "\n")
+
+
+def test_pdf_embeds_its_fonts(cli: CliRunner, tmp_path: Path) -> None:
+    reader = PdfReader(io.BytesIO(paper(cli, ROOT, tmp_path / "report.pdf")))
+    fonts = {}
+    for page in reader.pages:
+        for name, font in page["/Resources"]["/Font"].items():
+            font = font.get_object()
+            descendant = font.get("/DescendantFonts")
+            described = descendant[0].get_object() if descendant else font
+            fonts[name] = described["/FontDescriptor"].get_object()
+    assert fonts
+    for name, descriptor in fonts.items():
+        assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), name
+
+
+def test_pdf_is_the_same_bytes_every_time(cli: CliRunner, tmp_path: Path) -> None:
+    assert paper(cli, ROOT, tmp_path / "a.pdf") == paper(cli, ROOT, tmp_path / "b.pdf")
+
+
+def test_pdf_withholds_the_canary(cli: CliRunner, marked: RepoBuilder, tmp_path: Path) -> None:  # noqa: F811
+    opened = "".join(pdf_text(paper(cli, marked.root, tmp_path / "open.pdf")))
+    closed = "".join(pdf_text(paper(cli, marked.root, tmp_path / "c.pdf", "--session", "closed")))
+    assert CANARY not in opened.replace("\n", "")
+    assert CANARY in closed.replace("\n", "")
+
+
+def test_pdf_fetches_nothing(cli: CliRunner, repo: RepoBuilder, tmp_path: Path) -> None:
+    """A template (untrusted) cannot pull a local file or a URL into the paper."""
+    secret = tmp_path / "secret.css"
+    secret.write_text(f'h1::after {{ content: "{CANARY}"; }}')
+    (repo.root / "templates").mkdir()
+    repo.write(
+        "templates/report.html.j2",
+        f'<html><head><link rel="stylesheet" href="file://{secret}"></head>'
+        f'<body><h1>Paper</h1><img src="file://{secret}"><p>{{{{ r.title }}}}</p></body></html>',
+    )
+    text = "".join(pdf_text(paper(cli, repo.root, tmp_path / "report.pdf")))
+    assert "Paper" in text and CANARY not in text
+
+
+def test_binary_paper_is_not_written_to_a_terminal(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from psstrat.cli import report as report_cli
+    from psstrat.errors import PsstratError
+
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    with pytest.raises(PsstratError, match=r"write it with -o report\.pdf"):
+        report_cli._to_stdout(b"%PDF", "pdf")
+
+
+# -- Word -----------------------------------------------------------------------------------------
+
+
+def test_docx_is_a_word_document_a_clerk_can_edit(cli: CliRunner, tmp_path: Path) -> None:
+    data = paper(cli, ROOT, tmp_path / "report.docx", "--session", "closed")
+    document = docx.Document(io.BytesIO(data))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [
+        "Summary",
+        "A. Recommendations",
+        "B. Supporting information",
+        "C. Equality and diversity implications",
+        "D. Financial implications",
+        "E. Background papers",
+        "F. Contact details",
+    ]
+    numbered = [p.text for p in document.paragraphs if p.style.name == "List Number"]
+    assert numbered and numbered[0].startswith("Members are invited to note")
+    strands = [p.text for p in document.paragraphs if p.style.name == "Heading 3"]
+    assert "S2 Security and management of information and intelligence: AMBER" in strands
+    section = document.sections[0]
+    assert section.header.paragraphs[0].text == "OFFICIAL-SENSITIVE"
+    assert section.footer.paragraphs[0].text == "OFFICIAL-SENSITIVE"
+    assert document.core_properties.subject == "OFFICIAL-SENSITIVE"
+    # Tables: work elements, and the heat map shaded with the band colours.
+    elements = [t for t in document.tables if t.rows[0].cells[0].text == "Work element"]
+    assert len(elements) == 5
+    assert "S2.2 Set up the DPS High Tech Crime Unit [OFFICIAL-SENSITIVE]" in [
+        row.cells[0].text for t in elements for row in t.rows
+    ]
+    [heat] = [t for t in document.tables if t.rows[0].cells[0].text == "Impact \\ Likelihood"]
+    assert len(heat.rows) == 6
+    fills = re.findall(r'w:fill="([0-9a-fA-F]{6})"', heat._tbl.xml)
+    assert len(fills) == 25 and {f.lower() for f in fills} >= {"e53935", "4caf50"}
+    fixed = docx.Document(io.BytesIO(fixed_paper("docx", "closed")))
+    _golden("data-2004-Q3-closed.docx.txt", _docx_plain(fixed))
+
+
+def _docx_plain(document: docx.document.Document) -> str:
+    lines = [f"[{p.style.name}] {p.text}" for p in document.paragraphs]
+    for t in document.tables:
+        lines += [" | ".join(c.text for c in row.cells) for row in t.rows]
+    return "\n".join(lines) + "\n"
+
+
+def test_docx_withholds_the_canary_everywhere(
+    cli: CliRunner,
+    marked: RepoBuilder,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    opened = docx_text(paper(cli, marked.root, tmp_path / "open.docx"))
+    closed = docx_text(paper(cli, marked.root, tmp_path / "c.docx", "--session", "closed"))
+    assert CANARY not in opened and "OFFICIAL-SENSITIVE" not in opened
+    assert CANARY in closed
+
+
+def test_docx_is_the_same_bytes_every_time(cli: CliRunner, tmp_path: Path) -> None:
+    assert paper(cli, ROOT, tmp_path / "a.docx") == paper(cli, ROOT, tmp_path / "b.docx")
+
+
+def test_docx_text_cannot_become_word_markup(
+    cli: CliRunner, repo: RepoBuilder, tmp_path: Path
+) -> None:
+    evil = "</w:t></w:r><w:r><w:t>INJECTED & more"
+    repo.edit("data/strands/S1.yaml", "title: Code agreed", f"title: '{evil}'")
+    document = docx.Document(io.BytesIO(paper(cli, repo.root, tmp_path / "r.docx")))
+    texts = [p.text for p in document.paragraphs]
+    assert any(evil in t for t in texts)
+
+
+def test_repository_docx_template_overrides_the_packaged_one(
+    cli: CliRunner, repo: RepoBuilder, tmp_path: Path
+) -> None:
+    custom = docx.Document()
+    custom.add_paragraph("Custom paper for {{ r.quarter }}")
+    (repo.root / "templates").mkdir()
+    custom.save(str(repo.root / "templates" / "report.docx"))
+    document = docx.Document(io.BytesIO(paper(cli, repo.root, tmp_path / "r.docx")))
+    assert [p.text for p in document.paragraphs] == ["Custom paper for Q3 2004/05"]
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"not a zip", "is not a Word document"),
+        (None, "template report.docx:"),  # a Jinja error inside the document
+    ],
+)
+def test_broken_docx_template_is_exit_2(
+    cli: CliRunner, repo: RepoBuilder, content: bytes | None, says: str
+) -> None:
+    (repo.root / "templates").mkdir()
+    target = repo.root / "templates" / "report.docx"
+    if content is None:
+        bad = docx.Document()
+        bad.add_paragraph("{{ r.no_such_field }}")
+        bad.save(str(target))
+    else:
+        target.write_bytes(content)
+    code, _, err = invoke(
+        cli, "report", "--root", str(repo.root), "-q", "2004-Q3", "-o", str(repo.root / "r.docx")
+    )
+    assert code == 2 and says in err and "Traceback" not in err

@@ -1,0 +1,388 @@
+"""Build templates/report.docx, the house-style Word template of the committee paper.
+
+    python tools/make_docx_template.py
+
+The template is a normal Word document whose text holds Jinja tags, filled by docxtpl with the
+same ReportContext (`r`) as the Markdown and HTML templates (docs/report.md lists its fields).
+It is generated here, not hand-edited, so that every tag sits whole inside one run (Word splits
+typed text into runs unpredictably) and a reviewer can read the layout as code. A force that
+wants its own look copies the built file into its repository's templates/ and restyles it in
+Word: styles, fonts, margins and the header and footer are theirs to change, as long as the
+tags stay.
+
+docxtpl tags used: `{%p ... %}` (a paragraph that holds only a block tag), `{%tr ... %}` (a
+table row that holds only a block tag) and `{% cellbg colour %}` (a cell's shading).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+OUT = Path(__file__).resolve().parents[1] / "templates" / "report.docx"
+
+
+def tag(doc: object, text: str) -> None:
+    """A paragraph holding only a docxtpl block tag (removed when rendered)."""
+    doc.add_paragraph(text)  # type: ignore[attr-defined]
+
+
+def para(doc: object, text: str, style: str | None = None, bold: bool = False) -> object:
+    p = doc.add_paragraph(style=style)  # type: ignore[attr-defined]
+    run = p.add_run(text)
+    run.bold = bold
+    return p
+
+
+def field(paragraph: object, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word fills in when it lays out the pages."""
+    simple = OxmlElement("w:fldSimple")
+    simple.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    simple.append(run)
+    paragraph._p.append(simple)  # type: ignore[attr-defined]
+
+
+def table(doc: object, headers: list[str], loop: str, cells: list[str], end: str) -> None:
+    """A table with a header row and one row repeated by a `{%tr for %}` loop."""
+    t = doc.add_table(rows=4, cols=len(headers))  # type: ignore[attr-defined]
+    t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.LEFT
+    for i, h in enumerate(headers):
+        cell = t.rows[0].cells[i]
+        cell.paragraphs[0].add_run(h).bold = True
+    t.rows[1].cells[0].paragraphs[0].add_run(loop)
+    for i, c in enumerate(cells):
+        t.rows[2].cells[i].paragraphs[0].add_run(c)
+    t.rows[3].cells[0].paragraphs[0].add_run(end)
+    header = t.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    header.append(repeat)
+
+
+def listed(doc: object, loop: str, item: str, empty: str = "None.") -> None:
+    """A bulleted list from a loop, or one line saying there is nothing."""
+    tag(doc, f"{{%p for {loop} %}}")
+    para(doc, item, "List Bullet")
+    tag(doc, "{%p else %}")
+    para(doc, empty)
+    tag(doc, "{%p endfor %}")
+
+
+def build() -> Path:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(18)
+    section.top_margin = section.bottom_margin = Mm(22)
+    normal = doc.styles["Normal"]
+    normal.font.name = "Arial"  # type: ignore[attr-defined]
+    normal.font.size = Pt(11)  # type: ignore[attr-defined]
+    for name in ("Heading 1", "Heading 2", "Heading 3", "Heading 4"):
+        doc.styles[name].paragraph_format.keep_with_next = True  # type: ignore[attr-defined]
+
+    core = doc.core_properties
+    core.title = "{{ r.title }}"
+    core.subject = "{{ r.marking }}"
+    core.author = "{% for p in r.contacts %}{{ p.label }}{% endfor %}"
+    core.comments = "Produced by psstrat {{ r.provenance.version }}"
+    core.keywords = ""
+    core.last_modified_by = "psstrat"
+    core.revision = 1
+    core.created = core.modified = dt.datetime(2000, 1, 1)  # the template is rebuilt alike
+
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    header.add_run("{{ r.marking }}").bold = True
+    draft = section.header.add_paragraph()
+    draft.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = draft.add_run("{% if r.draft %}DRAFT{% endif %}")
+    run.bold = True
+    run.font.size = Pt(28)
+    run.font.color.rgb = RGBColor(0xA0, 0xA0, 0xA0)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("{{ r.marking }}").bold = True
+    pages = section.footer.add_paragraph()
+    pages.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    pages.add_run("Page ")
+    field(pages, "PAGE")
+    pages.add_run(" of ")
+    field(pages, "NUMPAGES")
+
+    para(doc, "{{ r.committee or '' }}")
+    doc.add_heading("{{ r.title }}", level=0)
+    meta = doc.add_table(rows=7, cols=2)
+    meta.style = "Table Grid"
+    rows = [
+        ("Report", "{{ r.report_number or '-' }}"),
+        ("Date", "{{ r.meeting_date or '-' }}"),
+        ("{%tr if r.by %}", ""),
+        ("By", "{{ r.by }}"),
+        ("{%tr endif %}", ""),
+        ("Period", "{{ r.quarter }}: {{ r.period }}, as at {{ r.as_of }}"),
+        ("Session", "{{ r.session | capitalize }}"),
+    ]
+    for row, (key, value) in zip(meta.rows, rows, strict=True):
+        row.cells[0].paragraphs[0].add_run(key).bold = not key.startswith("{%")
+        row.cells[1].paragraphs[0].add_run(value)
+
+    doc.add_heading("Summary", level=1)
+    tag(doc, "{%p for p in r.summary %}")
+    para(doc, "{{ p }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if r.withheld_total %}")
+    para(
+        doc,
+        '{{ r.withheld_total | plural("item") | sentence }} marked above {{ r.session }} session '
+        '{{ r.withheld_total | verb("is") }} withheld and reported in closed session.',
+    )
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if r.draft %}")
+    para(doc, 'This paper is a draft: {{ r.draft | join("; ") }}.', bold=True)
+    tag(doc, "{%p endif %}")
+
+    doc.add_heading("A. Recommendations", level=1)
+    tag(doc, "{%p for rec in r.recommendations %}")
+    para(doc, "{{ rec }}", "List Number")
+    tag(doc, "{%p endfor %}")
+
+    doc.add_heading("B. Supporting information", level=1)
+    doc.add_heading("Strategy context", level=2)
+    tag(doc, "{%p for p in r.strategy_context %}")
+    para(doc, "{{ p }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if r.outcomes %}")
+    para(doc, "Strategic outcomes", bold=True)
+    table(
+        doc,
+        ["Outcome", "Title"],
+        "{%tr for id, title in r.outcomes %}",
+        ["{{ id }}", "{{ title }}"],
+        "{%tr endfor %}",
+    )
+    tag(doc, "{%p endif %}")
+
+    doc.add_heading("Progress by strand", level=2)
+    tag(doc, "{%p if r.timeline.points %}")
+    para(doc, "Milestones in {{ r.quarter }}", bold=True)
+    table(
+        doc,
+        ["Date", "Milestone", "State"],
+        "{%tr for p in r.timeline.points %}",
+        ["{{ p.date }}", "{{ p.id }} {{ p.title }}", "{{ p.state }}"],
+        "{%tr endfor %}",
+    )
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for s in r.strands %}")
+    doc.add_heading(
+        "{{ s.id }} {{ s.title }}: {{ s.rag | upper }}"
+        "{% if s.marking %} [{{ s.marking }}]{% endif %}",
+        level=3,
+    )
+    para(doc, "Strand lead: {{ s.lead }}")
+    tag(doc, "{%p for p in s.summary %}")
+    para(doc, "{{ p }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if s.purpose %}")
+    para(doc, 'Purpose: {{ s.purpose | join(" ") }}')
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if s.expected_outcome %}")
+    para(doc, 'Expected outcome: {{ s.expected_outcome | join(" ") }}')
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if s.elements %}")
+    table(
+        doc,
+        ["Work element", "Lead", "Status", "RAG"],
+        "{%tr for e in s.elements %}",
+        [
+            "{{ e.id }} {{ e.title }}{% if e.marking %} [{{ e.marking }}]{% endif %}",
+            "{{ e.lead }}",
+            "{{ e.status }}",
+            "{{ e.rag | upper }}",
+        ],
+        "{%tr endfor %}",
+    )
+    tag(doc, "{%p endif %}")
+    milestone = "{{ ms.id }} {{ ms.title }}{% if ms.marking %} [{{ ms.marking }}]{% endif %}: "
+    lead = "{% if ms.revised_due %} (baseline {{ ms.due }}){% endif %} ({{ ms.lead }})"
+    doc.add_heading("Milestones completed in the quarter", level=4)
+    listed(doc, "ms in s.completed", milestone + "completed {{ ms.completed }} ({{ ms.lead }})")
+    doc.add_heading("Overdue", level=4)
+    listed(
+        doc,
+        "ms in s.overdue",
+        milestone
+        + 'due {{ ms.revised_due or ms.due }}, {{ ms.days_overdue | plural("day") }} overdue'
+        + lead,
+    )
+    doc.add_heading("Due next quarter", level=4)
+    listed(doc, "ms in s.due_next", milestone + "due {{ ms.revised_due or ms.due }}" + lead)
+    doc.add_heading("Updates in the quarter", level=4)
+    listed(
+        doc,
+        "n in s.updates",
+        "{{ n.date }}, {{ n.about }}{% if n.marking %} [{{ n.marking }}]{% endif %}: "
+        '{{ n.paragraphs | join(" ") }}',
+    )
+    tag(doc, "{%p else %}")
+    para(doc, "No strand can be shown in this session.")
+    tag(doc, "{%p endfor %}")
+
+    doc.add_heading("Strategic Intelligence Assessments", level=2)
+    tag(doc, "{%p for sia in r.sias %}")
+    doc.add_heading(
+        "{{ sia.title }} ({{ sia.id }}, presented {{ sia.date }})"
+        "{% if sia.marking %} [{{ sia.marking }}]{% endif %}",
+        level=3,
+    )
+    tag(doc, "{%p for p in sia.summary %}")
+    para(doc, "{{ p }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p for issue in sia.issues %}")
+    doc.add_heading(
+        "{{ issue.id }} {{ issue.title }}{% if issue.marking %} [{{ issue.marking }}]{% endif %}",
+        level=4,
+    )
+    tag(doc, "{%p for p in issue.statement %}")
+    para(doc, "{{ p }}", "Quote")
+    tag(doc, "{%p endfor %}")
+    para(doc, 'Risks: {{ issue.risks | join(", ") if issue.risks else "none shown" }}')
+    tag(doc, "{%p for rec in issue.recommendations %}")
+    para(
+        doc,
+        "Recommendation: {{ rec.text }}{% if rec.aligned_to %} (aligned to "
+        '{{ rec.aligned_to | join(", ") }}){% endif %}',
+        "List Bullet",
+    )
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p for n in issue.progress %}")
+    para(
+        doc,
+        "Progress, {{ n.date }}{% if n.marking %} [{{ n.marking }}]{% endif %}: "
+        '{{ n.paragraphs | join(" ") }}',
+        "List Bullet",
+    )
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p else %}")
+    para(doc, "No Strategic Intelligence Assessment is shown in this session.")
+    tag(doc, "{%p endfor %}")
+
+    doc.add_heading("Risk register", level=2)
+    para(
+        doc,
+        '{{ r.register.live | plural("live risk") | sentence }} as at {{ r.as_of }}. '
+        "Residual scores (likelihood across, impact down):",
+    )
+    heat = doc.add_table(rows=4, cols=6)
+    heat.style = "Table Grid"
+    heat.alignment = WD_TABLE_ALIGNMENT.LEFT
+    for i, h in enumerate(["Impact \\ Likelihood", "1", "2", "3", "4", "5"]):
+        heat.rows[0].cells[i].paragraphs[0].add_run(h).bold = True
+    heat.rows[1].cells[0].paragraphs[0].add_run("{%tr for row in r.register.heat | batch(5) %}")
+    heat.rows[2].cells[0].paragraphs[0].add_run("{{ row[0].impact }}").bold = True
+    for i in range(5):
+        cell = heat.rows[2].cells[i + 1].paragraphs[0]
+        cell.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cell.add_run(
+            f"{{% cellbg row[{i}].colour[1:] %}}{{{{ row[{i}].count if row[{i}].count else '.' }}}}"
+        )
+    heat.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+    para(
+        doc,
+        "Bands: {% for name, colour, range in r.register.bands %}{{ name }} {{ range }}"
+        '{{ "; " if not loop.last else "." }}{% endfor %}',
+    )
+    risk_cells = [
+        "{{ v.id }} {{ v.title }}{% if v.marking %} [{{ v.marking }}]{% endif %}",
+        "{{ v.score }} ({{ v.likelihood }}x{{ v.impact }})"
+        "{% if not v.assessed %}, inherent: not yet assessed{% endif %}",
+        "{{ v.band }}",
+        "{{ v.arrow }}{% if v.before is not none and v.before != v.score %} from "
+        "{{ v.before }}{% endif %}",
+        "{{ v.owner }}",
+    ]
+    for heading, items in (
+        ("Highest risks", "r.register.highest"),
+        ("Score changes in the quarter", "r.register.changes"),
+    ):
+        doc.add_heading(heading, level=3)
+        tag(doc, f"{{%p if {items} %}}")
+        table(
+            doc,
+            ["Risk", "Score", "Band", "Trend", "Owner"],
+            f"{{%tr for v in {items} %}}",
+            risk_cells,
+            "{%tr endfor %}",
+        )
+        tag(doc, "{%p else %}")
+        para(doc, "None.")
+        tag(doc, "{%p endif %}")
+    dated = (
+        "{{ d.id }} {{ d.title }}{% if d.marking %} [{{ d.marking }}]{% endif %}: "
+        "{{ d.date }}{% if d.detail %}, {{ d.detail }}{% endif %}"
+    )
+    for heading, items in (
+        ("Escalations in the quarter", "r.register.escalations"),
+        ("Reviews overdue", "r.register.reviews_overdue"),
+        ("Risks raised in the quarter", "r.register.raised"),
+        ("Risks closed in the quarter", "r.register.closed"),
+    ):
+        doc.add_heading(heading, level=3)
+        listed(doc, f"d in {items}", dated)
+    tag(doc, "{%p if r.withheld %}")
+    doc.add_heading("Withheld for closed session", level=2)
+    para(
+        doc,
+        '{{ r.withheld_total | plural("item") | sentence }} {{ r.withheld_total | verb("is") }} '
+        "marked above this session's level and reported in closed session:",
+    )
+    tag(doc, "{%p for w in r.withheld %}")
+    para(doc, "{{ w.kind }}: {{ w.count }}", "List Bullet")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+    for heading, items in (
+        ("C. Equality and diversity implications", "r.equality"),
+        ("D. Financial implications", "r.financial"),
+    ):
+        doc.add_heading(heading, level=1)
+        tag(doc, f"{{%p for p in {items} %}}")
+        para(doc, "{{ p }}")
+        tag(doc, "{%p endfor %}")
+    doc.add_heading("E. Background papers", level=1)
+    listed(doc, "paper in r.background_papers", "{{ paper }}")
+    doc.add_heading("F. Contact details", level=1)
+    tag(doc, "{%p for person in r.contacts %}")
+    para(doc, "Report author: {{ person.label }}")
+    tag(doc, "{%p else %}")
+    para(doc, "Report author: not named (set report.author in psstrat.yaml).")
+    tag(doc, "{%p endfor %}")
+    provenance = para(
+        doc,
+        "Produced by psstrat {{ r.provenance.version }} as of {{ r.provenance.as_of }}, "
+        "{{ r.provenance.session }} session, from {{ r.provenance.source }}.",
+    )
+    provenance.runs[0].font.size = Pt(9)  # type: ignore[attr-defined]
+
+    OUT.parent.mkdir(exist_ok=True)
+    doc.save(str(OUT))
+    return OUT
+
+
+if __name__ == "__main__":
+    sys.stdout.write(f"wrote {build()}\n")
