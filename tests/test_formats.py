@@ -239,3 +239,30 @@ def test_broken_docx_template_is_exit_2(
         cli, "report", "--root", str(repo.root), "-q", "2004-Q3", "-o", str(repo.root / "r.docx")
     )
     assert code == 2 and says in err and "Traceback" not in err
+
+
+def test_word_file_opens_in_libreoffice(cli: CliRunner, tmp_path: Path) -> None:
+    """The .docx is a document an office suite lays out: LibreOffice converts it to PDF with
+    the marking on every page (.ci/run installs LibreOffice; only a local run may skip)."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have LibreOffice: .ci/run installs libreoffice-writer-nogui")
+        pytest.skip("no LibreOffice on this machine (.ci/run installs it; CI never skips)")
+    paper(cli, ROOT, tmp_path / "report.docx", "--session", "closed")
+    subprocess.run(
+        [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), "report.docx"],
+        cwd=tmp_path,
+        env={**os.environ, "HOME": str(tmp_path)},
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    pages = pdf_text((tmp_path / "report.pdf").read_bytes())
+    assert len(pages) > 3
+    for n, text in enumerate(pages, start=1):
+        assert text.count("OFFICIAL-SENSITIVE") >= 2, f"page {n}"
+        assert f"Page {n} of {len(pages)}" in text
