@@ -266,3 +266,10 @@ def test_word_file_opens_in_libreoffice(cli: CliRunner, tmp_path: Path) -> None:
     for n, text in enumerate(pages, start=1):
         assert text.count("OFFICIAL-SENSITIVE") >= 2, f"page {n}"
         assert f"Page {n} of {len(pages)}" in text
+
+
+def test_word_sections_come_in_the_markdown_order(cli: CliRunner, tmp_path: Path) -> None:
+    document = docx.Document(io.BytesIO(paper(cli, ROOT, tmp_path / "r.docx")))
+    word = [p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    _, md, _ = invoke(cli, "report", "--root", str(ROOT), "-q", "2004-Q3")
+    assert word == re.findall(r"^#{2,3} (.+)$", md, re.M)
