@@ -123,7 +123,7 @@ def load_settings(root: Path) -> Settings:
     if path is None:
         return Settings()
     try:
-        doc = yamlio.read_yaml(path)
+        doc = yamlio.read_yaml(path, empty_ok=True)  # every setting is optional
     except yamlio.YamlProblem as exc:
         raise PsstratError(
             f"{SETTINGS_FILE}:{exc.line}:{exc.column}: {exc.message}; fix the settings file"

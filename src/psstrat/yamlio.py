@@ -107,8 +107,9 @@ class UnsafeText:
     is_key: bool = False
 
 
-def read_yaml(path: Path) -> Document:
-    """Read one file: UTF-8, at most 1 MiB, one YAML document with a mapping at the top.
+def read_yaml(path: Path, empty_ok: bool = False) -> Document:
+    """Read one file: UTF-8, at most 1 MiB, one YAML document with a mapping at the top
+    (or, with ``empty_ok``, nothing at all: blank or only comments, read as an empty mapping).
 
     Raises YamlProblem for anything that is not plain YAML of that shape, and OSError when the
     file cannot be read at all.
@@ -129,15 +130,19 @@ def read_yaml(path: Path) -> Document:
         raw = fh.read(MAX_BYTES + 1) if info.st_size == 0 else fh.read()
     if len(raw) > MAX_BYTES:  # pragma: no cover - the file grew while being read
         raise YamlProblem(f"file is larger than {MAX_BYTES // 1024} KiB")
-    return parse_yaml(raw)
+    return parse_yaml(raw, empty_ok)
 
 
-def parse_yaml(raw: bytes) -> Document:
+def parse_yaml(raw: bytes, empty_ok: bool = False) -> Document:
     """Parse bytes that should hold one YAML mapping."""
     text = _decode(raw)
     if not text.strip():
+        if empty_ok:
+            return Document({}, Positions())
         raise YamlProblem("file is empty", help="write a mapping of keys, or delete the file")
     data, positions, unsafe = _compose(text)
+    if data is None and empty_ok:
+        return Document({}, positions, unsafe)
     if not isinstance(data, dict):
         raise YamlProblem(
             f"the top of the file must be a mapping of keys, not {describe(data)}",

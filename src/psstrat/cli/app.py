@@ -14,7 +14,7 @@ app = typer.Typer(
     help="Keep a professional standards strategy as YAML in git: validate it, list what is "
     "overdue, and render the committee report.",
     no_args_is_help=True,
-    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

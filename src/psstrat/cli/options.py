@@ -54,6 +54,17 @@ AsOfOption = Annotated[
         show_default=False,
     ),
 ]
+ReportAsOfOption = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        parser=_parse_date,
+        help="Compute everything as of this date (default: the quarter's last day, or today "
+        "if the quarter has not ended).",
+        show_default=False,
+    ),
+]
 
 
 class Session(enum.StrEnum):
@@ -143,11 +154,13 @@ def _first(paths: list[str]) -> str:
 
 
 def terminal() -> tuple[int, bool]:
-    """Width and colour for tables: the terminal's, or 80 columns and no colour when output
-    is not a terminal (CI logs, pipes) or NO_COLOR is set."""
+    """Width and colour for tables: the terminal's, or 80 columns when output is not a
+    terminal (CI logs, pipes); colour only on a terminal, and never with NO_COLOR set or
+    TERM=dumb."""
     import os
     import shutil
 
     if not sys.stdout.isatty():
         return 80, False
-    return shutil.get_terminal_size((80, 24)).columns, not os.environ.get("NO_COLOR")
+    colour = not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    return shutil.get_terminal_size((80, 24)).columns, colour

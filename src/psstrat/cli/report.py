@@ -11,7 +11,7 @@ import typer
 
 from psstrat.cli.options import (
     AllowErrorsOption,
-    AsOfOption,
+    ReportAsOfOption,
     RootOption,
     fail,
     load_repository,
@@ -54,7 +54,7 @@ def command(
         ),
     ],
     root: RootOption = None,
-    as_of: AsOfOption = None,
+    as_of: ReportAsOfOption = None,
     session: Annotated[
         Session,
         typer.Option(
