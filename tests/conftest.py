@@ -161,6 +161,8 @@ def repo(tmp_path: Path) -> RepoBuilder:
 def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
+    for name in ("GITHUB_ACTIONS", "GITHUB_WORKSPACE"):  # tests run alike inside Actions
+        monkeypatch.delenv(name, raising=False)
     yield CliRunner()
 
 

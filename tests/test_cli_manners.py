@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -54,3 +56,48 @@ def test_colour_only_on_a_capable_terminal(
         monkeypatch.setenv(key, value)
     monkeypatch.setattr("sys.stdout.isatty", lambda: tty)
     assert terminal()[1] is colour
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_text_paths_are_relative_to_where_the_user_stands(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression: paths were relative to --root, so from the repository's top a problem in
+    examples/pss-2006 named a file that does not exist there."""
+    monkeypatch.chdir(ROOT)
+    _, out, _ = invoke(cli, "validate", "--root", "examples/pss-2006", "--as-of", "2007-01-01")
+    assert out.splitlines()[0].startswith("examples/pss-2006/data/")
+    _, out, _ = invoke(
+        cli, "validate", "--root", "examples/pss-2006", "-f", "json", "--as-of", "2007-01-01"
+    )
+    assert all(
+        p["path"].startswith("examples/pss-2006/data/") for p in __import__("json").loads(out)
+    )
+
+
+def test_github_paths_are_relative_to_the_checkout(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT / "examples")
+    args = ["validate", "--root", "pss-2006", "--as-of", "2007-01-01"]
+    _, out, _ = invoke(cli, *args, "-f", "github")
+    assert "file=examples/pss-2006/data/" in out  # git's work tree top
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(ROOT / "examples"))
+    _, out, _ = invoke(cli, *args, "-f", "github")
+    assert "file=pss-2006/data/" in out
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    _, out, _ = invoke(cli, *args)  # --format auto
+    assert out.startswith("::warning file=pss-2006/data/")
+
+
+def test_severity_and_quiet_choose_what_is_shown(cli: CliRunner, repo: RepoBuilder) -> None:
+    repo.edit("data/strands/S1.yaml", "lead: lead-a", "lead: lead-z")  # an error
+    args = ["validate", "--root", str(repo.root), "--as-of", "2005-07-01"]
+    code, everything, _ = invoke(cli, *args)
+    assert code == 1 and "warning[" in everything and "error[" in everything
+    code, errors, _ = invoke(cli, *args, "--severity", "error")
+    assert code == 1 and "warning[" not in errors and "error[unknown-reference]" in errors
+    code, quiet, _ = invoke(cli, *args, "--severity", "error", "--quiet")
+    assert code == 1 and quiet == "".join(errors.splitlines(keepends=True)[:-1])

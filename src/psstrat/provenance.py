@@ -50,3 +50,19 @@ def source_commit(root: Path) -> Source:
         return Source(None, False, "git is not available")
     # If git cannot say, the data cannot be called clean.
     return Source(commit, status is None or bool(status))
+
+
+def work_tree_top(root: Path) -> Path | None:
+    """The top of the git work tree holding ``root``; None outside one or without git."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    top = result.stdout.strip()
+    return Path(top) if result.returncode == 0 and top else None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+import os
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,9 +15,15 @@ from psstrat.errors import PsstratError
 
 
 class Format(enum.StrEnum):
+    auto = "auto"
     text = "text"
     json = "json"
     github = "github"
+
+
+class Level(enum.StrEnum):
+    error = "error"
+    warning = "warning"
 
 
 def command(
@@ -23,8 +31,25 @@ def command(
     as_of: AsOfOption = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     format: Annotated[
-        Format, typer.Option("--format", "-f", help="How to print problems.")
-    ] = Format.text,
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            help="How to print problems: auto (github inside GitHub Actions, else text), text, "
+            "json or github.",
+        ),
+    ] = Format.auto,
+    severity: Annotated[
+        Level,
+        typer.Option(
+            "--severity",
+            help="Show problems of this severity and above: error hides the warnings (the exit "
+            "status still counts them with --strict).",
+        ),
+    ] = Level.warning,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", help="Print the problems only, without the summary line.")
+    ] = False,
     explain: Annotated[
         str | None,
         typer.Option(
@@ -39,18 +64,38 @@ def command(
     if explain is not None:
         _explain(explain)
         return
-    from psstrat.output import FORMATTERS
+    from psstrat.diagnostics import Severity
+    from psstrat.output import FORMATTERS, as_seen_from
     from psstrat.validate import validate
 
+    fmt = format.value
+    if format is Format.auto:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     try:
-        result = validate(resolve_root(root), as_of or today())
+        where = resolve_root(root)
+        result = validate(where, as_of or today())
     except PsstratError as exc:
         fail(exc)
-    sys.stdout.write(FORMATTERS[format.value](result.diagnostics))
-    summary_stream = sys.stdout if format is Format.text else sys.stderr
-    print(result.summary, file=summary_stream)
+    shown = [
+        d for d in result.diagnostics if severity is Level.warning or d.severity is Severity.ERROR
+    ]
+    sys.stdout.write(FORMATTERS[fmt](as_seen_from(shown, where, _base(fmt, where))))
+    if not quiet:
+        print(result.summary, file=sys.stdout if fmt == "text" else sys.stderr)
     if result.failed(strict):
         raise typer.Exit(1)
+
+
+def _base(fmt: str, root: Path) -> Path:
+    """Where paths are shown from: the current directory (as ruff and yamllint print them);
+    for GitHub annotations, the checkout's top ($GITHUB_WORKSPACE, else git's work tree), so
+    an annotation lands on the right file from any --root."""
+    if fmt != "github":
+        return Path.cwd()
+    from psstrat.provenance import work_tree_top
+
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    return Path(workspace) if workspace else work_tree_top(root) or Path.cwd()
 
 
 def _explain(code: str) -> None:

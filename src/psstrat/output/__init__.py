@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from psstrat.diagnostics import Diagnostic
 from psstrat.safetext import visible
+
+
+def as_seen_from(diagnostics: Sequence[Diagnostic], root: Path, base: Path) -> list[Diagnostic]:
+    """The diagnostics with paths relative to ``base`` instead of the repository root: as the
+    user sees them from where they stand (absolute when the file is not below ``base``)."""
+    root, base = root.resolve(), base.resolve()
+    if root == base:
+        return list(diagnostics)
+    out = []
+    for d in diagnostics:
+        path = root / d.path
+        shown = path.relative_to(base).as_posix() if path.is_relative_to(base) else str(path)
+        out.append(dataclasses.replace(d, path=shown))
+    return out
 
 
 def text(diagnostics: Sequence[Diagnostic]) -> str:
