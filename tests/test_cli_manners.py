@@ -101,3 +101,57 @@ def test_severity_and_quiet_choose_what_is_shown(cli: CliRunner, repo: RepoBuild
     assert code == 1 and "warning[" not in errors and "error[unknown-reference]" in errors
     code, quiet, _ = invoke(cli, *args, "--severity", "error", "--quiet")
     assert code == 1 and quiet == "".join(errors.splitlines(keepends=True)[:-1])
+
+
+@pytest.mark.parametrize(
+    ("args", "starts"),
+    [
+        (["explain", "format"], "# The strategy repository format"),
+        (["explain", "risk"], "## data/risks/R0001.yaml"),
+        (["explain", "vacant-lead"], "vacant-lead (default: warning)"),
+        (["validate", "--explain", "strand"], "## data/strands/"),
+    ],
+)
+def test_help_without_the_docs_folder(cli: CliRunner, args: list[str], starts: str) -> None:
+    code, out, _ = invoke(cli, *args)
+    assert code == 0 and out.startswith(starts)
+
+
+def test_explain_without_a_topic_lists_rules_and_topics(cli: CliRunner) -> None:
+    from psstrat.rules import RULES
+
+    code, out, _ = invoke(cli, "explain")
+    assert code == 0 and all(code in out for code in RULES) and "Topics: format" in out
+    code, _, err = invoke(cli, "explain", "strnd")
+    assert code == 2 and "did you mean `strand`" in err
+
+
+def test_the_wheel_carries_the_format_reference(tmp_path: Path) -> None:
+    """`psstrat explain format` works from a wheel install, without docs/ beside it."""
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    [wheel] = tmp_path.glob("psstrat-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "psstrat/docs/format.md" in names and "psstrat/templates/report.docx" in names
+
+
+def test_every_option_the_readme_names_exists(cli: CliRunner) -> None:
+    """README and --help agree: every `--option` the README names is one psstrat takes."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", readme))
+    helps = "".join(
+        invoke(cli, *cmd, "--help")[1]
+        for cmd in ([], ["validate"], ["overdue"], ["status"], ["report"], ["explain"])
+    )
+    missing = sorted(o for o in named if o not in helps and o not in {"--no-deps"})
+    assert missing == []

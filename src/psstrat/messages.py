@@ -46,7 +46,7 @@ def schema_problems(
                 line,
                 column,
                 f"{_label(data, path, field)}: required key `{field}` is missing",
-                f"add `{field}:` here (see the format reference in docs/format.md)",
+                f"add `{field}:` here (`psstrat explain format` prints the format reference)",
             )
             continue
         if kind == "extra_forbidden":
@@ -89,7 +89,10 @@ def _wording(kind: str, error: Any, value: Any) -> tuple[str, str]:
         word = "at least" if kind == "greater_than_equal" else "at most"
         return f"must be {word} {bound} (got {got})", "correct the number"
     if kind == "string_pattern_mismatch":
-        return f"does not have the expected form (got {got})", "see docs/format.md"
+        return (
+            f"does not have the expected form (got {got})",
+            "`psstrat explain format` shows the expected form",
+        )
     if kind == "too_short":
         need = error.get("ctx", {}).get("min_length", 1)
         return f"needs at least {need} item(s)", "add the missing item"
@@ -105,7 +108,10 @@ def _wording(kind: str, error: Any, value: Any) -> tuple[str, str]:
         return error["msg"], "use a listed value, or add it to the list in psstrat.yaml"
     if kind == "closed_date":
         return error["msg"], "add `closed: YYYY-MM-DD`, or set `status: open`"
-    return f"has an invalid value {got}", "correct the value (see docs/format.md)"
+    return (
+        f"has an invalid value {got}",
+        "correct the value (`psstrat explain format` lists the values)",
+    )
 
 
 def _data_path(data: Any, loc: Sequence[int | str]) -> tuple[YamlPath, YamlPath]:

@@ -163,7 +163,8 @@ def load_repository(root: Path, settings: Settings) -> Repository:
                     Finding(
                         Location(rel),
                         f"required file {rel} is missing",
-                        "create it (see docs/format.md for what it holds)",
+                        f"create it (`psstrat explain {name.removesuffix('.yaml')}` says "
+                        "what it holds)",
                     ),
                 )
             )

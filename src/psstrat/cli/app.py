@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from psstrat import __version__
-from psstrat.cli import overdue, report, status, validate
+from psstrat.cli import explain, overdue, report, status, validate
 
 app = typer.Typer(
     name="psstrat",
@@ -40,3 +40,4 @@ app.command(name="validate")(validate.command)
 app.command(name="overdue")(overdue.command)
 app.command(name="status")(status.command)
 app.command(name="report")(report.command)
+app.command(name="explain")(explain.command)

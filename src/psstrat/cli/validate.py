@@ -99,9 +99,9 @@ def _base(fmt: str, root: Path) -> Path:
 
 
 def _explain(code: str) -> None:
-    from psstrat.rules import explain
+    from psstrat.cli.explain import explain_topic
 
     try:
-        print(explain(code), end="")
+        print(explain_topic(code), end="")
     except PsstratError as exc:
         fail(exc)

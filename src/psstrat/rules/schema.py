@@ -9,8 +9,8 @@ data/owners.yaml) that is missing.
 
 Why: every report and check relies on these fields meaning what the format says.
 
-Fix: follow the message; docs/format.md describes every file. Keys starting with `x-` are free
-for your own use and never checked.
+Fix: follow the message; `psstrat explain format` (docs/format.md) describes every file. Keys
+starting with `x-` are free for your own use and never checked.
 """
 
 from collections.abc import Iterator

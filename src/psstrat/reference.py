@@ -1,0 +1,47 @@
+"""The format reference, from inside the installed package: help without the docs folder.
+
+docs/format.md is packaged into the wheel as psstrat/docs/format.md (pyproject.toml), so
+`psstrat explain format` works wherever pip installed psstrat; an editable install reads the
+source tree's copy. `psstrat explain strand` prints only the section on strand files.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from psstrat.errors import PsstratError
+
+KINDS = {
+    "layout": "Layout",
+    "every-file": "Rules for every file",
+    "owners": "data/owners.yaml",
+    "strategy": "data/strategy.yaml",
+    "strand": "data/strands/",
+    "risk": "data/risks/",
+    "sia": "data/sia/",
+    "meetings": "data/meetings.yaml",
+    "settings": "psstrat.yaml",
+    "dates": "Derived state",
+    "codes": "Problem codes",
+}
+"""`psstrat explain KIND` -> the start of the heading of its section in the reference."""
+HINT = "`psstrat explain format` prints the format reference"
+
+
+def format_reference() -> str:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "docs" / "format.md", here.parents[1] / "docs" / "format.md"):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    raise PsstratError("the format reference is missing from this installation; reinstall psstrat")
+
+
+def section(kind: str) -> str:
+    """The reference's section on one kind of file (or topic)."""
+    heading = KINDS[kind]
+    parts = re.split(r"(?m)^(?=## )", format_reference())
+    for part in parts:
+        if part.startswith(f"## {heading}"):
+            return part.rstrip() + "\n"
+    raise PsstratError(f"the format reference has no section on {kind}; {HINT}")
