@@ -155,3 +155,24 @@ def test_every_option_the_readme_names_exists(cli: CliRunner) -> None:
     )
     missing = sorted(o for o in named if o not in helps and o not in {"--no-deps"})
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["validate", "-f", "pdf"], "`pdf` is not an output format; use one of: auto, text,"),
+        (["overdue", "--within", "-1"], "`-1` is not a number of days; give a whole number"),
+        (["report", "-q", "2004-Q3", "--session", "secret"], "use one of: open, closed"),
+        (["validate", "--severity", "info"], "`info` is not a severity; use one of: error,"),
+    ],
+)
+def test_usage_errors_in_psstrats_words(cli: CliRunner, args: list[str], says: str) -> None:
+    """Regression: the CLI library answered "Value error, ..." and "Input should be ..."."""
+    code, _, err = invoke(cli, *args)
+    assert code == 2 and says in " ".join(err.split())
+    assert "Value error" not in err and "Input should be" not in err
+
+
+def test_choices_take_any_case(cli: CliRunner) -> None:
+    code, out, _ = invoke(cli, "status", "--root", str(ROOT), "--as-of", "2004-12-31", "-f", "JSON")
+    assert code == 0 and out.startswith("{")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -67,6 +68,29 @@ ReportAsOfOption = Annotated[
 ]
 
 
+E = TypeVar("E", bound=enum.Enum)
+
+
+def choice(kind: type[E], what: str) -> Callable[[str], E]:
+    """An option's parser that accepts one of an enum's values (any case) and otherwise says,
+    in psstrat's words, what it takes."""
+
+    def parse(value: str | E) -> E:
+        if isinstance(value, kind):
+            return value
+        try:
+            return kind(str(value).lower())
+        except ValueError:
+            allowed = ", ".join(str(m.value) for m in kind)
+            raise typer.BadParameter(f"`{value}` is not {what}; use one of: {allowed}") from None
+
+    return parse
+
+
+def choices(kind: type[enum.Enum]) -> str:
+    return "|".join(str(m.value) for m in kind)
+
+
 class Session(enum.StrEnum):
     open = "open"
     closed = "closed"
@@ -77,6 +101,8 @@ SessionOption = Annotated[
     Session,
     typer.Option(
         "--session",
+        parser=choice(Session, "a session"),
+        metavar=choices(Session),
         help="open or closed leaves out anything marked above open_session_max or "
         "closed_session_max; all shows everything, labelling what is above open.",
     ),

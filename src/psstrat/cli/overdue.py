@@ -14,6 +14,8 @@ from psstrat.cli.options import (
     RootOption,
     Session,
     SessionOption,
+    choice,
+    choices,
     fail,
     load_repository,
     require_clean,
@@ -23,6 +25,19 @@ from psstrat.cli.options import (
 from psstrat.errors import PsstratError
 
 MAX_WITHIN = 36_500
+
+
+def days(value: str) -> int:
+    """--within: a whole number of days from 0 to MAX_WITHIN, said in psstrat's words."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= MAX_WITHIN:
+        raise typer.BadParameter(
+            f"`{value}` is not a number of days; give a whole number from 0 to {MAX_WITHIN}"
+        )
+    return number
 
 
 class Format(enum.StrEnum):
@@ -37,7 +52,10 @@ def command(
     within: Annotated[
         int,
         typer.Option(
-            "--within", metavar="DAYS", min=0, help="Also list those due in the next DAYS days."
+            "--within",
+            metavar="DAYS",
+            parser=days,
+            help="Also list those due in the next DAYS days.",
         ),
     ] = 0,
     strand: Annotated[
@@ -47,9 +65,16 @@ def command(
         str | None,
         typer.Option("--owner", metavar="ID", help="Only work elements this owner leads."),
     ] = None,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = (
-        Format.table
-    ),
+    format: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            parser=choice(Format, "an output format"),
+            metavar=choices(Format),
+            help="Output format.",
+        ),
+    ] = (Format.table),
     fail_on_overdue: Annotated[
         bool, typer.Option("--fail", help="Exit 1 when any milestone is overdue.")
     ] = False,
@@ -64,10 +89,6 @@ def command(
 
     day = as_of or today()
     try:
-        if within > MAX_WITHIN:
-            raise PsstratError(
-                f"--within {within} is more than {MAX_WITHIN} days (100 years); give fewer days"
-            )
         repo = load_repository(root)
         require_clean(repo, day, allow_errors)
         rows = find_overdue(restrict(repo, session.value), day, within, strand, owner)

@@ -13,6 +13,8 @@ from psstrat.cli.options import (
     AllowErrorsOption,
     ReportAsOfOption,
     RootOption,
+    choice,
+    choices,
     fail,
     load_repository,
     require_clean,
@@ -59,6 +61,8 @@ def command(
         Session,
         typer.Option(
             "--session",
+            parser=choice(Session, "a session for a report"),
+            metavar=choices(Session),
             help="open leaves out anything marked above "
             "open_session_max; closed, above closed_session_max.",
         ),
@@ -70,7 +74,11 @@ def command(
     format: Annotated[
         Format | None,
         typer.Option(
-            "--format", "-f", help="md, html, pdf or docx (default: from -o's extension, else md)."
+            "--format",
+            "-f",
+            parser=choice(Format, "a report format"),
+            metavar=choices(Format),
+            help="md, html, pdf or docx (default: from -o's extension, else md).",
         ),
     ] = None,
     output: Annotated[

@@ -14,6 +14,8 @@ from psstrat.cli.options import (
     RootOption,
     Session,
     SessionOption,
+    choice,
+    choices,
     fail,
     load_repository,
     require_clean,
@@ -32,9 +34,16 @@ def command(
     root: RootOption = None,
     as_of: AsOfOption = None,
     session: SessionOption = Session.all,
-    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = (
-        Format.text
-    ),
+    format: Annotated[
+        Format,
+        typer.Option(
+            "--format",
+            "-f",
+            parser=choice(Format, "an output format"),
+            metavar=choices(Format),
+            help="Output format.",
+        ),
+    ] = (Format.text),
     allow_errors: AllowErrorsOption = False,
 ) -> None:
     """The one-screen picture before a meeting: each strand's RAG, lead, milestones by state

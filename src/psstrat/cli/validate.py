@@ -10,7 +10,15 @@ from typing import Annotated
 
 import typer
 
-from psstrat.cli.options import AsOfOption, RootOption, fail, resolve_root, today
+from psstrat.cli.options import (
+    AsOfOption,
+    RootOption,
+    choice,
+    choices,
+    fail,
+    resolve_root,
+    today,
+)
 from psstrat.errors import PsstratError
 
 
@@ -35,6 +43,8 @@ def command(
         typer.Option(
             "--format",
             "-f",
+            parser=choice(Format, "an output format"),
+            metavar=choices(Format),
             help="How to print problems: auto (github inside GitHub Actions, else text), text, "
             "json or github.",
         ),
@@ -43,6 +53,8 @@ def command(
         Level,
         typer.Option(
             "--severity",
+            parser=choice(Level, "a severity"),
+            metavar=choices(Level),
             help="Show problems of this severity and above: error hides the warnings (the exit "
             "status still counts them with --strict).",
         ),
