@@ -27,6 +27,7 @@ class Format(enum.StrEnum):
     text = "text"
     json = "json"
     github = "github"
+    sarif = "sarif"
 
 
 class Level(enum.StrEnum):
@@ -46,7 +47,7 @@ def command(
             parser=choice(Format, "an output format"),
             metavar=choices(Format),
             help="How to print problems: auto (github inside GitHub Actions, else text), text, "
-            "json or github.",
+            "json, github, or sarif (for GitHub code scanning).",
         ),
     ] = Format.auto,
     severity: Annotated[
@@ -102,7 +103,7 @@ def _base(fmt: str, root: Path) -> Path:
     """Where paths are shown from: the current directory (as ruff and yamllint print them);
     for GitHub annotations, the checkout's top ($GITHUB_WORKSPACE, else git's work tree), so
     an annotation lands on the right file from any --root."""
-    if fmt != "github":
+    if fmt not in ("github", "sarif"):
         return Path.cwd()
     from psstrat.provenance import work_tree_top
 

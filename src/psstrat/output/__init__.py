@@ -66,8 +66,15 @@ def github(diagnostics: Sequence[Diagnostic]) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+def _sarif(diagnostics: Sequence[Diagnostic]) -> str:
+    from psstrat.output.sarif import sarif
+
+    return sarif(diagnostics)
+
+
 FORMATTERS: dict[str, Callable[[Sequence[Diagnostic]], str]] = {
     "text": text,
     "json": as_json,
     "github": github,
+    "sarif": _sarif,
 }
