@@ -202,3 +202,16 @@ def test_sarif_for_code_scanning(cli: CliRunner, monkeypatch: pytest.MonkeyPatch
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"]["uri"].startswith("examples/pss-2006/data/")
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+
+
+def test_explain_without_a_code_lists_the_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    """Regression: the unknown-rule message recommends `--explain`, which then failed."""
+    from psstrat.cli import run
+    from psstrat.rules import RULES
+
+    assert run(["validate", "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert all(code in out for code in RULES)
+    assert run(["validate", "--explain", "--root", "."]) == 0  # followed by another option
+    assert run(["validate", "--explain", "vacant-lead"]) == 0
+    assert capsys.readouterr().out.count("vacant-lead (default: warning)") == 1

@@ -36,7 +36,7 @@ def run(args: list[str]) -> int:
     try:
         from psstrat.cli.app import app
 
-        app(args, prog_name="psstrat")
+        app(_optional_values(args), prog_name="psstrat")
         return 0
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
@@ -66,6 +66,21 @@ def run(args: list[str]) -> int:
             file=sys.stderr,
         )
         return BUG
+
+
+OPTIONAL_VALUES = {"--explain": "all"}
+"""Options whose value may be left out, and what it then is: `psstrat validate --explain`
+lists the rules, as `--explain all` does (the CLI library has no optional option values)."""
+
+
+def _optional_values(args: list[str]) -> list[str]:
+    out = []
+    for i, arg in enumerate(args):
+        out.append(arg)
+        following = args[i + 1] if i + 1 < len(args) else None
+        if arg in OPTIONAL_VALUES and (following is None or following.startswith("-")):
+            out.append(OPTIONAL_VALUES[arg])
+    return out
 
 
 class _QuietPipe(io.RawIOBase):

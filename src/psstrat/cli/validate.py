@@ -67,9 +67,9 @@ def command(
         str | None,
         typer.Option(
             "--explain",
-            metavar="CODE",
-            help="Print what a rule catches and how to "
-            "fix it, then exit. `--explain all` lists every rule.",
+            metavar="[CODE]",
+            help="Print what a rule (or a kind of file: strand, risk, ...) is about and how to "
+            "fix it, then exit. Without a code it lists every rule.",
         ),
     ] = None,
 ) -> None:
