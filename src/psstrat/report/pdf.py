@@ -14,7 +14,9 @@ from typing import Any, NoReturn
 
 from psstrat.errors import PsstratError
 
-SYSTEM_LIBRARIES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+SYSTEM_LIBRARIES = (
+    "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation"
+)
 """What WeasyPrint needs from the system (Debian package names), as README.md says."""
 
 
