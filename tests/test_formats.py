@@ -273,3 +273,16 @@ def test_word_sections_come_in_the_markdown_order(cli: CliRunner, tmp_path: Path
     word = [p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
     _, md, _ = invoke(cli, "report", "--root", str(ROOT), "-q", "2004-Q3")
     assert word == re.findall(r"^#{2,3} (.+)$", md, re.M)
+
+
+def test_missing_pango_is_a_clear_message(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import fails as without Pango
+    code, _, err = invoke(
+        cli, "report", "--root", str(ROOT), "-q", "2004-Q3", "-o", str(tmp_path / "r.pdf")
+    )
+    assert code == 2 and "PDF output needs WeasyPrint and its system libraries" in err
+    assert "apt-get install libpango-1.0-0" in err and not (tmp_path / "r.pdf").exists()
