@@ -29,6 +29,7 @@ from psstrat.validate import load
 
 MARKINGS = [None, "official", "official-sensitive", "secret"]
 OPEN_MAX = 0  # official: markings rank from 0
+CLOSED_MAX = 1  # official-sensitive
 Q3 = Quarter(2004, 3)
 AS_OF = dt.date(2004, 12, 31)
 START = dt.date(2004, 6, 1)
@@ -150,14 +151,14 @@ def _rank(item: dict[str, Any], container: int) -> int:
     return max(container, MARKINGS.index(item.get("marking")) - 1 if item.get("marking") else 0)
 
 
-def delete_withheld(files: dict[str, Any]) -> dict[str, Any]:
-    """The same repository with every item above the open session removed from the files:
-    written here independently of psstrat's own gate."""
+def delete_withheld(files: dict[str, Any], maximum: int = OPEN_MAX) -> dict[str, Any]:
+    """The same repository with every item above the session's maximum rank removed from the
+    files: written here independently of psstrat's own gate."""
     out: dict[str, Any] = {}
     for path, data in files.items():
         data = copy.deepcopy(data)
         rank = _rank(data, 0)
-        if rank > OPEN_MAX:
+        if rank > maximum:
             continue  # a whole strand, risk or SIA file
         for list_key, inner_keys in (
             ("work_elements", ("milestones", "updates")),
@@ -166,10 +167,10 @@ def delete_withheld(files: dict[str, Any]) -> dict[str, Any]:
             kept = []
             for child in data.get(list_key, []):
                 child_rank = _rank(child, rank)
-                if child_rank > OPEN_MAX:
+                if child_rank > maximum:
                     continue
                 for key in inner_keys:
-                    child[key] = [g for g in child[key] if _rank(g, child_rank) <= OPEN_MAX]
+                    child[key] = [g for g in child[key] if _rank(g, child_rank) <= maximum]
                 kept.append(child)
             if list_key in data:
                 data[list_key] = kept
@@ -184,33 +185,37 @@ def write(root: Path, files: dict[str, Any]) -> None:
         target.write_text(json.dumps(data), encoding="utf-8")  # JSON is YAML
 
 
-def outputs(root: Path, forget_withheld: bool) -> list[str]:
-    """Every open-session output of the repository at ``root``."""
+def outputs(root: Path, forget_withheld: bool, session: str = "open") -> list[str]:
+    """Every output of the repository at ``root`` for ``session``."""
     repo = load(root)
     assert not repo.load_findings, repo.load_findings
     texts = []
-    strands = [None, *(s.id for s in restrict(repo, "open").repo.strands)]
+    strands = [None, *(s.id for s in restrict(repo, session).repo.strands)]
     for strand in strands:
-        context = build_context(repo, Q3, AS_OF, "open", strand)
+        context = build_context(repo, Q3, AS_OF, session, strand)
         if forget_withheld:
             context = dataclasses.replace(context, withheld=(), withheld_total=0)
         else:
             assert context.withheld == ()
         texts += [render(context, fmt, root) for fmt in ("md", "html")]
-    status = build_status(restrict(repo, "open"), AS_OF)
+    status = build_status(restrict(repo, session), AS_OF)
     texts.append(repr(dataclasses.replace(status, withheld={})))
-    texts.append(repr(find_overdue(restrict(repo, "open"), AS_OF, within=60)))
+    texts.append(repr(find_overdue(restrict(repo, session), AS_OF, within=60)))
     return texts
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(repositories())
-def test_open_outputs_equal_outputs_with_withheld_items_deleted(files: dict[str, Any]) -> None:
+@given(repositories(), st.sampled_from([("open", OPEN_MAX), ("closed", CLOSED_MAX)]))
+def test_outputs_equal_outputs_with_withheld_items_deleted(
+    files: dict[str, Any], session: tuple[str, int]
+) -> None:
+    """For the open session (and the closed one, which withholds what is secret)."""
+    name, maximum = session
     with tempfile.TemporaryDirectory() as tmp:
         full, deleted = Path(tmp, "full"), Path(tmp, "deleted")
         write(full, files)
-        write(deleted, delete_withheld(files))
-        assert outputs(full, forget_withheld=True) == outputs(deleted, forget_withheld=False)
+        write(deleted, delete_withheld(files, maximum))
+        assert outputs(full, True, name) == outputs(deleted, False, name)
 
 
 def test_the_property_can_fail() -> None:
