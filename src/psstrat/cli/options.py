@@ -7,7 +7,7 @@ import enum
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -45,26 +45,21 @@ RootOption = Annotated[
         show_default=False,
     ),
 ]
-AsOfOption = Annotated[
-    dt.date | None,
-    typer.Option(
+
+
+def _as_of(default: str) -> Any:
+    return typer.Option(
         "--as-of",
         metavar="YYYY-MM-DD",
         parser=_parse_date,
-        help="Compute everything as of this date (default: today).",
+        help=f"Compute everything as of this date (default: {default}).",
         show_default=False,
-    ),
-]
+    )
+
+
+AsOfOption = Annotated[dt.date | None, _as_of("today")]
 ReportAsOfOption = Annotated[
-    dt.date | None,
-    typer.Option(
-        "--as-of",
-        metavar="YYYY-MM-DD",
-        parser=_parse_date,
-        help="Compute everything as of this date (default: the quarter's last day, or today "
-        "if the quarter has not ended).",
-        show_default=False,
-    ),
+    dt.date | None, _as_of("the quarter's last day, or today if the quarter has not ended")
 ]
 
 
@@ -87,8 +82,14 @@ def choice(kind: type[E], what: str) -> Callable[[str], E]:
     return parse
 
 
-def choices(kind: type[enum.Enum]) -> str:
-    return "|".join(str(m.value) for m in kind)
+def choice_option(*names: str, kind: type[enum.Enum], what: str, help: str) -> Any:
+    """An option taking one of an enum's values, shown as `a|b|c` in --help."""
+    return typer.Option(
+        *names,
+        parser=choice(kind, what),
+        metavar="|".join(str(m.value) for m in kind),
+        help=help,
+    )
 
 
 class Session(enum.StrEnum):
@@ -99,10 +100,10 @@ class Session(enum.StrEnum):
 
 SessionOption = Annotated[
     Session,
-    typer.Option(
+    choice_option(
         "--session",
-        parser=choice(Session, "a session"),
-        metavar=choices(Session),
+        kind=Session,
+        what="a session",
         help="open or closed leaves out anything marked above open_session_max or "
         "closed_session_max; all shows everything, labelling what is above open.",
     ),

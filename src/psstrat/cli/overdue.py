@@ -14,8 +14,7 @@ from psstrat.cli.options import (
     RootOption,
     Session,
     SessionOption,
-    choice,
-    choices,
+    choice_option,
     fail,
     load_repository,
     require_clean,
@@ -67,11 +66,11 @@ def command(
     ] = None,
     format: Annotated[
         Format,
-        typer.Option(
+        choice_option(
             "--format",
             "-f",
-            parser=choice(Format, "an output format"),
-            metavar=choices(Format),
+            kind=Format,
+            what="an output format",
             help="Output format.",
         ),
     ] = (Format.table),

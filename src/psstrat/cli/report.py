@@ -13,8 +13,7 @@ from psstrat.cli.options import (
     AllowErrorsOption,
     ReportAsOfOption,
     RootOption,
-    choice,
-    choices,
+    choice_option,
     fail,
     load_repository,
     require_clean,
@@ -59,10 +58,10 @@ def command(
     as_of: ReportAsOfOption = None,
     session: Annotated[
         Session,
-        typer.Option(
+        choice_option(
             "--session",
-            parser=choice(Session, "a session for a report"),
-            metavar=choices(Session),
+            kind=Session,
+            what="a session for a report",
             help="open leaves out anything marked above "
             "open_session_max; closed, above closed_session_max.",
         ),
@@ -73,11 +72,11 @@ def command(
     ] = None,
     format: Annotated[
         Format | None,
-        typer.Option(
+        choice_option(
             "--format",
             "-f",
-            parser=choice(Format, "a report format"),
-            metavar=choices(Format),
+            kind=Format,
+            what="a report format",
             help="md, html, pdf or docx (default: from -o's extension, else md).",
         ),
     ] = None,

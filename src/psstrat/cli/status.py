@@ -6,16 +6,13 @@ import enum
 import sys
 from typing import Annotated
 
-import typer
-
 from psstrat.cli.options import (
     AllowErrorsOption,
     AsOfOption,
     RootOption,
     Session,
     SessionOption,
-    choice,
-    choices,
+    choice_option,
     fail,
     load_repository,
     require_clean,
@@ -36,11 +33,11 @@ def command(
     session: SessionOption = Session.all,
     format: Annotated[
         Format,
-        typer.Option(
+        choice_option(
             "--format",
             "-f",
-            parser=choice(Format, "an output format"),
-            metavar=choices(Format),
+            kind=Format,
+            what="an output format",
             help="Output format.",
         ),
     ] = (Format.text),

@@ -13,8 +13,7 @@ import typer
 from psstrat.cli.options import (
     AsOfOption,
     RootOption,
-    choice,
-    choices,
+    choice_option,
     fail,
     resolve_root,
     today,
@@ -41,21 +40,21 @@ def command(
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     format: Annotated[
         Format,
-        typer.Option(
+        choice_option(
             "--format",
             "-f",
-            parser=choice(Format, "an output format"),
-            metavar=choices(Format),
+            kind=Format,
+            what="an output format",
             help="How to print problems: auto (github inside GitHub Actions, else text), text, "
             "json, github, or sarif (for GitHub code scanning).",
         ),
     ] = Format.auto,
     severity: Annotated[
         Level,
-        typer.Option(
+        choice_option(
             "--severity",
-            parser=choice(Level, "a severity"),
-            metavar=choices(Level),
+            kind=Level,
+            what="a severity",
             help="Show problems of this severity and above: error hides the warnings (the exit "
             "status still counts them with --strict).",
         ),
