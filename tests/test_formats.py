@@ -100,6 +100,45 @@ def test_pdf_embeds_its_fonts(cli: CliRunner, tmp_path: Path) -> None:
         assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), name
 
 
+def test_pdf_is_tagged_for_screen_readers(cli: CliRunner, tmp_path: Path) -> None:
+    """The structure tree survives the faster page lookup: every element names a real page."""
+    reader = PdfReader(io.BytesIO(paper(cli, ROOT, tmp_path / "report.pdf")))
+    pages = {page.indirect_reference.idnum for page in reader.pages}
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    seen: set[int] = set()
+    todo = [reader.trailer["/Root"]["/StructTreeRoot"].get_object()]
+    tags: set[str] = set()
+    while todo:
+        element = todo.pop()
+        if "/Pg" in element:
+            seen.add(element.raw_get("/Pg").idnum)
+        if "/S" in element:
+            tags.add(str(element["/S"]))
+        kids = element.get("/K", [])
+        kids = kids if isinstance(kids, list) else [kids]
+        todo.extend(k.get_object() for k in kids if hasattr(k, "get_object") and hasattr(k.get_object(), "keys"))
+    assert {"/H1", "/H2", "/Table", "/L", "/LI"} <= tags
+    assert seen and seen <= pages
+    assert len(seen) == len(pages)  # every page carries tagged content
+
+
+def test_faster_page_lookup_agrees_with_pydyf() -> None:
+    import pydyf
+
+    from psstrat.report.pdf import _linear_page_references
+
+    original = pydyf.PDF.page_references.fget
+    _linear_page_references(pydyf)
+    _linear_page_references(pydyf)  # a second call changes nothing
+    pdf = pydyf.PDF()
+    for count in (1, 2, 5):
+        while len(pdf.pages["Kids"]) // 3 < count:
+            page = pydyf.Dictionary({"Type": "/Page", "Parent": pdf.pages.reference})
+            pdf.add_page(page)
+        assert pdf.page_references == original(pdf)
+        assert len(pdf.page_references) == count
+
+
 def test_pdf_is_the_same_bytes_every_time(cli: CliRunner, tmp_path: Path) -> None:
     assert paper(cli, ROOT, tmp_path / "a.pdf") == paper(cli, ROOT, tmp_path / "b.pdf")
 

@@ -36,6 +36,33 @@ def _fetcher(weasyprint: Any) -> Any:
     return Refuse(allowed_protocols=())
 
 
+def _linear_page_references(pydyf: Any) -> None:
+    """Make tagging linear in the number of pages (it is quadratic in pydyf 0.13).
+
+    WeasyPrint looks up ``pdf.page_references[n]`` for every tagged element, and pydyf builds
+    that tuple anew from the page list at each lookup: for the 480-page benchmark paper, 78,000
+    lookups of 480 references cost 15 s. This remembers the tuple until a page is added, so each
+    lookup is the same tuple the original would build (tests/test_paper.py checks they agree).
+    """
+    original = getattr(pydyf.PDF, "page_references", None)
+    if not isinstance(original, property) or getattr(original.fget, "psstrat", False):
+        return
+    build = original.fget
+    assert build is not None
+
+    def page_references(self: Any) -> tuple[bytes, ...]:
+        count = len(self.pages["Kids"])
+        cached = self.__dict__.get("_psstrat_page_references")
+        if cached is None or cached[0] != count:
+            cached = (count, build(self))
+            self.__dict__["_psstrat_page_references"] = cached
+        references: tuple[bytes, ...] = cached[1]
+        return references
+
+    page_references.psstrat = True  # type: ignore[attr-defined]
+    pydyf.PDF.page_references = property(page_references)
+
+
 def html_to_pdf(html: str) -> bytes:
     try:
         import weasyprint
@@ -47,6 +74,9 @@ def html_to_pdf(html: str) -> bytes:
     # WeasyPrint logs every refused URL and unsupported CSS property as a warning; the paper
     # is complete without them, so keep them out of the clerk's terminal.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    import pydyf
+
+    _linear_page_references(pydyf)
     document = weasyprint.HTML(string=html, url_fetcher=_fetcher(weasyprint), base_url=None)
     pdf = document.write_pdf(pdf_tags=True)
     assert isinstance(pdf, bytes)
