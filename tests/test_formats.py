@@ -116,7 +116,11 @@ def test_pdf_is_tagged_for_screen_readers(cli: CliRunner, tmp_path: Path) -> Non
             tags.add(str(element["/S"]))
         kids = element.get("/K", [])
         kids = kids if isinstance(kids, list) else [kids]
-        todo.extend(k.get_object() for k in kids if hasattr(k, "get_object") and hasattr(k.get_object(), "keys"))
+        todo.extend(
+            k.get_object()
+            for k in kids
+            if hasattr(k, "get_object") and hasattr(k.get_object(), "keys")
+        )
     assert {"/H1", "/H2", "/Table", "/L", "/LI"} <= tags
     assert seen and seen <= pages
     assert len(seen) == len(pages)  # every page carries tagged content

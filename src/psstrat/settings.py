@@ -19,24 +19,31 @@ MarkingName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9 
 
 class RiskBand(Model):
     name: str
+    """Required: the band's name, e.g. high"""
     max: int = Field(ge=1, le=25)
+    """Required: the highest residual score in the band"""
     colour: str | None = Field(default=None, pattern=r"^#[0-9a-fA-F]{6}$")
-    """The heat map colour, #RRGGBB; defaults run green, amber, orange, red."""
+    """Optional: the heat map colour, #RRGGBB; defaults run green, amber, orange, red"""
 
 
 class ReportSettings(Model):
     by: str | None = None
-    """The "By" line of the paper (e.g. the head of the directorate); none by default."""
+    """The "By" line of the paper (e.g. the head of the directorate); none by default"""
     author: str | None = None
+    """Owner id of the report's contact (default: the strategy's author)"""
 
 
 class Settings(Model):
     year_start_month: int = Field(default=4, ge=1, le=12)
+    """Quarter 1 starts in this month: 1 calendar, 4 UK financial year"""
     markings: list[MarkingName] = Field(
         default_factory=lambda: ["official", "official-sensitive", "secret"], min_length=1
     )
+    """Protective markings, lowest first"""
     open_session_max: str = "official"
+    """Highest marking an open-session report may contain"""
     closed_session_max: str = "official-sensitive"
+    """Highest marking a closed-session report may contain; not below open_session_max"""
     categories: list[str] = Field(
         default_factory=lambda: [
             "operational",
@@ -48,6 +55,7 @@ class Settings(Model):
         ],
         min_length=1,
     )
+    """Risk categories"""
     risk_bands: list[RiskBand] = Field(
         default_factory=lambda: [
             RiskBand(name="low", max=4),
@@ -57,11 +65,17 @@ class Settings(Model):
         ],
         min_length=1,
     )
+    """By residual score, upper bounds inclusive, ending at 25"""
     escalation_threshold: int = Field(default=15, ge=1, le=25)
+    """Residual score at or above which a risk must be escalated"""
     due_soon_days: int = Field(default=30, ge=0, le=3660)
+    """A milestone is due soon this many days ahead: 0 to 3660"""
     stale_update_days: int = Field(default=120, ge=1, le=36500)
+    """Days without an update before `stale-update` warns: 1 to 36500"""
     rules: dict[str, RuleLevel] = Field(default_factory=dict)
+    """Per rule code: error | warning | off"""
     report: ReportSettings = Field(default_factory=ReportSettings)
+    """The paper's "By" line (none by default) and contact"""
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from psstrat import __version__
-from psstrat.cli import explain, overdue, report, status, validate
+from psstrat.cli import explain, init, overdue, report, schema, status, validate
 
 app = typer.Typer(
     name="psstrat",
@@ -36,8 +36,10 @@ def _root(
     """psstrat: the strategy, its risks and the committee report, as YAML in git."""
 
 
+app.command(name="init")(init.command)
 app.command(name="validate")(validate.command)
 app.command(name="overdue")(overdue.command)
 app.command(name="status")(status.command)
 app.command(name="report")(report.command)
 app.command(name="explain")(explain.command)
+app.command(name="schema")(schema.command)

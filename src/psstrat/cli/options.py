@@ -58,6 +58,19 @@ def _as_of(default: str) -> Any:
 
 
 AsOfOption = Annotated[dt.date | None, _as_of("today")]
+
+
+def start_option() -> Any:
+    return typer.Option(
+        "--start",
+        metavar="YYYY-MM-DD",
+        parser=_parse_date,
+        help="The day the strategy starts; its period and first dates count from it "
+        "(default: today).",
+        show_default=False,
+    )
+
+
 ReportAsOfOption = Annotated[
     dt.date | None, _as_of("the quarter's last day, or today if the quarter has not ended")
 ]

@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     ValidationInfo,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -37,7 +38,11 @@ def _date(value: Any) -> dt.date:
     raise PydanticCustomError("date_format", "must be a date written YYYY-MM-DD", {})
 
 
-Date = Annotated[dt.date, BeforeValidator(_date)]
+Date = Annotated[
+    dt.date,
+    BeforeValidator(_date),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": rf"^{_DATE.pattern}$"}),
+]
 """A date written YYYY-MM-DD, quoted or not; nothing else is a date."""
 
 
@@ -57,17 +62,37 @@ def _id_check(pattern: str, example: str) -> Callable[[str], str]:
     return check
 
 
-StrategyId = Annotated[str, AfterValidator(_id_check(r"[A-Z][A-Z0-9-]*", "PSS-2002"))]
-OutcomeId = Annotated[str, AfterValidator(_id_check(r"O[1-9][0-9]*", "O1"))]
-StrandId = Annotated[str, AfterValidator(_id_check(r"S[1-9][0-9]*", "S5"))]
-ElementId = Annotated[str, AfterValidator(_id_check(r"S[1-9][0-9]*\.[1-9][0-9]*", "S5.1"))]
-MilestoneId = Annotated[
-    str, AfterValidator(_id_check(r"S[1-9][0-9]*\.[1-9][0-9]*\.M[1-9][0-9]*", "S5.1.M1"))
-]
-RiskId = Annotated[str, AfterValidator(_id_check(r"R[0-9]{4}", "R0001"))]
-SiaId = Annotated[str, AfterValidator(_id_check(r"SIA-[0-9]{4}", "SIA-2004"))]
-SiaIssueId = Annotated[str, AfterValidator(_id_check(r"SIA-[0-9]{4}\.[1-9][0-9]*", "SIA-2004.1"))]
-OwnerId = Annotated[str, AfterValidator(_id_check(r"[a-z0-9][a-z0-9-]*", "dcs-intelligence"))]
+ID_PATTERNS = {
+    "strategy": (r"[A-Z][A-Z0-9-]*", "PSS-2002"),
+    "outcome": (r"O[1-9][0-9]*", "O1"),
+    "strand": (r"S[1-9][0-9]*", "S5"),
+    "element": (r"S[1-9][0-9]*\.[1-9][0-9]*", "S5.1"),
+    "milestone": (r"S[1-9][0-9]*\.[1-9][0-9]*\.M[1-9][0-9]*", "S5.1.M1"),
+    "risk": (r"R[0-9]{4}", "R0001"),
+    "sia": (r"SIA-[0-9]{4}", "SIA-2004"),
+    "sia-issue": (r"SIA-[0-9]{4}\.[1-9][0-9]*", "SIA-2004.1"),
+    "owner": (r"[a-z0-9][a-z0-9-]*", "dcs-intelligence"),
+}
+"""Every kind of id: its pattern and an example (for messages, the schema and `psstrat new`)."""
+
+
+def _id(kind: str) -> tuple[AfterValidator, WithJsonSchema]:
+    """The check of an id of one kind (a message in the user's words) and how the schema
+    describes it to editors (the same pattern, an example)."""
+    pattern, example = ID_PATTERNS[kind]
+    schema = {"type": "string", "pattern": f"^{pattern}$", "examples": [example]}
+    return AfterValidator(_id_check(pattern, example)), WithJsonSchema(schema)
+
+
+StrategyId = Annotated[str, *_id("strategy")]
+OutcomeId = Annotated[str, *_id("outcome")]
+StrandId = Annotated[str, *_id("strand")]
+ElementId = Annotated[str, *_id("element")]
+MilestoneId = Annotated[str, *_id("milestone")]
+RiskId = Annotated[str, *_id("risk")]
+SiaId = Annotated[str, *_id("sia")]
+SiaIssueId = Annotated[str, *_id("sia-issue")]
+OwnerId = Annotated[str, *_id("owner")]
 
 
 def _choice(setting: str, what: str) -> Callable[[str, ValidationInfo], str]:
@@ -86,8 +111,19 @@ def _choice(setting: str, what: str) -> Callable[[str, ValidationInfo], str]:
     return check
 
 
-Marking = Annotated[str, AfterValidator(_choice("markings", "protective marking"))]
-Category = Annotated[str, AfterValidator(_choice("categories", "risk category"))]
+CHOICE_KEY = "x-psstrat-choice"
+"""Marks a value whose allowed words come from the settings; psstrat.schema puts in the enum."""
+
+Marking = Annotated[
+    str,
+    AfterValidator(_choice("markings", "protective marking")),
+    WithJsonSchema({"type": "string", CHOICE_KEY: "markings"}),
+]
+Category = Annotated[
+    str,
+    AfterValidator(_choice("categories", "risk category")),
+    WithJsonSchema({"type": "string", CHOICE_KEY: "categories"}),
+]
 
 
 def _score(value: int) -> int:
@@ -98,13 +134,21 @@ def _score(value: int) -> int:
     return value
 
 
-Score = Annotated[int, AfterValidator(_score)]
+Score = Annotated[
+    int, AfterValidator(_score), WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 5})
+]
 
 
 class Model(BaseModel):
     """Base for every model: unknown keys refused, ``x-`` keys set aside unvalidated."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, hide_input_in_errors=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        hide_input_in_errors=True,
+        use_attribute_docstrings=True,
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -116,7 +160,9 @@ class Model(BaseModel):
 
 class Assessment(Model):
     likelihood: Score
+    """Required: how likely, 1 (rare) to 5 (almost certain)"""
     impact: Score
+    """Required: how severe, 1 (insignificant) to 5 (catastrophic)"""
 
     @property
     def score(self) -> int:
@@ -125,11 +171,15 @@ class Assessment(Model):
 
 class DatedAssessment(Assessment):
     date: Date
+    """Required: when the risk was assessed"""
 
 
 class Note(Model):
     """A dated progress note: a work element's update or an SIA issue's progress."""
 
     date: Date
+    """Required: the date of the note"""
     text: str
+    """Required: what happened"""
     marking: Marking | None = None
+    """Optional: protective marking (default the lowest)"""

@@ -20,36 +20,61 @@ from psstrat.model.common import (
 
 class Control(Model):
     description: str
+    """Required: what is done to reduce the risk"""
     owner: str | None = None
+    """Owner id of who does it"""
     status: Literal["planned", "in-progress", "in-place"] = "planned"
+    """One of planned (default), in-progress, in-place"""
     due: Date | None = None
+    """Optional: when it should be in place"""
 
 
 class Escalation(Model):
     to: str
+    """Required: the register or body it went to"""
     date: Date
+    """Required: the date it went there"""
 
 
 class Risk(Model):
     id: RiskId
+    """Required: R and four digits"""
     title: str
+    """Required: the risk in a line"""
     description: str | None = None
+    """Optional: the risk in full"""
     category: Category
+    """Required: one of the settings' categories"""
     owner: str | None = None
+    """Owner id of the risk's owner"""
     raised: Date
+    """Required: when the risk was raised"""
     source: str | None = None
+    """Optional: the SIA issue it came from"""
     strands: list[str] = Field(default_factory=list)
+    """Strand or work-element ids"""
     inherent: Assessment
+    """Required; 1..5 each"""
     residual: DatedAssessment
+    """Required: the latest assessment"""
     history: list[DatedAssessment] = Field(default_factory=list)
+    """Earlier residual assessments, each before `residual`"""
     target: Assessment | None = None
+    """Optional: the score the treatment aims for"""
     treatment: Literal["tolerate", "treat", "transfer", "terminate"] | None = None
+    """Optional: tolerate | treat | transfer | terminate"""
     controls: list[Control] = Field(default_factory=list)
+    """What is done about it"""
     escalated: Escalation | None = None
+    """Optional: when it was escalated, and to what"""
     review_date: Date | None = None
+    """The next review"""
     status: Literal["open", "closed"] = "open"
+    """One of open (default), closed"""
     closed: Date | None = None
+    """Required when status is closed"""
     marking: Marking | None = None
+    """Protective marking (default the lowest)"""
 
     @model_validator(mode="after")
     def _closed_has_date(self) -> Risk:

@@ -1,0 +1,127 @@
+"""A new strategy repository, as text: what `psstrat init` writes.
+
+The files are templates beside this module (``$name`` placeholders, string.Template); the CI
+workflow is the same file as this repository's .github/workflows/validate-strategy.yml (a test
+keeps them equal), and the commit it pins psstrat to is the one the pre-commit config pins.
+Nothing here touches the disk: ``files`` returns {relative path: text} and the CLI writes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from string import Template
+
+from dateutil.relativedelta import relativedelta
+
+from psstrat.errors import PsstratError
+
+HERE = Path(__file__).resolve().parent
+PLACEHOLDER_SOURCE = "<owner>/psstrat"
+SOURCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+")
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.()'/&-]*")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+TEMPLATES = {
+    "psstrat.yaml": "psstrat.yaml",
+    "data/strategy.yaml": "strategy.yaml",
+    "data/owners.yaml": "owners.yaml",
+    "data/meetings.yaml": "meetings.yaml",
+    "data/strands/S1.yaml": "S1.yaml",
+    "data/risks/R0001.yaml": "R0001.yaml",
+    "data/sia/SIA-$year.yaml": "SIA.yaml",
+    ".pre-commit-config.yaml": "pre-commit-config.yaml",
+    ".gitignore": "gitignore",
+    "README.md": "README.md",
+}
+"""Where each template goes in the new repository (the path may hold placeholders too)."""
+
+EDITORCONFIG = """\
+# Editor settings every editor understands (https://editorconfig.org).
+root = true
+
+[*]
+charset = utf-8
+end_of_line = lf
+insert_final_newline = true
+trim_trailing_whitespace = true
+
+[*.{yaml,yml}]
+indent_style = space
+indent_size = 2
+"""
+
+
+def pinned_commit() -> str:
+    """The psstrat commit the shipped workflow pins (and so the pre-commit config)."""
+    found = re.search(r"psstrat@([0-9a-f]{40})", workflow())
+    assert found, "the workflow template pins no commit"
+    return found.group(1)
+
+
+def workflow() -> str:
+    return (HERE / "validate-strategy.yml").read_text(encoding="utf-8")
+
+
+def yaml_text(value: str, what: str) -> str:
+    """A one-line text as a YAML scalar: plain when that is safe, else double-quoted."""
+    value = value.strip()
+    if not value or _CONTROL.search(value):
+        raise PsstratError(f"--{what} must be one line of visible text; give another {what}")
+    return value if _PLAIN.fullmatch(value) else json.dumps(value, ensure_ascii=False)
+
+
+def files(start: dt.date, title: str, committee: str, source: str | None) -> dict[str, str]:
+    """Every file of a new repository that validates clean as of ``start``."""
+    if source is not None and not SOURCE.fullmatch(source):
+        raise PsstratError(
+            f"--source `{source}` is not OWNER/REPOSITORY, e.g. my-force/psstrat; give where "
+            "psstrat is hosted on GitHub"
+        )
+    origin = source or PLACEHOLDER_SOURCE
+    due = start + relativedelta(months=3)
+    values = {
+        "year": str(start.year),
+        "start": start.isoformat(),
+        "end": (start + relativedelta(years=5, days=-1)).isoformat(),
+        "due": due.isoformat(),
+        "meeting": (due + dt.timedelta(days=14)).isoformat(),
+        "review": (start + relativedelta(years=1)).isoformat(),
+        "title": yaml_text(title, "title"),
+        "committee": yaml_text(committee, "committee"),
+        "source": f"https://github.com/{origin}",
+        "source_url": f"https://github.com/{origin}",
+        "rev": pinned_commit(),
+    }
+    written: dict[str, str] = {}
+    for target, name in TEMPLATES.items():
+        text = (HERE / name).read_text(encoding="utf-8")
+        if name == "README.md":  # Markdown, not YAML: the title as typed
+            text = Template(text).substitute(values, title=title.strip())
+        else:
+            text = Template(text).substitute(values)
+        written[Template(target).substitute(values)] = text
+    written[".github/workflows/validate-strategy.yml"] = workflow().replace(
+        PLACEHOLDER_SOURCE, origin
+    )
+    written[".editorconfig"] = EDITORCONFIG
+    written[".vscode/extensions.json"] = _json({"recommendations": ["redhat.vscode-yaml"]})
+    return written
+
+
+def editor_settings(schemas: dict[str, str]) -> str:
+    """VS Code settings mapping each file kind to its schema ({schema path: files glob})."""
+    return _json(
+        {
+            "yaml.schemas": schemas,
+            "yaml.validate": True,
+            "yaml.completion": True,
+            "[yaml]": {"editor.insertSpaces": True, "editor.tabSize": 2},
+        }
+    )
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, indent=2) + "\n"
