@@ -48,6 +48,8 @@ def test_a_new_repository_validates_clean_and_reports(cli: CliRunner, tmp_path: 
         assert (new / rel).is_file(), rel
     code, out, _ = invoke(cli, "validate", "--root", str(new), "--as-of", START)
     assert (code, out.strip()) == (0, "no problems in 6 files")
+    code, out, _ = invoke(cli, "fmt", "--check", "--root", str(new))
+    assert (code, out) == (0, "")  # already in the one layout
     code, out, _ = invoke(
         cli,
         "report",

@@ -182,15 +182,27 @@ def load_repository(root: Path, settings: Settings) -> Repository:
 def _data_files(root: Path, files: dict[str, Path]) -> Iterator[tuple[str, str | None]]:
     """Every file found under data/, sorted, with the kind it should hold (None: unexpected)."""
     for rel in sorted(files):
-        parts = rel.split("/")
         if rel.endswith(".md"):
             continue  # documentation beside the data
-        if (len(parts) == 2 and parts[1] in SINGLE_FILES) or (
-            len(parts) == 3 and parts[1] in FOLDERS and parts[2].endswith(".yaml")
-        ):
-            yield rel, parts[1]
-        else:
-            yield rel, None
+        yield rel, file_kind(rel)
+
+
+def file_kind(rel: str) -> str | None:
+    """The kind of file a path under data/ should hold (`strands`, `strategy.yaml`, ...), or
+    None when it is not part of the format."""
+    parts = rel.split("/")
+    if parts[0] != DATA:
+        return None
+    if (len(parts) == 2 and parts[1] in SINGLE_FILES) or (
+        len(parts) == 3 and parts[1] in FOLDERS and parts[2].endswith(".yaml")
+    ):
+        return parts[1]
+    return None
+
+
+def model_of(kind: str) -> type[BaseModel]:
+    """The model of a kind of file, as ``file_kind`` names it."""
+    return SINGLE_FILES.get(kind) or FOLDERS[kind]
 
 
 def _unexpected(rel: str) -> Finding:
@@ -229,7 +241,7 @@ def _load_file(repo: Repository, rel: str, kind: str, path: Path) -> None:
     repo.positions[rel] = doc.positions
     repo.unsafe_text.extend((rel, u) for u in doc.unsafe_text)
     _declare(repo, rel, kind, doc.data)
-    model = SINGLE_FILES.get(kind) or FOLDERS[kind]
+    model = model_of(kind)
     try:
         item = model.model_validate(doc.data, context=repo.settings.validation_context)
     except ValidationError as exc:

@@ -133,7 +133,7 @@ def load_settings(root: Path) -> Settings:
     from psstrat import yamlio
     from psstrat.messages import schema_problems, suggest
 
-    path = _settings_path(root)
+    path = settings_file(root)
     if path is None:
         return Settings()
     try:
@@ -163,7 +163,7 @@ def load_settings(root: Path) -> Settings:
     return settings
 
 
-def _settings_path(root: Path) -> Path | None:
+def settings_file(root: Path) -> Path | None:
     """psstrat.yaml to read, None when there is none. Looked at with lstat first: a FIFO is
     never opened, and a symbolic link is followed only to a regular file in the repository."""
     import os

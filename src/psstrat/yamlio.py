@@ -13,9 +13,11 @@ so ``title: 2004-10-07`` stays text.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,6 +116,11 @@ def read_yaml(path: Path, empty_ok: bool = False) -> Document:
     Raises YamlProblem for anything that is not plain YAML of that shape, and OSError when the
     file cannot be read at all.
     """
+    return parse_yaml(read_bytes(path), empty_ok)
+
+
+def read_bytes(path: Path) -> bytes:
+    """A regular file's bytes, at most 1 MiB (YamlProblem otherwise; OSError if unreadable)."""
     # Non-blocking and not following a final symbolic link: a FIFO swapped in after the
     # folder was scanned is seen by fstat below, never waited on.
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
@@ -130,7 +137,7 @@ def read_yaml(path: Path, empty_ok: bool = False) -> Document:
         raw = fh.read(MAX_BYTES + 1) if info.st_size == 0 else fh.read()
     if len(raw) > MAX_BYTES:  # pragma: no cover - the file grew while being read
         raise YamlProblem(f"file is larger than {MAX_BYTES // 1024} KiB")
-    return parse_yaml(raw, empty_ok)
+    return raw
 
 
 def parse_yaml(raw: bytes, empty_ok: bool = False) -> Document:
@@ -427,3 +434,192 @@ def describe(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return "a value"
+
+
+# --- The canonical layout, for `psstrat fmt` -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How one kind of mapping is laid out: the order of its keys, which keys hold dates,
+    the shapes of the mappings nested under a key (directly or as list items), and the keys
+    whose list items are separated by one blank line."""
+
+    order: tuple[str, ...] = ()
+    dates: frozenset[str] = frozenset()
+    children: dict[str, Shape] = field(default_factory=dict)
+    spaced: frozenset[str] = frozenset()
+
+    def spaced_keys(self) -> frozenset[str]:
+        keys = set(self.spaced)
+        for child in self.children.values():
+            keys |= child.spaced_keys()
+        return frozenset(keys)
+
+
+def canonical_yaml(raw: bytes, shape: Shape) -> str:
+    """The text of a file in the one canonical layout, keeping every comment.
+
+    Round-trips with ruamel.yaml (which keeps comments and block-scalar styles), puts keys in
+    the shape's order (unknown and ``x-`` keys after, as they were), writes date fields as
+    plain ISO dates and null as ``null``, indents mappings by 2 and list items by 2 with the
+    dash, never wraps a line, and leaves blank lines only where one was (one at most), plus
+    exactly one before every item but the first of a spaced list.
+
+    Call it only on bytes that ``parse_yaml`` accepts (so nothing here meets an alias or a
+    tag); the caller checks that the result holds the same values.
+    """
+    import io
+
+    text = _decode(raw)
+    yaml = _round_trip()
+    tree = yaml.load(text)
+    _reshape(tree, shape)
+    out = io.StringIO()
+    yaml.dump(tree, out)
+    return _space(out.getvalue(), shape.spaced_keys())
+
+
+@functools.cache
+def _round_trip() -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.emitter import Emitter
+
+    class DoubleQuoting(Emitter):
+        """Quotes, where YAML needs them, are double quotes: as the format reference writes
+        them, and able to hold any character."""
+
+        def choose_scalar_style(self) -> Any:
+            style = super().choose_scalar_style()
+            return '"' if style == "'" else style
+
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Emitter = DoubleQuoting
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 1_000_000  # a long value stays on its line; use `>-` for wrapped text
+    yaml.preserve_quotes = False  # quote only where YAML needs it
+    yaml.representer.add_representer(
+        type(None), lambda r, _: r.represent_scalar("tag:yaml.org,2002:null", "null")
+    )
+    return yaml
+
+
+def _reshape(node: Any, shape: Shape) -> None:
+    import datetime as dt
+
+    if not hasattr(node, "move_to_end"):
+        return
+    wanted = [k for k in shape.order if k in node] + [k for k in node if k not in shape.order]
+    if list(node) != wanted:
+        _reorder(node, wanted)
+    for key in shape.dates & set(node):
+        value = node[key]
+        if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+            with contextlib.suppress(ValueError):  # not a real date: left for validate
+                node[key] = dt.date.fromisoformat(value)
+    for key, child in shape.children.items():
+        value = node.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            _reshape(item, child)
+
+
+def _reorder(node: Any, wanted: list[Any]) -> None:
+    """Put a mapping's keys in the wanted order, keeping each comment with what it is about.
+
+    ruamel keeps a key's end-of-line comment *and* the whole-line comments below it in one
+    token on that key. An end-of-line comment stays with its key; whole-line comments lead into
+    the key that followed them, so they move to stay just above it (those after the last key
+    stay at the end of the mapping).
+    """
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    keys = list(node)
+    heads: dict[Any, str] = {}
+    tails: dict[Any, str] = {}
+    for key in keys:
+        entry = node.ca.items.get(key)
+        token = entry[2] if entry and len(entry) > 2 else None
+        text = token.value if token is not None else ""
+        cut = text.find("\n") + 1 if "\n" in text else len(text)
+        heads[key], tails[key] = text[:cut], text[cut:]
+    above = {keys[i + 1]: tails[keys[i]] for i in range(len(keys) - 1)}
+    for key in wanted:
+        node.move_to_end(key)
+    for index, key in enumerate(wanted):
+        tail = above.get(wanted[index + 1], "") if index + 1 < len(wanted) else tails[keys[-1]]
+        if index == 0:
+            tail = above.get(key, "") + tail  # (no key above the first: just below it)
+        text = (heads[key] or "\n") + tail if tail else heads[key]
+        entry = node.ca.items.get(key)
+        if entry is not None and len(entry) > 2 and entry[2] is not None:
+            entry[2].value = text
+        elif text.strip():
+            token = CommentToken(text, CommentMark(0), None)
+            node.ca.items[key] = [None, None, token, None]
+        if entry is not None and len(entry) > 2 and not text.strip("\n"):
+            entry[2] = None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BLOCK_HEADER = re.compile(r"^[^#'\"]*?(?::|-)[ ]+[|>][0-9+-]*[ ]*(?:#.*)?$")
+
+
+def _space(text: str, spaced: frozenset[str]) -> str:
+    """Blank lines: at most one where there was any, none at the start or end, none before
+    the first item of a spaced list and exactly one before each other item (above the
+    comments that lead into it); blank lines inside block scalars are text and kept."""
+    keys = "|".join(map(re.escape, sorted(spaced)))
+    spaced_key = re.compile(rf"^ *(?:- )?(?:{keys}):[ ]*(?:#.*)?$")
+    out: list[str] = []
+    lists: list[list[int]] = []  # open spaced lists: [indent of the key, items seen]
+    block: int | None = None  # inside a block scalar whose header is at this indent
+    pending = False  # a blank line was seen since the last line kept
+    run: int | None = None  # where the comment lines just above the next line start in out
+    for line in text.split("\n"):
+        indent = len(line) - len(line.lstrip(" "))
+        stripped = line.strip()
+        if block is not None:
+            if not stripped or indent > block:
+                out.append(line)
+                continue
+            block = None
+            while out and out[-1] == "":
+                out.pop()
+                pending = True
+        if not stripped:
+            pending = True
+            continue
+        if stripped.startswith("#"):
+            if run is None:
+                if pending and out:
+                    out.append("")
+                run = len(out)
+            elif pending:
+                out.append("")
+            out.append(line)
+            pending = False
+            continue
+        while lists and indent <= lists[-1][0]:
+            lists.pop()
+        item = bool(lists) and indent == lists[-1][0] + 2 and stripped.startswith("- ")
+        start = run if run is not None else len(out)
+        if item:
+            lists[-1][1] += 1
+            if lists[-1][1] == 1:  # the first item: no blank line above it or its comments
+                if start > 0 and out[start - 1] == "":
+                    del out[start - 1]
+            elif not (start > 0 and out[start - 1] == ""):
+                out.insert(start, "")
+        elif pending and out and run is None:
+            out.append("")
+        out.append(line)
+        pending = False
+        run = None
+        if spaced and spaced_key.match(line):
+            lists.append([indent + (2 if stripped.startswith("- ") else 0), 0])
+        if _BLOCK_HEADER.match(line):
+            block = indent
+    while out and out[-1] == "":
+        out.pop()
+    return "\n".join(out) + "\n"

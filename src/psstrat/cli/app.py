@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from psstrat import __version__
-from psstrat.cli import explain, init, overdue, report, schema, status, validate
+from psstrat.cli import explain, fmt, init, overdue, report, schema, status, validate
 
 app = typer.Typer(
     name="psstrat",
@@ -43,3 +43,4 @@ app.command(name="status")(status.command)
 app.command(name="report")(report.command)
 app.command(name="explain")(explain.command)
 app.command(name="schema")(schema.command)
+app.command(name="fmt")(fmt.command)
