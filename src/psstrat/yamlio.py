@@ -501,6 +501,9 @@ def _round_trip() -> Any:
     yaml.representer.add_representer(
         type(None), lambda r, _: r.represent_scalar("tag:yaml.org,2002:null", "null")
     )
+    # The same value twice (a date used for `raised` and the assessment's `date`) is written
+    # twice, never as an anchor and alias, which psstrat refuses.
+    yaml.representer.ignore_aliases = lambda _data: True
     return yaml
 
 
@@ -623,3 +626,47 @@ def _space(text: str, spaced: frozenset[str]) -> str:
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
+
+
+def document_text(values: dict[str, Any]) -> str:
+    """A new file's text in the canonical layout: lists of ids and small mappings of scalars
+    in flow style (`risks: [R0001]`, `inherent: {likelihood: 4, impact: 4}`), as the format
+    reference writes them; everything else in block style."""
+    import io
+
+    from ruamel.yaml.comments import CommentedMap
+
+    out = io.StringIO()
+    _round_trip().dump(CommentedMap((k, _styled(v)) for k, v in values.items()), out)
+    return out.getvalue()
+
+
+def item_text(values: dict[str, Any], dash_column: int) -> str:
+    """One new list item (``- key: ...``) in the canonical layout, its dash at a column."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    item = CommentedMap((k, _styled(v)) for k, v in values.items())  # block, not flow
+    text = document_text({"x": CommentedSeq([item])})
+    lines = text.splitlines()[1:]  # below `x:`, the item's dash is at column 2
+    return "".join(" " * dash_column + line[2:] + "\n" for line in lines)
+
+
+def _styled(value: Any) -> Any:
+    import datetime as dt
+
+    from ruamel.yaml.comments import CommentedBase, CommentedMap, CommentedSeq
+
+    scalar = (str, int, float, bool, type(None), dt.date)
+    if isinstance(value, CommentedBase):
+        return value  # already styled
+    if isinstance(value, dict):
+        styled = CommentedMap((k, _styled(v)) for k, v in value.items())
+        if value and all(isinstance(v, scalar) for v in value.values()) and len(value) <= 3:
+            styled.fa.set_flow_style()
+        return styled
+    if isinstance(value, list):
+        seq = CommentedSeq(_styled(v) for v in value)
+        if all(isinstance(v, scalar) for v in value):
+            seq.fa.set_flow_style()
+        return seq
+    return value

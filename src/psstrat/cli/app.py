@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from psstrat import __version__
-from psstrat.cli import explain, fmt, init, overdue, report, schema, status, validate
+from psstrat.cli import explain, fmt, init, new, overdue, report, schema, status, validate
 
 app = typer.Typer(
     name="psstrat",
@@ -44,3 +44,4 @@ app.command(name="report")(report.command)
 app.command(name="explain")(explain.command)
 app.command(name="schema")(schema.command)
 app.command(name="fmt")(fmt.command)
+app.add_typer(new.app, name="new")

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from psstrat.repository import Repository
 
 
-def _parse_date(value: str | None) -> dt.date | None:
+def parse_date(value: str | None) -> dt.date | None:
     if value is None:
         return None
     # fromisoformat alone would also take 20041231 and 2004-W53; only YYYY-MM-DD is a date here.
@@ -51,7 +51,7 @@ def _as_of(default: str) -> Any:
     return typer.Option(
         "--as-of",
         metavar="YYYY-MM-DD",
-        parser=_parse_date,
+        parser=parse_date,
         help=f"Compute everything as of this date (default: {default}).",
         show_default=False,
     )
@@ -64,7 +64,7 @@ def start_option() -> Any:
     return typer.Option(
         "--start",
         metavar="YYYY-MM-DD",
-        parser=_parse_date,
+        parser=parse_date,
         help="The day the strategy starts; its period and first dates count from it "
         "(default: today).",
         show_default=False,

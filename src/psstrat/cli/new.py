@@ -1,0 +1,277 @@
+"""`psstrat new KIND`: a new item with the next free id (risk, strand, element, milestone,
+sia, meeting, owner). Required values come from options, or are asked for on a terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from psstrat.cli.options import RootOption, fail, parse_date, today
+from psstrat.errors import PsstratError
+
+if TYPE_CHECKING:
+    from psstrat.create import Census, Creation
+    from psstrat.repository import Repository
+
+app = typer.Typer(
+    name="new",
+    help="Add a risk, strand, work element, milestone, SIA, meeting or owner, with the next "
+    "free id (counted on every branch). Prompts for what is missing only on a terminal.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+def _date(name: str, help: str) -> Any:
+    return typer.Option(
+        name, metavar="YYYY-MM-DD", parser=parse_date, help=help, show_default=False
+    )
+
+
+Title = Annotated[
+    str | None, typer.Option("--title", help="The title (one line).", show_default=False)
+]
+Lead = Annotated[
+    str | None,
+    typer.Option("--lead", help="Owner id of the lead (default: vacant).", show_default=False),
+]
+
+
+def ask(value: Any, option: str, question: str, parse: Callable[[str], Any] = str) -> Any:
+    """The value given (checked), else one asked for on a terminal; never waits on a pipe."""
+    if isinstance(value, str):
+        try:
+            return parse(value)
+        except ValueError as exc:
+            raise PsstratError(f"{option}: {exc}") from None
+    if value is not None:
+        return value
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise PsstratError(f"{option} is required; pass {option} (there is no terminal to ask on)")
+    while True:
+        answer = typer.prompt(question).strip()
+        try:
+            return parse(answer)
+        except (ValueError, typer.BadParameter) as exc:
+            print(f"  {exc}", file=sys.stderr)
+
+
+def _text(what: str) -> Callable[[str], str]:
+    from psstrat.safetext import UNSAFE
+
+    def check(value: str) -> str:
+        if not value.strip() or UNSAFE.search(value):
+            raise ValueError(f"{what} must be one line of visible text")
+        return value.strip()
+
+    return check
+
+
+def _run(root: Path | None, make: Callable[[Repository, Census], Creation]) -> None:
+    from psstrat.cli.options import resolve_root
+    from psstrat.create import Census
+    from psstrat.safefiles import write_atomically
+    from psstrat.validate import load
+
+    try:
+        top = resolve_root(root)
+        repo = load(top)
+        census = Census(top)
+        creation = make(repo, census)
+        path = top / creation.rel
+        if creation.new_file:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, creation.text)
+    except PsstratError as exc:
+        fail(exc)
+    except ValueError as exc:
+        fail(PsstratError(str(exc)))
+    for note in creation.notes:
+        print(f"psstrat: note: {note}", file=sys.stderr)
+    verb = "wrote" if creation.new_file else "added to"
+    print(f"{creation.new_id}: {verb} {creation.rel}")
+
+
+@app.command("risk")
+def risk(
+    title: Title = None,
+    category: Annotated[str | None, typer.Option(help="One of the settings' categories.")] = None,
+    owner: Annotated[str | None, typer.Option(help="Owner id of the risk's owner.")] = None,
+    likelihood: Annotated[int | None, typer.Option(min=1, max=5, help="1 to 5.")] = None,
+    impact: Annotated[int | None, typer.Option(min=1, max=5, help="1 to 5.")] = None,
+    raised: Annotated[dt.date | None, _date("--raised", "When raised (default: today).")] = None,
+    root: RootOption = None,
+) -> None:
+    """A new risk file (data/risks/R<next>.yaml), assessed at the given rating."""
+
+    def make(repo: Repository, census: Census) -> Creation:
+        from psstrat.create import new_risk
+
+        categories = repo.settings.categories
+        return new_risk(
+            repo,
+            census,
+            ask(title, "--title", "Title", _text("the title")),
+            ask(category, "--category", f"Category ({', '.join(categories)})", _choice(categories)),
+            owner,
+            raised or today(),
+            ask(likelihood, "--likelihood", "Likelihood (1-5)", _score),
+            ask(impact, "--impact", "Impact (1-5)", _score),
+        )
+
+    _run(root, make)
+
+
+@app.command("strand")
+def strand(
+    title: Title = None,
+    lead: Lead = None,
+    outcome: Annotated[
+        list[str] | None, typer.Option(help="A strategic outcome id it serves (repeatable).")
+    ] = None,
+    root: RootOption = None,
+) -> None:
+    """A new strand file (data/strands/S<next>.yaml)."""
+
+    def make(repo: Repository, census: Census) -> Creation:
+        from psstrat.create import new_strand
+
+        return new_strand(
+            repo, census, ask(title, "--title", "Title", _text("the title")), lead, outcome or []
+        )
+
+    _run(root, make)
+
+
+@app.command("element")
+def element(
+    strand: Annotated[str | None, typer.Option(help="The strand it belongs to, e.g. S1.")] = None,
+    title: Title = None,
+    lead: Lead = None,
+    root: RootOption = None,
+) -> None:
+    """A new work element at the end of a strand's list (S<n>.<next>)."""
+
+    def make(repo: Repository, census: Census) -> Creation:
+        from psstrat.create import new_element
+
+        return new_element(
+            repo,
+            census,
+            ask(strand, "--strand", "Strand (e.g. S1)"),
+            ask(title, "--title", "Title", _text("the title")),
+            lead,
+        )
+
+    _run(root, make)
+
+
+@app.command("milestone")
+def milestone(
+    element: Annotated[
+        str | None, typer.Option(help="The work element it belongs to, e.g. S1.1.")
+    ] = None,
+    title: Title = None,
+    due: Annotated[dt.date | None, _date("--due", "The baseline date.")] = None,
+    root: RootOption = None,
+) -> None:
+    """A new milestone at the end of a work element's list (S<n>.<m>.M<next>)."""
+
+    def make(repo: Repository, census: Census) -> Creation:
+        from psstrat.create import new_milestone
+
+        return new_milestone(
+            repo,
+            census,
+            ask(element, "--element", "Work element (e.g. S1.1)"),
+            ask(title, "--title", "Title", _text("the title")),
+            ask(due, "--due", "Due (YYYY-MM-DD)", parse_date),
+        )
+
+    _run(root, make)
+
+
+@app.command("sia")
+def sia(
+    date: Annotated[dt.date | None, _date("--date", "When presented (default: today).")] = None,
+    title: Annotated[str, typer.Option(help="The assessment's title.")] = (
+        "Strategic Intelligence Assessment"
+    ),
+    root: RootOption = None,
+) -> None:
+    """A new Strategic Intelligence Assessment file (data/sia/SIA-<year>.yaml)."""
+
+    def make(repo: Repository, census: Census) -> Creation:
+        from psstrat.create import new_sia
+
+        return new_sia(repo, census, date or today(), _text("the title")(title))
+
+    _run(root, make)
+
+
+@app.command("meeting")
+def meeting(
+    date: Annotated[dt.date | None, _date("--date", "The day of the meeting.")] = None,
+    title: Annotated[str | None, typer.Option(help="What is presented.")] = None,
+    report: Annotated[str | None, typer.Option(help="The agenda item or report number.")] = None,
+    root: RootOption = None,
+) -> None:
+    """A new meeting at the end of data/meetings.yaml."""
+
+    def make(repo: Repository, census: Census) -> Creation:
+        from psstrat.create import new_meeting
+
+        return new_meeting(
+            repo,
+            census,
+            ask(date, "--date", "Date (YYYY-MM-DD)", parse_date),
+            _text("the title")(title) if title else None,
+            _text("the report")(report) if report else None,
+        )
+
+    _run(root, make)
+
+
+@app.command("owner")
+def owner(
+    role: Annotated[str | None, typer.Option(help="How reports name the owner.")] = None,
+    name: Annotated[str | None, typer.Option(help="The person's name (optional).")] = None,
+    id: Annotated[
+        str | None, typer.Option("--id", help="The owner id (default: made from the role).")
+    ] = None,
+    root: RootOption = None,
+) -> None:
+    """A new owner at the end of data/owners.yaml."""
+
+    def make(repo: Repository, census: Census) -> Creation:
+        from psstrat.create import new_owner
+
+        return new_owner(
+            repo,
+            census,
+            ask(role, "--role", "Role", _text("the role")),
+            _text("the name")(name) if name else None,
+            id,
+        )
+
+    _run(root, make)
+
+
+def _choice(choices: list[str]) -> Callable[[str], str]:
+    def check(value: str) -> str:
+        if value not in choices:
+            raise ValueError(f"`{value}` is not one of: {', '.join(choices)}")
+        return value
+
+    return check
+
+
+def _score(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 5:
+        raise ValueError("give a whole number from 1 to 5")
+    return int(value)

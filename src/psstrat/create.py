@@ -1,0 +1,415 @@
+"""`psstrat new`: a new item with the next free id, added without touching anything else.
+
+The next free id counts every id on every local and remote-tracking branch (read from git
+objects, nothing checked out) as well as the working tree, so two pull requests opened on
+different branches do not both take R0008. A new risk, strand or SIA is a new file; a work
+element, milestone, meeting or owner is appended, as text, at the end of its list: the file's
+comments and layout are left exactly as they were, and the item is laid out as `psstrat fmt`
+would. Every result is parsed and validated before it is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from psstrat.errors import PsstratError
+from psstrat.model.common import ID_PATTERNS
+from psstrat.repository import DATA, Repository, model_of
+from psstrat.yamlio import YamlPath, YamlProblem, document_text, item_text, parse_yaml
+
+MAX_RISK = 9999
+
+
+@dataclass(frozen=True)
+class Creation:
+    rel: str
+    text: str
+    """The file's whole text after the change."""
+    new_id: str
+    new_file: bool
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Census:
+    """What the working tree and every branch already hold, for picking free ids."""
+
+    root: Path
+    notes: list[str] = field(default_factory=list)
+    _tree: Any = None
+    _refs: list[str] | None = None
+
+    def _git(self) -> tuple[Any, list[str]]:
+        from psstrat.git import GitTree, GitUnavailable
+
+        if self._refs is None:
+            try:
+                self._tree = GitTree.of(self.root)
+                self._refs = self._tree.branches()
+            except GitUnavailable as exc:
+                self._refs = []
+                self.notes.append(f"ids counted in the working tree only: {exc}")
+        return self._tree, self._refs
+
+    def names(self, folder: str) -> set[str]:
+        """File names (without .yaml) under data/<folder>/ here and on every branch."""
+        found = set()
+        here = self.root / DATA / folder
+        if here.is_dir():
+            found |= {p.name for p in here.iterdir()}
+        tree, refs = self._git()
+        for ref in refs:
+            found |= {Path(p).name for p in tree.files(ref, f"{DATA}/{folder}")}
+        return {n.removesuffix(".yaml") for n in found if n.endswith(".yaml")}
+
+    def texts(self, rel: str) -> list[str]:
+        """The text of one file here and on every branch that has it."""
+        texts = []
+        path = self.root / rel
+        if path.is_file():
+            texts.append(path.read_text(encoding="utf-8", errors="replace"))
+        tree, refs = self._git()
+        for ref in refs:
+            for raw in tree.read(ref, [rel]).values():
+                texts.append(raw.decode("utf-8", errors="replace"))
+        return texts
+
+
+def next_number(taken: set[int]) -> int:
+    return max(taken, default=0) + 1
+
+
+def _numbers(pattern: str, texts: list[str] | set[str]) -> set[int]:
+    compiled = re.compile(pattern)
+    return {int(m.group(1)) for text in texts for m in compiled.finditer(text)}
+
+
+# --- the kinds ----------------------------------------------------------------------------
+
+
+def new_risk(
+    repo: Repository,
+    census: Census,
+    title: str,
+    category: str,
+    owner: str | None,
+    raised: dt.date,
+    likelihood: int,
+    impact: int,
+) -> Creation:
+    _owner(repo, owner)
+    taken = _numbers(r"^R(\d{4})$", census.names("risks"))
+    number = next_number(taken)
+    if number > MAX_RISK:
+        raise PsstratError(f"no free risk id: R{MAX_RISK} is taken; ids have four digits")
+    risk_id = f"R{number:04d}"
+    values: dict[str, Any] = {
+        "id": risk_id,
+        "title": title,
+        "category": category,
+        "owner": owner,
+        "raised": raised,
+        "inherent": {"likelihood": likelihood, "impact": impact},
+        "residual": {"likelihood": likelihood, "impact": impact, "date": raised},
+        "review_date": raised.replace(year=raised.year + 1)
+        if (raised.month, raised.day) != (2, 29)
+        else raised + dt.timedelta(days=365),
+    }
+    return _new_file(repo, census, f"{DATA}/risks/{risk_id}.yaml", "risks", values)
+
+
+def new_strand(
+    repo: Repository, census: Census, title: str, lead: str | None, outcomes: list[str]
+) -> Creation:
+    _owner(repo, lead)
+    known = {o.id for o in repo.strategy.outcomes} if repo.strategy else set()
+    for outcome in outcomes:
+        if outcome not in known:
+            raise PsstratError(_unknown("strategic outcome", outcome, known))
+    number = next_number(_numbers(r"^S(\d+)$", census.names("strands")))
+    strand_id = f"S{number}"
+    values: dict[str, Any] = {
+        "id": strand_id,
+        "title": title,
+        "lead": lead,
+        "outcomes": outcomes,
+        "work_elements": [],
+    }
+    return _new_file(repo, census, f"{DATA}/strands/{strand_id}.yaml", "strands", values)
+
+
+def new_element(
+    repo: Repository, census: Census, strand_id: str, title: str, lead: str | None
+) -> Creation:
+    _owner(repo, lead)
+    rel = _strand_file(repo, strand_id)
+    texts = census.texts(rel)
+    number = next_number(_numbers(rf"\b{re.escape(strand_id)}\.(\d+)\b", texts))
+    element_id = f"{strand_id}.{number}"
+    item = {"id": element_id, "title": title, "lead": lead, "status": "not-started"}
+    return _append(repo, census, rel, (), "work_elements", item, element_id)
+
+
+def new_milestone(
+    repo: Repository, census: Census, element_id: str, title: str, due: dt.date
+) -> Creation:
+    strand_id = element_id.split(".")[0]
+    rel = _strand_file(repo, strand_id)
+    data = _current(repo, rel)
+    index = next(
+        (i for i, e in enumerate(data.get("work_elements") or []) if _id_of(e) == element_id),
+        None,
+    )
+    if index is None:
+        elements = [_id_of(e) for e in data.get("work_elements") or []]
+        raise PsstratError(_unknown("work element", element_id, [e for e in elements if e]))
+    texts = census.texts(rel)
+    number = next_number(_numbers(rf"\b{re.escape(element_id)}\.M(\d+)\b", texts))
+    milestone_id = f"{element_id}.M{number}"
+    item = {"id": milestone_id, "title": title, "due": due}
+    return _append(repo, census, rel, ("work_elements", index), "milestones", item, milestone_id)
+
+
+def new_sia(repo: Repository, census: Census, date: dt.date, title: str) -> Creation:
+    sia_id = f"SIA-{date.year}"
+    if sia_id in census.names("sia"):
+        raise PsstratError(
+            f"{sia_id} already exists (here or on a branch); an assessment's id is its year: "
+            "add issues to it instead, or give --date in another year"
+        )
+    values: dict[str, Any] = {"id": sia_id, "title": title, "date": date, "issues": []}
+    return _new_file(repo, census, f"{DATA}/sia/{sia_id}.yaml", "sia", values)
+
+
+def new_meeting(
+    repo: Repository, census: Census, date: dt.date, title: str | None, report: str | None
+) -> Creation:
+    rel = f"{DATA}/meetings.yaml"
+    item: dict[str, Any] = {"date": date}
+    if report:
+        item["report"] = report
+    if title:
+        item["title"] = title
+    if not (repo.root / rel).exists():
+        return _new_file(repo, census, rel, "meetings.yaml", {"meetings": [item]}, date.isoformat())
+    return _append(repo, census, rel, (), "meetings", item, date.isoformat())
+
+
+def new_owner(
+    repo: Repository, census: Census, role: str, name: str | None, owner_id: str | None
+) -> Creation:
+    rel = f"{DATA}/owners.yaml"
+    taken = {
+        m.group(1)
+        for text in census.texts(rel)
+        for m in re.finditer(r"(?m)^\s*-?\s*id:\s*[\"']?([a-z0-9][a-z0-9-]*)", text)
+    }
+    pattern = re.compile(ID_PATTERNS["owner"][0])
+    if owner_id is not None:
+        if not pattern.fullmatch(owner_id):
+            raise PsstratError(
+                f"--id `{owner_id}` is not an owner id: lower case letters, digits and -, "
+                "e.g. dcs-intelligence"
+            )
+        if owner_id in taken:
+            raise PsstratError(
+                f"owner id `{owner_id}` is taken (here or on a branch); choose another"
+            )
+    else:
+        base = re.sub(r"[^a-z0-9]+", "-", role.lower()).strip("-")[:40].strip("-") or "owner"
+        owner_id = base
+        suffix = 2
+        while owner_id in taken:
+            owner_id = f"{base}-{suffix}"
+            suffix += 1
+    item: dict[str, Any] = {"id": owner_id, "role": role}
+    if name:
+        item["name"] = name
+    return _append(repo, census, rel, (), "owners", item, owner_id)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _new_file(
+    repo: Repository,
+    census: Census,
+    rel: str,
+    kind: str,
+    values: dict[str, Any],
+    new_id: str | None = None,
+) -> Creation:
+    path = repo.root / rel
+    if path.exists() or path.is_symlink():
+        raise PsstratError(f"{rel} already exists; psstrat new never overwrites a file")
+    text = document_text(dict(values.items()))
+    _check(repo, rel, kind, text)
+    return Creation(rel, text, new_id or str(values["id"]), True, census.notes)
+
+
+def _append(
+    repo: Repository,
+    census: Census,
+    rel: str,
+    container: YamlPath,
+    key: str,
+    item: dict[str, Any],
+    new_id: str,
+) -> Creation:
+    before = (repo.root / rel).read_text(encoding="utf-8")
+    kind = rel.split("/")[1] if rel.count("/") == 2 else rel.split("/")[-1]
+    model = model_of(kind)
+    for step in container:
+        if isinstance(step, str):
+            model = _child(model, step)
+    order = list(model.model_fields)
+    after = tuple(order[order.index(key) + 1 :])
+    spaced = key in ("work_elements", "milestones")
+    text = append_item(before, container, key, item, spaced, after)
+    _check(repo, rel, kind, text)
+    return Creation(rel, text, new_id, False, census.notes)
+
+
+def append_item(
+    text: str,
+    container: YamlPath,
+    key: str,
+    item: dict[str, Any],
+    spaced: bool,
+    after: tuple[str, ...] = (),
+) -> str:
+    """``text`` with ``item`` added at the end of the list under ``key`` in the mapping at
+    ``container``; every other line is kept as it is. ``after`` names the keys the layout
+    puts after ``key``, for when the list is not there yet."""
+    doc = parse_yaml(text.encode("utf-8"))
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    node: Any = doc.data
+    for step in container:
+        node = node[step]
+    path = (*container, key)
+    if node.get(key):
+        if not isinstance(node[key], list):
+            raise PsstratError(f"`{key}` is not a list; fix the file first (psstrat validate)")
+        line, column = doc.positions.key(path)
+        if "[" in lines[line - 1].split("#")[0].split(":", 1)[-1]:
+            raise PsstratError(
+                f"`{key}` at line {line} is written [like, this]; write it as a block list "
+                "(psstrat fmt does) to add to it"
+            )
+        dash = doc.positions.value((*path, 0))[1] - 3
+        end = _block_end(lines, line, column - 1, items_at=dash)
+        new = item_text(item, dash)
+        insert = (["\n"] if spaced else []) + [new]
+        return "".join(lines[:end] + insert + lines[end:])
+    if key in node:  # `key: []` or `key:` (empty): the items go below it
+        line, column = doc.positions.key(path)
+        indent = " " * (column - 1)
+        comment = re.search(r"\s+#.*$", lines[line - 1].rstrip("\n"))
+        lines[line - 1] = f"{indent}{key}:{comment.group(0) if comment else ''}\n"
+        return "".join([*lines[:line], item_text(item, column + 1), *lines[line:]])
+    # No such key yet: add it before the first key the layout puts after it, or at the end.
+    later = [k for k in node if k in after]
+    if later:
+        line, column = doc.positions.key((*container, later[0]))
+        end = _trim_end(lines, line - 1, column - 1)
+    elif container:
+        start, column = doc.positions.value(container)
+        end = _block_end(lines, start, column - 2)
+    else:
+        column, end = 1, _trim_end(lines, len(lines))
+    block = f"{' ' * (column - 1)}{key}:\n{item_text(item, column + 1)}"
+    return "".join([*lines[:end], block, *lines[end:]])
+
+
+def _block_end(lines: list[str], start: int, limit: int, items_at: int = -1) -> int:
+    """The index of the first line after line ``start`` (1-based) that is neither blank nor
+    a comment and is indented at most ``limit`` (0-based columns), except list items whose
+    dash is at ``items_at`` (a list may sit at its key's indent); trailing blank lines and
+    comments that lead into it are left after the block."""
+    end = len(lines)
+    for index in range(start, len(lines)):
+        stripped = lines[index].strip()
+        indent = len(lines[index]) - len(lines[index].lstrip(" "))
+        if indent == items_at and (stripped.startswith("- ") or stripped == "-"):
+            continue
+        if stripped and not stripped.startswith("#") and indent <= limit:
+            end = index
+            break
+    return _trim_end(lines, end, limit)
+
+
+def _trim_end(lines: list[str], end: int, limit: int | None = None) -> int:
+    while end > 0:
+        stripped = lines[end - 1].strip()
+        indent = len(lines[end - 1]) - len(lines[end - 1].lstrip(" "))
+        if not stripped or (stripped.startswith("#") and (limit is None or indent <= limit)):
+            end -= 1
+        else:
+            break
+    return end
+
+
+def _child(model: type[BaseModel], name: str) -> type[BaseModel]:
+    """The model a list field holds (`work_elements` -> WorkElement)."""
+    import typing
+
+    for arg in typing.get_args(model.model_fields[name].annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    raise AssertionError(f"{model.__name__}.{name} holds no model")
+
+
+def _check(repo: Repository, rel: str, kind: str, text: str) -> None:
+    """The new text must parse and validate (a failure here is a bug, not the user's)."""
+    model: type[BaseModel] = model_of(kind)
+    try:
+        doc = parse_yaml(text.encode("utf-8"))
+        model.model_validate(doc.data, context=repo.settings.validation_context)
+    except (YamlProblem, ValidationError) as exc:
+        raise PsstratError(
+            f"the new {rel} would not validate ({str(exc).splitlines()[0]})"
+        ) from None
+
+
+# --- checks on what the user gave -----------------------------------------------------------
+
+
+def _owner(repo: Repository, owner: str | None) -> None:
+    if owner is not None and owner not in repo.owners:
+        raise PsstratError(_unknown("owner", owner, list(repo.owners)))
+
+
+def _unknown(what: str, value: str, known: Any) -> str:
+    from psstrat.messages import suggest
+
+    listed = ", ".join(sorted(known)) or "none"
+    return f"no {what} `{value}`{suggest(value, list(known))}; known: {listed}"
+
+
+def _strand_file(repo: Repository, strand_id: str) -> str:
+    rel = f"{DATA}/strands/{strand_id}.yaml"
+    if not (repo.root / rel).is_file():
+        known = [s.id for s in repo.strands]
+        raise PsstratError(_unknown("strand", strand_id, known))
+    return rel
+
+
+def _current(repo: Repository, rel: str) -> dict[str, Any]:
+    try:
+        return parse_yaml((repo.root / rel).read_bytes()).data
+    except YamlProblem as exc:
+        raise PsstratError(
+            f"{rel}:{exc.line}:{exc.column}: {exc.message}; fix it before adding to it"
+        ) from None
+
+
+def _id_of(value: Any) -> str | None:
+    return value.get("id") if isinstance(value, dict) else None

@@ -1,0 +1,295 @@
+"""`psstrat new`: the next free id across branches, appended without touching the file."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import invoke
+
+START = "2025-04-01"
+STRAND = "data/strands/S1.yaml"
+
+
+def git(where: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(where), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def new(cli: CliRunner, root: Path, *args: str) -> tuple[int, str, str]:
+    return invoke(cli, "new", *args, "--root", str(root))
+
+
+@pytest.fixture
+def strategy(cli: CliRunner, tmp_path: Path) -> Path:
+    root = tmp_path / "strategy"
+    assert invoke(cli, "init", str(root), "--start", START)[0] == 0
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "start")
+    return root
+
+
+def only_added(before: str, after: str) -> list[str]:
+    """The lines added; fails if any line of ``before`` was changed or removed."""
+    diff = list(difflib.ndiff(before.splitlines(), after.splitlines()))
+    assert not [line for line in diff if line.startswith("- ")], "an existing line changed"
+    return [line[2:] for line in diff if line.startswith("+ ")]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_ids_taken_on_other_branches_are_not_reused(
+    cli: CliRunner, strategy: Path, tmp_path: Path
+) -> None:
+    # A local branch takes R0002 and S1.2.
+    git(strategy, "checkout", "-q", "-b", "feature")
+    assert new(
+        cli,
+        strategy,
+        "risk",
+        "--title",
+        "Feature risk",
+        "--category",
+        "people",
+        "--likelihood",
+        "2",
+        "--impact",
+        "2",
+        "--raised",
+        START,
+    )[1] == ("R0002: wrote data/risks/R0002.yaml\n")
+    assert new(cli, strategy, "element", "--strand", "S1", "--title", "Feature work")[0] == 0
+    git(strategy, "add", "-A")
+    git(strategy, "commit", "-qm", "feature")
+    git(strategy, "checkout", "-q", "main")
+    # A colleague's clone takes R0003 and S1.1.M2 on a branch we only have remote-tracking.
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", str(strategy), str(other))
+    git(other, "checkout", "-q", "-b", "colleague", "origin/main")
+    assert new(
+        cli,
+        other,
+        "risk",
+        "--title",
+        "Theirs",
+        "--category",
+        "legal",
+        "--likelihood",
+        "1",
+        "--impact",
+        "1",
+        "--raised",
+        START,
+    )[1].startswith("R0003")  # the clone sees our feature branch as origin/feature
+    assert (
+        new(
+            cli, other, "milestone", "--element", "S1.1", "--title", "Theirs", "--due", "2025-08-01"
+        )[1]
+        == "S1.1.M2: added to data/strands/S1.yaml\n"
+    )
+    git(other, "add", "-A")
+    git(other, "commit", "-qm", "colleague")
+    git(strategy, "remote", "add", "origin", str(other))
+    git(strategy, "fetch", "-q", "origin")
+    assert "refs/remotes/origin/colleague" in git(strategy, "for-each-ref")
+
+    before = (strategy / STRAND).read_text()
+    code, out, err = new(
+        cli,
+        strategy,
+        "risk",
+        "--title",
+        "Ours",
+        "--category",
+        "people",
+        "--likelihood",
+        "3",
+        "--impact",
+        "3",
+        "--raised",
+        START,
+    )
+    assert (code, out, err) == (0, "R0004: wrote data/risks/R0004.yaml\n", "")
+    assert new(cli, strategy, "element", "--strand", "S1", "--title", "Ours")[1] == (
+        "S1.2: added to data/strands/S1.yaml\n".replace("S1.2", "S1.3")
+    )
+    code, out, _ = new(
+        cli, strategy, "milestone", "--element", "S1.1", "--title", "Ours", "--due", "2025-09-01"
+    )
+    assert out == "S1.1.M3: added to data/strands/S1.yaml\n"
+    added = only_added(before, (strategy / STRAND).read_text())
+    assert "      - id: S1.1.M3" in added and "  - id: S1.3" in added
+    code, out, _ = invoke(cli, "validate", "--root", str(strategy), "--as-of", START)
+    assert code == 0, out
+    assert invoke(cli, "fmt", "--check", "--root", str(strategy))[0] == 0
+    assert "R0002" not in (strategy / "data/risks/R0004.yaml").read_text()
+
+
+ODD = """\
+# Our strand: comments and layout here are the team's own.
+id: S1
+title: 'Prevention'      # quoted with single quotes, on purpose
+lead: head-of-standards
+outcomes:
+- O1
+work_elements:
+- id: S1.1
+  title: First
+  lead: head-of-standards
+  updates:
+  - date: 2025-04-02
+    text: |
+      Started.
+
+      Going well.
+  # the team's note after the last element
+# and a closing comment
+x-owner-notes: kept
+"""
+
+
+def test_appending_keeps_every_line_and_the_layout(cli: CliRunner, strategy: Path) -> None:
+    (strategy / STRAND).write_text(ODD)
+    assert (
+        new(
+            cli,
+            strategy,
+            "milestone",
+            "--element",
+            "S1.1",
+            "--title",
+            "Before updates",
+            "--due",
+            "2025-06-30",
+        )[0]
+        == 0
+    )
+    assert new(cli, strategy, "element", "--strand", "S1", "--title", "Second")[0] == 0
+    after = (strategy / STRAND).read_text()
+    added = only_added(ODD, after)
+    assert added == [
+        "  milestones:",
+        "    - id: S1.1.M2",  # M1 is taken on main (committed)
+        "      title: Before updates",
+        "      due: 2025-06-30",
+        "",
+        "- id: S1.2",  # the dash where this file puts them
+        "  title: Second",
+        "  lead: null",
+        "  status: not-started",
+    ]
+    assert after.index("milestones:") < after.index("updates:")  # the layout's order
+    assert after.index("- id: S1.2") < after.index("# and a closing comment")
+    code, out, _ = invoke(cli, "validate", "--root", str(strategy), "--as-of", START)
+    assert code == 0, out
+
+
+def test_empty_lists_become_block_lists(cli: CliRunner, strategy: Path) -> None:
+    assert (
+        new(
+            cli,
+            strategy,
+            "strand",
+            "--title",
+            "Detection",
+            "--outcome",
+            "O1",
+            "--lead",
+            "head-of-standards",
+        )[1]
+        == "S2: wrote data/strands/S2.yaml\n"
+    )
+    text = (strategy / "data/strands/S2.yaml").read_text()
+    assert "work_elements: []\n" in text
+    assert (
+        new(
+            cli,
+            strategy,
+            "element",
+            "--strand",
+            "S2",
+            "--title",
+            "Detect",
+            "--lead",
+            "head-of-standards",
+        )[0]
+        == 0
+    )
+    assert (
+        (strategy / "data/strands/S2.yaml")
+        .read_text()
+        .endswith(
+            "work_elements:\n  - id: S2.1\n    title: Detect\n    lead: head-of-standards\n"
+            "    status: not-started\n"
+        )
+    )
+    assert invoke(cli, "fmt", "--check", "--root", str(strategy))[0] == 0
+
+
+def test_without_git_the_working_tree_is_counted_and_it_says_so(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    assert invoke(cli, "init", str(tmp_path), "--start", START)[0] == 0
+    code, out, err = new(cli, tmp_path, "strand", "--title", "Two")
+    assert (code, out) == (0, "S2: wrote data/strands/S2.yaml\n")
+    assert "ids counted in the working tree only" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["risk", "--category", "people"], "--title is required; pass --title"),
+        (
+            ["risk", "--title", "x", "--category", "nope", "--likelihood", "1", "--impact", "1"],
+            "`nope` is not one of: operational",
+        ),
+        (
+            ["risk", "--title", "x", "--category", "people", "--likelihood", "6"],
+            "less than or equal to 5",
+        ),
+        (["element", "--strand", "S9", "--title", "x"], "no strand `S9`"),
+        (
+            ["element", "--strand", "S1", "--title", "x", "--lead", "head-of-standard"],
+            "did you mean `head-of-standards`",
+        ),
+        (
+            ["milestone", "--element", "S1.9", "--title", "x", "--due", "2025-01-01"],
+            "no work element `S1.9`",
+        ),
+        (
+            ["milestone", "--element", "S1.1", "--title", "a\x1b[2Jb", "--due", "2025-01-01"],
+            "must be one line of visible text",
+        ),
+        (["sia", "--date", "2025-06-01"], "SIA-2025 already exists"),
+        (["owner", "--role", "Lead", "--id", "Bad Id"], "is not an owner id"),
+        (["owner", "--role", "Lead", "--id", "committee"], "is taken"),
+    ],
+)
+def test_what_cannot_be_added_is_refused(
+    cli: CliRunner, strategy: Path, args: list[str], words: str
+) -> None:
+    before = {p: p.read_bytes() for p in strategy.rglob("*") if p.is_file()}
+    code, _, err = new(cli, strategy, *args)
+    assert code == 2 and words in err, err
+    assert {p: p.read_bytes() for p in strategy.rglob("*") if p.is_file()} == before
+
+
+def test_owner_ids_are_made_from_the_role(cli: CliRunner, strategy: Path) -> None:
+    assert new(cli, strategy, "owner", "--role", "Head of Professional Standards")[1] == (
+        "head-of-professional-standards: added to data/owners.yaml\n"
+    )
+    assert new(cli, strategy, "owner", "--role", "Head of Professional Standards")[1] == (
+        "head-of-professional-standards-2: added to data/owners.yaml\n"
+    )
+    assert new(cli, strategy, "meeting", "--date", "2025-10-01", "--report", "7")[0] == 0
+    code, out, _ = invoke(cli, "validate", "--root", str(strategy), "--as-of", START)
+    assert code == 0, out
