@@ -81,6 +81,8 @@ def strand(rng: random.Random, s: int, elements: int, n_owners: int, n_risks: in
     ]
     for e in range(1, elements + 1):
         start = day(rng, dt.date(2002, 8, 1), 700)
+        if e > 1:
+            out.append("")  # as `psstrat fmt` lays them out: a blank line between elements
         out += [
             f"  - id: S{s}.{e}      # work element",
             f"    title: {sentence(rng, 8)}",
@@ -93,6 +95,8 @@ def strand(rng: random.Random, s: int, elements: int, n_owners: int, n_risks: in
         ]
         for m in range(1, 6):
             due = day(rng, start, 900)
+            if m > 1:
+                out.append("")
             out += [
                 f"      - id: S{s}.{e}.M{m}",
                 f"        title: {sentence(rng, 6)}",
@@ -120,15 +124,17 @@ def risk(rng: random.Random, r: int, n_owners: int, n_strands: int) -> str:
         f"raised: {raised}",
         f"strands: [S{rng.randint(1, n_strands)}]",
         f"inherent: {{likelihood: {li}, impact: {im}}}",
-        "history:",
     ]
+    history = []
     when = raised
     for _ in range(3):
-        out.append(f"  - {{date: {when}, likelihood: {rng.randint(1, li)}, impact: {im}}}")
+        history.append(f"  - {{likelihood: {rng.randint(1, li)}, impact: {im}, date: {when}}}")
         when += dt.timedelta(days=rng.randint(30, 120))
     out += [
         f"residual: {{likelihood: {rng.randint(1, li)}, impact: {rng.randint(1, im)}, "
         f"date: {when}}}",
+        "history:",
+        *history,
         "treatment: treat",
         "controls:",
     ]

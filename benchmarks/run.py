@@ -9,6 +9,8 @@ prints, for each measurement, the best of --repeat wall-clock runs and the ratio
 - `psstrat report` for one quarter, and `status` and `overdue` for the open session, against
   `psstrat validate` (target <= 1x); the PDF and Word reports against the HTML one (target
   <= 2x), and the PDF of the shipped data (target < 3 s);
+- `psstrat fmt --check` against `psstrat validate` (target <= 3x), and `fmt --check` and
+  `new` on the shipped data (target: well under a second);
 - `psstrat --version` against `python -c pass` (target <= 0.2 s above).
 
 Each command runs as a fresh process, as a user or CI would run it. Record the figures in
@@ -105,6 +107,20 @@ def main() -> None:
     shipped = [*psstrat, "report", "--root", str(HERE.parent), "--quarter", "2004-Q3", "-o"]
     pdf = best_of([*shipped, str(Path(tempfile.gettempdir()) / "shipped.pdf")], args.repeat)
     print(f"shipped data, report (pdf) {pdf:8.2f} s   (target < 3)")
+
+    fmt_check = best_of([*psstrat, "fmt", "--check", "--root", str(repo)], args.repeat)
+    print(f"psstrat fmt --check        {fmt_check:8.2f} s")
+    print(f"  ratio fmt/validate       {fmt_check / validate:8.3f} x   (target <= 3)")
+    shipped_check = best_of([*psstrat, "fmt", "--check", "--root", str(HERE.parent)], args.repeat)
+    print(f"shipped data, fmt --check  {shipped_check:8.2f} s   (target: well under 1)")
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "strategy"
+        shutil.copytree(HERE.parent / "data", copy / "data")
+        shutil.copy(HERE.parent / "psstrat.yaml", copy / "psstrat.yaml")
+        subprocess.run(["git", "init", "-q", str(copy)], check=True)
+        new = [*psstrat, "new", "milestone", "--root", str(copy), "--element", "S1.1"]
+        shipped_new = best_of([*new, "--title", "Benchmark", "--due", "2005-01-01"], args.repeat)
+    print(f"shipped data, new milestone{shipped_new:8.2f} s   (target: well under 1)")
 
     for name in ("status", "overdue"):
         cmd = [*psstrat, name, "--root", str(repo), "--as-of", AS_OF, "--allow-errors"]

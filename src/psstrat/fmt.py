@@ -24,7 +24,14 @@ from psstrat.errors import PsstratError
 from psstrat.repository import DATA, file_kind, model_of
 from psstrat.safefiles import scan
 from psstrat.settings import SETTINGS_FILE, Settings, settings_file
-from psstrat.yamlio import Shape, YamlProblem, canonical_yaml, parse_yaml, read_bytes
+from psstrat.yamlio import (
+    Shape,
+    YamlProblem,
+    already_canonical,
+    canonical_yaml,
+    parse_yaml,
+    read_bytes,
+)
 
 SPACED = frozenset({"work_elements", "milestones"})
 """List keys whose items are separated by a blank line."""
@@ -83,7 +90,10 @@ def format_bytes(rel: str, raw: bytes, model: type[BaseModel]) -> Result:
         return Result(rel, before, None, _problem(rel, exc.line, exc.column, exc.message))
     if not original.data:
         return Result(rel, before, before)  # an empty settings file: nothing to lay out
-    after = canonical_yaml(raw, shape_of(model))
+    shape = shape_of(model)
+    if already_canonical(raw, shape):  # decided from libyaml's events: no round trip
+        return Result(rel, before, before)
+    after = canonical_yaml(raw, shape)
     try:
         same = parse_yaml(after.encode("utf-8")).data == original.data
     except YamlProblem:
