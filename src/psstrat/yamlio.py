@@ -775,10 +775,11 @@ def _child_shape(stack: list[list[Any]], root: Shape) -> Shape:
     if not stack:
         return root
     frame = stack[-1]
+    shape: Shape = frame[1]
     if frame[0] == "m":
         key = frame[4].value if frame[4] is not None else None
-        return frame[1].children.get(key, _EMPTY_SHAPE)
-    return frame[1]
+        return shape.children.get(key, _EMPTY_SHAPE)
+    return shape
 
 
 def _check_key(event: Any, frame: list[Any]) -> None:
