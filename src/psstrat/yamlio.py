@@ -777,7 +777,7 @@ def _child_shape(stack: list[list[Any]], root: Shape) -> Shape:
     frame = stack[-1]
     shape: Shape = frame[1]
     if frame[0] == "m":
-        key = frame[4].value if frame[4] is not None else None
+        key: str = frame[4].value if frame[4] is not None else ""
         return shape.children.get(key, _EMPTY_SHAPE)
     return shape
 
