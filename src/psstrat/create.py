@@ -102,6 +102,7 @@ def new_risk(
     raised: dt.date,
     likelihood: int,
     impact: int,
+    controls: list[str] | None = None,
 ) -> Creation:
     _owner(repo, owner)
     taken = _numbers(r"^R(\d{4})$", census.names("risks"))
@@ -117,6 +118,9 @@ def new_risk(
         "raised": raised,
         "inherent": {"likelihood": likelihood, "impact": impact},
         "residual": {"likelihood": likelihood, "impact": impact, "date": raised},
+        "controls": [
+            {"description": text, "owner": owner, "status": "planned"} for text in controls or []
+        ],
         "review_date": raised.replace(year=raised.year + 1)
         if (raised.month, raised.day) != (2, 29)
         else raised + dt.timedelta(days=365),

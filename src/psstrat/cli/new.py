@@ -105,6 +105,10 @@ def risk(
     likelihood: Annotated[int | None, typer.Option(min=1, max=5, help="1 to 5.")] = None,
     impact: Annotated[int | None, typer.Option(min=1, max=5, help="1 to 5.")] = None,
     raised: Annotated[dt.date | None, _date("--raised", "When raised (default: today).")] = None,
+    control: Annotated[
+        list[str] | None,
+        typer.Option(help="A control measure, planned, owned by the risk's owner (repeatable)."),
+    ] = None,
     root: RootOption = None,
 ) -> None:
     """A new risk file (data/risks/R<next>.yaml), assessed at the given rating."""
@@ -122,6 +126,7 @@ def risk(
             raised or today(),
             ask(likelihood, "--likelihood", "Likelihood (1-5)", _score),
             ask(impact, "--impact", "Impact (1-5)", _score),
+            [_text("a control")(c) for c in control or []],
         )
 
     _run(root, make)
