@@ -22,7 +22,17 @@ def test_empty_or_comment_only_settings_are_the_defaults(
     assert out == "no problems in 6 files\n"
 
 
-@pytest.mark.parametrize("args", [["-h"], ["validate", "-h"], ["report", "-h"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-h"],
+        ["validate", "-h"],
+        ["report", "-h"],
+        ["new", "-h"],
+        ["new", "risk", "-h"],
+        ["fmt", "-h"],
+    ],
+)
 def test_short_help(cli: CliRunner, args: list[str]) -> None:
     code, out, _ = invoke(cli, *args)
     assert code == 0 and out.startswith("Usage: psstrat")
@@ -150,7 +160,19 @@ def test_every_option_the_readme_names_exists(cli: CliRunner) -> None:
     named = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", readme))
     helps = "".join(
         invoke(cli, *cmd, "--help")[1]
-        for cmd in ([], ["validate"], ["overdue"], ["status"], ["report"], ["explain"])
+        for cmd in (
+            [],
+            ["validate"],
+            ["overdue"],
+            ["status"],
+            ["report"],
+            ["explain"],
+            ["init"],
+            ["schema"],
+            ["fmt"],
+            *(["new", kind] for kind in ("risk", "strand", "element", "milestone", "sia")),
+            *(["new", kind] for kind in ("meeting", "owner")),
+        )
     )
     others = {"--all-files"}  # pre-commit's, not psstrat's
     missing = sorted(o for o in named if o not in helps and o not in others)
@@ -164,6 +186,8 @@ def test_every_option_the_readme_names_exists(cli: CliRunner) -> None:
         (["overdue", "--within", "-1"], "`-1` is not a number of days; give a whole number"),
         (["report", "-q", "2004-Q3", "--session", "secret"], "use one of: open, closed"),
         (["validate", "--severity", "info"], "`info` is not a severity; use one of: error,"),
+        (["new", "risk", "--likelihood", "6"], "`6` is not a score; give a whole number from 1"),
+        (["init", "--start", "2025-02-30"], "`2025-02-30` is not a date; write it as YYYY-MM-DD"),
     ],
 )
 def test_usage_errors_in_psstrats_words(cli: CliRunner, args: list[str], says: str) -> None:

@@ -254,7 +254,7 @@ def test_without_git_the_working_tree_is_counted_and_it_says_so(
         ),
         (
             ["risk", "--title", "x", "--category", "people", "--likelihood", "6"],
-            "less than or equal to 5",
+            "`6` is not a score",
         ),
         (["element", "--strand", "S9", "--title", "x"], "no strand `S9`"),
         (
@@ -293,3 +293,20 @@ def test_owner_ids_are_made_from_the_role(cli: CliRunner, strategy: Path) -> Non
     assert new(cli, strategy, "meeting", "--date", "2025-10-01", "--report", "7")[0] == 0
     code, out, _ = invoke(cli, "validate", "--root", str(strategy), "--as-of", START)
     assert code == 0, out
+
+
+def test_on_a_terminal_missing_values_are_asked_for(
+    cli: CliRunner, strategy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psstrat.cli.new as new_cli
+
+    monkeypatch.setattr(new_cli, "on_terminal", lambda: True)
+    answers = "Asked title\nnope\npeople\n9\n3\n4\n"  # a wrong category and score re-asked
+    result = cli.invoke(
+        new_cli.app, ["risk", "--root", str(strategy), "--raised", START], input=answers
+    )
+    assert result.exit_code == 0, result.output
+    assert "is not one of" in result.output and "is not a score" in result.output
+    text = (strategy / "data/risks/R0002.yaml").read_text()
+    assert "title: Asked title\n" in text and "category: people\n" in text
+    assert "inherent: {likelihood: 3, impact: 4}" in text

@@ -51,7 +51,7 @@ def ask(value: Any, option: str, question: str, parse: Callable[[str], Any] = st
             raise PsstratError(f"{option}: {exc}") from None
     if value is not None:
         return value
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not on_terminal():
         raise PsstratError(f"{option} is required; pass {option} (there is no terminal to ask on)")
     while True:
         answer = typer.prompt(question).strip()
@@ -59,6 +59,11 @@ def ask(value: Any, option: str, question: str, parse: Callable[[str], Any] = st
             return parse(answer)
         except (ValueError, typer.BadParameter) as exc:
             print(f"  {exc}", file=sys.stderr)
+
+
+def on_terminal() -> bool:
+    """Someone is there to answer: stdin and stdout are both a terminal (not CI, not a pipe)."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _text(what: str) -> Callable[[str], str]:
@@ -102,8 +107,8 @@ def risk(
     title: Title = None,
     category: Annotated[str | None, typer.Option(help="One of the settings' categories.")] = None,
     owner: Annotated[str | None, typer.Option(help="Owner id of the risk's owner.")] = None,
-    likelihood: Annotated[int | None, typer.Option(min=1, max=5, help="1 to 5.")] = None,
-    impact: Annotated[int | None, typer.Option(min=1, max=5, help="1 to 5.")] = None,
+    likelihood: Annotated[int | None, _score_option("How likely, 1 to 5.")] = None,
+    impact: Annotated[int | None, _score_option("How severe, 1 to 5.")] = None,
     raised: Annotated[dt.date | None, _date("--raised", "When raised (default: today).")] = None,
     control: Annotated[
         list[str] | None,
@@ -278,5 +283,15 @@ def _choice(choices: list[str]) -> Callable[[str], str]:
 
 def _score(value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= 5:
-        raise ValueError("give a whole number from 1 to 5")
+        raise ValueError(f"`{value}` is not a score; give a whole number from 1 to 5")
     return int(value)
+
+
+def _score_option(help: str) -> Any:
+    def parse(value: str) -> int:
+        try:
+            return _score(value)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+
+    return typer.Option(metavar="1-5", parser=parse, help=help, show_default=False)
