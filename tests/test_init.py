@@ -21,6 +21,13 @@ def init(cli: CliRunner, where: Path, *args: str) -> tuple[int, str, str]:
     return invoke(cli, "init", str(where), "--start", START, *args)
 
 
+def first_quarter(cli: CliRunner, root: Path) -> tuple[int, str]:
+    """The paper for the new strategy's first quarter, in Markdown."""
+    args = ["--root", str(root), "-q", "2025-Q1", "--format", "md", "--as-of", "2025-06-30"]
+    code, out, _ = invoke(cli, "report", *args)
+    return code, out
+
+
 def tree(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
@@ -50,18 +57,7 @@ def test_a_new_repository_validates_clean_and_reports(cli: CliRunner, tmp_path: 
     assert (code, out.strip()) == (0, "no problems in 6 files")
     code, out, _ = invoke(cli, "fmt", "--check", "--root", str(new))
     assert (code, out) == (0, "")  # already in the one layout
-    code, out, _ = invoke(
-        cli,
-        "report",
-        "--root",
-        str(new),
-        "-q",
-        "2025-Q1",
-        "--format",
-        "md",
-        "--as-of",
-        "2025-06-30",
-    )
+    code, out = first_quarter(cli, new)
     assert code == 0
     assert "one milestone is due next quarter" in out
     assert "holds one live risk" in out
@@ -157,17 +153,6 @@ def test_awkward_titles_stay_text(cli: CliRunner, tmp_path: Path) -> None:
     assert init(cli, tmp_path, "--title", title, "--committee", "Audit & Risk: Committee")[0] == 0
     code, out, _ = invoke(cli, "validate", "--root", str(tmp_path), "--as-of", START)
     assert code == 0, out
-    code, out, _ = invoke(
-        cli,
-        "report",
-        "--root",
-        str(tmp_path),
-        "-q",
-        "2025-Q1",
-        "--format",
-        "md",
-        "--as-of",
-        "2025-06-30",
-    )
+    code, out = first_quarter(cli, tmp_path)
     assert f"# {title}: progress report" in out
     assert "Audit &amp; Risk: Committee" in out  # Markdown shows it as &

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ValidationError
 
 from psstrat.errors import PsstratError
@@ -121,9 +122,7 @@ def new_risk(
         "controls": [
             {"description": text, "owner": owner, "status": "planned"} for text in controls or []
         ],
-        "review_date": raised.replace(year=raised.year + 1)
-        if (raised.month, raised.day) != (2, 29)
-        else raised + dt.timedelta(days=365),
+        "review_date": raised + relativedelta(years=1),  # (29 February: the 28th)
     }
     return _new_file(repo, census, f"{DATA}/risks/{risk_id}.yaml", "risks", values)
 
