@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from psstrat.errors import PsstratError
 from psstrat.model.common import ID_PATTERNS
-from psstrat.repository import DATA, Repository, model_of
+from psstrat.repository import DATA, Repository, file_kind, model_of
 from psstrat.yamlio import YamlPath, YamlProblem, document_text, item_text, parse_yaml
 
 MAX_RISK = 9999
@@ -124,7 +124,7 @@ def new_risk(
         ],
         "review_date": raised + relativedelta(years=1),  # (29 February: the 28th)
     }
-    return _new_file(repo, census, f"{DATA}/risks/{risk_id}.yaml", "risks", values)
+    return _new_file(repo, census, f"{DATA}/risks/{risk_id}.yaml", values)
 
 
 def new_strand(
@@ -144,7 +144,7 @@ def new_strand(
         "outcomes": outcomes,
         "work_elements": [],
     }
-    return _new_file(repo, census, f"{DATA}/strands/{strand_id}.yaml", "strands", values)
+    return _new_file(repo, census, f"{DATA}/strands/{strand_id}.yaml", values)
 
 
 def new_element(
@@ -187,7 +187,7 @@ def new_sia(repo: Repository, census: Census, date: dt.date, title: str) -> Crea
             "add issues to it instead, or give --date in another year"
         )
     values: dict[str, Any] = {"id": sia_id, "title": title, "date": date, "issues": []}
-    return _new_file(repo, census, f"{DATA}/sia/{sia_id}.yaml", "sia", values)
+    return _new_file(repo, census, f"{DATA}/sia/{sia_id}.yaml", values)
 
 
 def new_meeting(
@@ -200,7 +200,7 @@ def new_meeting(
     if title:
         item["title"] = title
     if not (repo.root / rel).exists():
-        return _new_file(repo, census, rel, "meetings.yaml", {"meetings": [item]}, date.isoformat())
+        return _new_file(repo, census, rel, {"meetings": [item]}, date.isoformat())
     return _append(repo, census, rel, (), "meetings", item, date.isoformat())
 
 
@@ -244,15 +244,14 @@ def _new_file(
     repo: Repository,
     census: Census,
     rel: str,
-    kind: str,
     values: dict[str, Any],
     new_id: str | None = None,
 ) -> Creation:
     path = repo.root / rel
     if path.exists() or path.is_symlink():
         raise PsstratError(f"{rel} already exists; psstrat new never overwrites a file")
-    text = document_text(dict(values.items()))
-    _check(repo, rel, kind, text)
+    text = document_text(values)
+    _check(repo, rel, text)
     return Creation(rel, text, new_id or str(values["id"]), True, census.notes)
 
 
@@ -266,7 +265,8 @@ def _append(
     new_id: str,
 ) -> Creation:
     before = (repo.root / rel).read_text(encoding="utf-8")
-    kind = rel.split("/")[1] if rel.count("/") == 2 else rel.split("/")[-1]
+    kind = file_kind(rel)
+    assert kind is not None, rel
     model = model_of(kind)
     for step in container:
         if isinstance(step, str):
@@ -275,7 +275,7 @@ def _append(
     after = tuple(order[order.index(key) + 1 :])
     spaced = key in ("work_elements", "milestones")
     text = append_item(before, container, key, item, spaced, after)
-    _check(repo, rel, kind, text)
+    _check(repo, rel, text)
     return Creation(rel, text, new_id, False, census.notes)
 
 
@@ -370,8 +370,10 @@ def _child(model: type[BaseModel], name: str) -> type[BaseModel]:
     raise AssertionError(f"{model.__name__}.{name} holds no model")
 
 
-def _check(repo: Repository, rel: str, kind: str, text: str) -> None:
+def _check(repo: Repository, rel: str, text: str) -> None:
     """The new text must parse and validate (a failure here is a bug, not the user's)."""
+    kind = file_kind(rel)
+    assert kind is not None, rel
     model: type[BaseModel] = model_of(kind)
     try:
         doc = parse_yaml(text.encode("utf-8"))
