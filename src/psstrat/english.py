@@ -6,6 +6,8 @@ committee papers write them.
 
 from __future__ import annotations
 
+import datetime as dt
+
 _IRREGULAR = {"is": "are", "was": "were", "has": "have"}
 
 
@@ -35,3 +37,24 @@ def verb(n: int, singular: str) -> str:
 def sentence(text: str) -> str:
     """The first letter upper case: "no milestones were..." -> "No milestones were..."."""
     return text[:1].upper() + text[1:]
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_date(day: dt.date) -> str:
+    """`31 December 2004`, the committee papers' style, independent of the locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

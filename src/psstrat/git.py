@@ -8,6 +8,7 @@ tree and say so.
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,26 @@ TIMEOUT = 120
 
 class GitUnavailable(Exception):
     """git is not installed, or the strategy is not in a git work tree."""
+
+
+class NoSuchCommit(Exception):
+    """A ref, or a date, that names no commit."""
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    date: dt.date
+    """The committer's date (in the committer's time zone)."""
+
+    @property
+    def short(self) -> str:
+        return self.sha[:10]
+
+
+def _commit(line: str) -> Commit:
+    sha, _, when = line.strip().partition("\0")
+    return Commit(sha, dt.date.fromisoformat(when[:10]))
 
 
 @dataclass(frozen=True)
@@ -52,6 +73,67 @@ class GitTree:
             if name and not symref:  # refs/remotes/origin/HEAD points at another branch
                 refs.append(name)
         return sorted(refs)
+
+    def commit(self, ref: str) -> Commit:
+        """The commit a ref (a sha, branch, tag, HEAD~2...) names."""
+        try:
+            out = _run(self.top, "log", "-1", "--format=%H%x00%cI", "--end-of-options", ref, "--")
+        except GitUnavailable as exc:
+            raise NoSuchCommit(f"`{ref}` names no commit here ({exc})") from None
+        if not out.strip():
+            raise NoSuchCommit(f"`{ref}` names no commit here")
+        return _commit(out)
+
+    def commit_on_or_before(self, day: dt.date, ref: str = "HEAD") -> Commit:
+        """The last commit of ``ref``'s history made on or before ``day``."""
+        out = _run(
+            self.top,
+            "log",
+            "-1",
+            "--format=%H%x00%cI",
+            f"--before={day.isoformat()}T23:59:59",
+            "--end-of-options",
+            ref,
+            "--",
+        )
+        if not out.strip():
+            raise NoSuchCommit(f"no commit on or before {day.isoformat()}")
+        return _commit(out)
+
+    def changed(self, since: str, until: str | None) -> list[str]:
+        """Paths (relative to the strategy) of psstrat.yaml and data/ that differ between two
+        commits, or between a commit and the working tree (``until`` None: untracked and
+        ignored files count, since psstrat reads them)."""
+        where = [f"{self.prefix}data", f"{self.prefix}psstrat.yaml"]
+        revs = [since] if until is None else [since, until]
+        out = _run(self.top, "diff", "--name-only", "-z", "--no-renames", *revs, "--", *where)
+        paths = [p for p in out.split("\0") if p]
+        if until is None:
+            others = _run(self.top, "ls-files", "--others", "-z", "--", *where)
+            paths += [p for p in others.split("\0") if p]
+        return sorted({p.removeprefix(self.prefix) for p in paths})
+
+    def log(self, path: str, ref: str = "HEAD") -> list[tuple[Commit, str]]:
+        """The commits that changed ``path``, oldest first, each with the path the file had
+        then (renames followed)."""
+        out = _run(
+            self.top,
+            "log",
+            "--follow",
+            "--reverse",
+            "--format=%x01%H%x00%cI",
+            "--name-only",
+            "--end-of-options",
+            ref,
+            "--",
+            f"{self.prefix}{path}",
+        )
+        found = []
+        for record in out.split("\x01")[1:]:
+            head, _, names = record.partition("\n")
+            name = next((n for n in names.splitlines() if n.strip()), f"{self.prefix}{path}")
+            found.append((_commit(head), name.removeprefix(self.prefix)))
+        return found
 
     def files(self, ref: str, folder: str) -> list[str]:
         """Paths (relative to the strategy's root) of the files under ``folder`` at ``ref``."""

@@ -22,7 +22,15 @@ from psstrat.model.strand import Milestone, Strand, WorkElement
 from psstrat.model.strategy import MeetingsFile, Owner, OwnersFile, Strategy
 from psstrat.safefiles import scan
 from psstrat.settings import SETTINGS_FILE, Settings
-from psstrat.yamlio import Positions, UnsafeText, YamlPath, YamlProblem, read_yaml
+from psstrat.yamlio import (
+    MAX_BYTES,
+    Positions,
+    UnsafeText,
+    YamlPath,
+    YamlProblem,
+    parse_yaml,
+    read_yaml,
+)
 
 DATA = "data"
 SINGLE_FILES: dict[str, type[BaseModel]] = {
@@ -149,12 +157,21 @@ class Repository:
         return owner.label if owner else f"{owner_id} (not in owners.yaml)"
 
 
-def load_repository(root: Path, settings: Settings) -> Repository:
+def load_repository(
+    root: Path, settings: Settings, sources: dict[str, bytes] | None = None
+) -> Repository:
+    """The repository at ``root``, or, given ``sources`` (relative path -> bytes, e.g. read
+    from a git commit), the repository those files make: the same checks either way."""
     repo = Repository(root=root, settings=settings)
-    files, unsafe = scan(root, DATA)
+    files: dict[str, Path | bytes]
+    if sources is None:
+        found, unsafe = scan(root, DATA)
+        files = dict(found)
+    else:
+        files, unsafe = dict(sources), []
     repo.load_findings.extend(("unsafe-path", f) for f in unsafe)
     unsafe_paths = {f.location.path for f in unsafe}
-    for name in REQUIRED_FILES:
+    for name in REQUIRED_FILES if sources is None else ():
         rel = f"{DATA}/{name}"
         if rel not in files and rel not in unsafe_paths:
             repo.load_findings.append(
@@ -179,7 +196,9 @@ def load_repository(root: Path, settings: Settings) -> Repository:
     return repo
 
 
-def _data_files(root: Path, files: dict[str, Path]) -> Iterator[tuple[str, str | None]]:
+def _data_files(
+    root: Path, files: dict[str, Path] | dict[str, Path | bytes]
+) -> Iterator[tuple[str, str | None]]:
     """Every file found under data/, sorted, with the kind it should hold (None: unexpected)."""
     for rel in sorted(files):
         if rel.endswith(".md"):
@@ -219,10 +238,10 @@ def _unexpected(rel: str) -> Finding:
     return Finding(Location(rel), f"file {rel} is not part of the format and is not read", remedy)
 
 
-def _load_file(repo: Repository, rel: str, kind: str, path: Path) -> None:
+def _load_file(repo: Repository, rel: str, kind: str, path: Path | bytes) -> None:
     repo.files_read += 1
     try:
-        doc = read_yaml(path)
+        doc = read_yaml(path) if isinstance(path, Path) else parse_yaml(_limited(path))
     except YamlProblem as exc:
         repo.load_findings.append(
             ("yaml-syntax", Finding(Location(rel, exc.line, exc.column), exc.message, exc.help))
@@ -266,6 +285,15 @@ def _load_file(repo: Repository, rel: str, kind: str, path: Path) -> None:
             )
         return
     _register(repo, rel, item)
+
+
+def _limited(raw: bytes) -> bytes:
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem(
+            f"file is larger than {MAX_BYTES // 1024} KiB",
+            help="split it into smaller files; no strategy file needs to be this large",
+        )
+    return raw
 
 
 def _register(repo: Repository, rel: str, item: BaseModel) -> None:

@@ -131,19 +131,32 @@ def load_settings(root: Path) -> Settings:
     nothing else can be checked correctly without them.
     """
     from psstrat import yamlio
-    from psstrat.messages import schema_problems, suggest
 
     path = settings_file(root)
     if path is None:
         return Settings()
     try:
-        doc = yamlio.read_yaml(path, empty_ok=True)  # every setting is optional
+        raw = yamlio.read_bytes(path)
     except yamlio.YamlProblem as exc:
         raise PsstratError(
             f"{SETTINGS_FILE}:{exc.line}:{exc.column}: {exc.message}; fix the settings file"
         ) from None
     except OSError as exc:
         raise PsstratError(f"cannot read {SETTINGS_FILE}: {exc.strerror}") from None
+    return parse_settings(raw)
+
+
+def parse_settings(raw: bytes) -> Settings:
+    """Settings from the bytes of a psstrat.yaml (as read from disk or from a git commit)."""
+    from psstrat import yamlio
+    from psstrat.messages import schema_problems, suggest
+
+    try:
+        doc = yamlio.parse_yaml(raw, empty_ok=True)  # every setting is optional
+    except yamlio.YamlProblem as exc:
+        raise PsstratError(
+            f"{SETTINGS_FILE}:{exc.line}:{exc.column}: {exc.message}; fix the settings file"
+        ) from None
     try:
         settings = Settings.model_validate(doc.data)
     except ValidationError as exc:

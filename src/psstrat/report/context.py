@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter
 
 from psstrat import __version__, schedule
-from psstrat.english import count, sentence, verb
+from psstrat.english import count, long_date, sentence, verb
 from psstrat.errors import PsstratError
 from psstrat.marking import View, is_risk_linked, restrict
 from psstrat.model.risk import Risk
@@ -19,7 +19,7 @@ from psstrat.model.sia import Sia
 from psstrat.model.strand import Strand
 from psstrat.model.strategy import Strategy
 from psstrat.provenance import Source
-from psstrat.report.register import build_register, long_date, timeline
+from psstrat.report.register import build_register, timeline
 from psstrat.report.sections import issue_in_scope, paragraphs, sia_view, strand_view
 from psstrat.report.views import (
     MilestoneView,

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dateutil.relativedelta import relativedelta
 
 from psstrat import schedule
+from psstrat.english import MONTHS, long_date
 from psstrat.marking import View
 from psstrat.model.risk import Risk
 from psstrat.report.views import (
@@ -45,25 +46,6 @@ HEAT_LEFT = 56
 HEAT_TOP = 8
 TIMELINE_LEFT = 20
 TIMELINE_WIDTH = 640
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def long_date(day: dt.date) -> str:
-    """`31 December 2004`, the committee papers' style, independent of the locale."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def band_colours(repo: Repository) -> dict[str, str]:

@@ -6,10 +6,10 @@ import datetime as dt
 import re
 
 from psstrat import schedule
+from psstrat.english import long_date
 from psstrat.marking import View
 from psstrat.model.sia import Sia, SiaIssue
 from psstrat.model.strand import Strand
-from psstrat.report.register import long_date
 from psstrat.report.views import (
     ElementView,
     IssueView,
