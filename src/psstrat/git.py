@@ -145,9 +145,18 @@ class GitTree:
     def read(self, ref: str, paths: list[str]) -> dict[str, bytes]:
         """The contents of ``paths`` (relative to the strategy's root) at ``ref``, in one git
         process; a path the ref does not have is left out."""
-        if not paths:
-            return {}
-        specs = "".join(f"{ref}:{self.prefix}{p}\n" for p in paths)
+        found = self.read_many([(ref, p) for p in paths])
+        return {
+            path: raw
+            for (_, path), raw in zip([(ref, p) for p in paths], found, strict=True)
+            if raw is not None
+        }
+
+    def read_many(self, wanted: list[tuple[str, str]]) -> list[bytes | None]:
+        """The contents of each (ref, path) in one git process; None where there is none."""
+        if not wanted:
+            return []
+        specs = "".join(f"{ref}:{self.prefix}{p}\n" for ref, p in wanted)
         try:
             result = subprocess.run(
                 ["git", "-C", str(self.top), "cat-file", "--batch"],
@@ -158,20 +167,21 @@ class GitTree:
             )
         except (OSError, subprocess.SubprocessError) as exc:
             raise GitUnavailable(str(exc)) from None
-        found: dict[str, bytes] = {}
+        found: list[bytes | None] = []
         out = result.stdout
         at = 0
-        for path in paths:
+        for _ in wanted:
             end = out.find(b"\n", at)
             if end < 0:
-                break
+                found.append(None)
+                continue
             header = out[at:end]
             at = end + 1
             if header.endswith((b" missing", b" ambiguous")):
+                found.append(None)
                 continue
             _, kind, size = header.rsplit(b" ", 2)
-            if kind == b"blob":
-                found[path] = out[at : at + int(size)]
+            found.append(out[at : at + int(size)] if kind == b"blob" else None)
             at += int(size) + 1
         return found
 

@@ -72,3 +72,16 @@ def csv_cell(value: object) -> object:
     if value.startswith(_FORMULA_START):
         value = "'" + value
     return visible(value)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+
+
+def md_escape(value: object) -> str:
+    """User text for Markdown: on one line (every Unicode line break is a space), with the
+    characters that Markdown or HTML would interpret escaped, so the text is shown, never
+    obeyed (and `&` cannot start an entity)."""
+    text = one_line(str(value)).replace("&", "&amp;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}", text)

@@ -7,7 +7,18 @@ from typing import Annotated
 import typer
 
 from psstrat import __version__
-from psstrat.cli import explain, fmt, init, new, overdue, report, schema, status, validate
+from psstrat.cli import (
+    changes,
+    explain,
+    fmt,
+    init,
+    new,
+    overdue,
+    report,
+    schema,
+    status,
+    validate,
+)
 
 app = typer.Typer(
     name="psstrat",
@@ -41,6 +52,7 @@ app.command(name="validate")(validate.command)
 app.command(name="overdue")(overdue.command)
 app.command(name="status")(status.command)
 app.command(name="report")(report.command)
+app.command(name="changes")(changes.command)
 app.command(name="explain")(explain.command)
 app.command(name="schema")(schema.command)
 app.command(name="fmt")(fmt.command)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import signal
 import stat
 import threading
@@ -36,7 +35,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from psstrat import english
 from psstrat.errors import PsstratError
 from psstrat.report.views import ReportContext
-from psstrat.safetext import one_line
+from psstrat.safetext import md_escape
 
 FORMATS = {"md": "report.md.j2", "html": "report.html.j2"}
 RENDER_SECONDS = 60.0
@@ -51,9 +50,6 @@ MAX_REPEAT = 1_000_000
 ENTRY = "--template"
 """The loader's name for a `--template FILE`: a name no file in a folder can have."""
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
-
 
 def packaged_templates() -> Path:
     """The templates shipped with psstrat: inside the wheel, or the source tree's templates/."""
@@ -62,15 +58,6 @@ def packaged_templates() -> Path:
     if installed.is_dir():
         return installed
     return here.parents[1] / "templates"  # an editable install runs from src/psstrat
-
-
-def md_escape(value: object) -> str:
-    """User text for Markdown: on one line (every Unicode line break is a space), with the
-    characters that Markdown or HTML would interpret escaped, so the text is shown, never
-    obeyed (and `&` cannot start an entity)."""
-    text = one_line(str(value)).replace("&", "&amp;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}", text)
 
 
 def render(

@@ -1,0 +1,350 @@
+"""What a change means for the strategy: the semantic difference between two sides.
+
+Both sides are first passed through the session's marking gate, so a change to an item the
+session may not see is not there to be found: it appears only in a session that may see it.
+Each change is one line a committee member or reviewer reads ("S4.2.M2 Code of Ethics agreed
+re-planned from 30 June 2004 to 31 December 2004, 184 days later"), in groups, in the order a
+reader wants them. Files that changed with no meaning listed here are counted: in session
+`all` by their text (comments, layout, wording), in open and closed sessions by the values the
+session may see (so nothing withheld is counted either).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from psstrat.english import long_date
+from psstrat.marking import View, restrict
+from psstrat.model.risk import Risk
+from psstrat.model.sia import Sia
+from psstrat.model.strand import Milestone, Strand, WorkElement
+from psstrat.repository import DATA, Repository
+from psstrat.schedule import element_rag, strand_rag
+from psstrat.snapshots import Pair
+
+GROUPS = {
+    "milestones-completed": "Milestones completed",
+    "milestones-replanned": "Milestones re-planned",
+    "milestones-added": "Milestones added",
+    "milestones-cancelled": "Milestones cancelled",
+    "milestones-removed": "Milestones removed",
+    "elements": "Work elements",
+    "strands": "Strands",
+    "leads": "Leads",
+    "risks-raised": "Risks raised",
+    "risks-closed": "Risks closed",
+    "risks-rescored": "Risks re-scored",
+    "risks-controls": "Risk controls, treatment and escalation",
+    "risks-removed": "Risks removed",
+    "sia": "Strategic Intelligence Assessments",
+}
+"""Every group, in the order a reader takes them."""
+
+
+@dataclass(frozen=True)
+class Change:
+    group: str
+    id: str
+    text: str
+    file: str
+    marking: str | None = None
+    """The item's marking when above the open session (shown inline)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "group": self.group,
+            "id": self.id,
+            "text": self.text,
+            "file": self.file,
+            "marking": self.marking,
+        }
+
+
+@dataclass
+class Changes:
+    since: str
+    before: str
+    after: str
+    session: str
+    changes: list[Change] = field(default_factory=list)
+    quiet: int = 0
+    """Files changed with no change listed (see the module's doc)."""
+    problems: list[str] = field(default_factory=list)
+
+    def grouped(self) -> list[tuple[str, list[Change]]]:
+        return [
+            (title, [c for c in self.changes if c.group == key])
+            for key, title in GROUPS.items()
+            if any(c.group == key for c in self.changes)
+        ]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "since": self.since,
+            "before": self.before,
+            "after": self.after,
+            "session": self.session,
+            "changes": [c.as_dict() for c in self.changes],
+            "files_changed_without_listed_change": self.quiet,
+            "problems": self.problems,
+        }
+
+
+def compare(pair: Pair, session: str) -> Changes:
+    before, after = restrict(pair.before.repo, session), restrict(pair.after.repo, session)
+    result = Changes(pair.since, pair.before.label, pair.after.label, session)
+    result.problems = [f"{pair.before.label}: {p}" for p in pair.before.problems] + [
+        f"{pair.after.label}: {p}" for p in pair.after.problems
+    ]
+    broken = _broken(pair.before.repo) | _broken(pair.after.repo)
+    diff = _Diff(before, after)
+    result.changes = [c for c in diff.all() if c.file not in broken]
+    listed = {c.file for c in result.changes} | broken
+    result.quiet = sum(
+        1 for rel in _quiet_candidates(pair, before, after, session) if rel not in listed
+    )
+    return result
+
+
+def _broken(repo: Repository) -> set[str]:
+    """Files that do not load on a side: what they hold is not compared (it would otherwise
+    look added or removed)."""
+    return {f.location.path for code, f in repo.load_findings if code in ("yaml-syntax", "schema")}
+
+
+def _quiet_candidates(pair: Pair, before: View, after: View, session: str) -> list[str]:
+    data = [rel for rel in pair.changed if rel.startswith(f"{DATA}/")]
+    if session == "all":
+        return data
+    old, new = _visible_values(before), _visible_values(after)
+    return [rel for rel in data if old.get(rel) != new.get(rel)]
+
+
+def _visible_values(view: View) -> dict[str, Any]:
+    """What the session may see of each data file, by file (strands, risks, SIAs)."""
+    values: dict[str, Any] = {}
+    for strand in view.repo.strands:
+        values[f"{DATA}/strands/{strand.id}.yaml"] = strand.model_dump()
+    for risk in view.repo.risks:
+        values[f"{DATA}/risks/{risk.id}.yaml"] = risk.model_dump()
+    for sia in view.repo.sias:
+        values[f"{DATA}/sia/{sia.id}.yaml"] = sia.model_dump()
+    repo = view.repo
+    values[f"{DATA}/owners.yaml"] = [o.model_dump() for o in repo.owners.values()]
+    values[f"{DATA}/meetings.yaml"] = repo.meetings.model_dump() if repo.meetings else None
+    values[f"{DATA}/strategy.yaml"] = repo.strategy.model_dump() if repo.strategy else None
+    return values
+
+
+class _Diff:
+    def __init__(self, before: View, after: View) -> None:
+        self.before, self.after = before, after
+        self.settings = after.settings
+
+    def all(self) -> Iterator[Change]:
+        yield from self.strands()
+        yield from self.risks()
+        yield from self.sias()
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def change(self, group: str, item: Any, text: str, file: str) -> Change:
+        view = self.after if self._in(self.after, item) else self.before
+        return Change(group, item.id, text, file, view.tag(item))
+
+    @staticmethod
+    def _in(view: View, item: Any) -> bool:
+        return id(item) in view.ranks
+
+    def owner(self, view: View, owner_id: str | None) -> str:
+        return view.repo.owner_label(owner_id)
+
+    # -- strands, work elements, milestones, leads -----------------------------------------
+
+    def strands(self) -> Iterator[Change]:
+        old = {s.id: s for s in self.before.repo.strands}
+        new = {s.id: s for s in self.after.repo.strands}
+        for sid in _ordered(old, new):
+            file = f"{DATA}/strands/{sid}.yaml"
+            a, b = old.get(sid), new.get(sid)
+            if b is not None and a is None:
+                yield self.change("strands", b, f"{sid} {b.title} added", file)
+                continue
+            if a is not None and b is None:
+                yield self.change("strands", a, f"{sid} {a.title} removed", file)
+                continue
+            assert a is not None and b is not None
+            rag_a, rag_b = strand_rag(a), strand_rag(b)
+            if rag_a != rag_b:
+                yield self.change("strands", b, f"{sid} {b.title}: RAG {rag_a} -> {rag_b}", file)
+            yield from self.lead(a, b, file)
+            yield from self.elements(a, b, file)
+
+    def lead(self, a: Strand | WorkElement, b: Strand | WorkElement, file: str) -> Iterator[Change]:
+        if a.lead == b.lead:
+            return
+        who = self.owner(self.after, b.lead)
+        was = self.owner(self.before, a.lead)
+        if a.lead is None:
+            text = f"{b.id} lead appointed: {who}"
+        elif b.lead is None:
+            text = f"{b.id} lead vacated (was {was})"
+        else:
+            text = f"{b.id} lead changed from {was} to {who}"
+        yield self.change("leads", b, text, file)
+
+    def elements(self, a: Strand, b: Strand, file: str) -> Iterator[Change]:
+        old = {e.id: e for e in a.work_elements}
+        new = {e.id: e for e in b.work_elements}
+        for eid in _ordered(old, new):
+            x, y = old.get(eid), new.get(eid)
+            if y is not None and x is None:
+                lead = self.owner(self.after, y.lead)
+                yield self.change("elements", y, f"{eid} {y.title} added (lead: {lead})", file)
+                yield from self.milestones([], y.milestones, file)
+                continue
+            if x is not None and y is None:
+                yield self.change("elements", x, f"{eid} {x.title} removed", file)
+                continue
+            assert x is not None and y is not None
+            if x.status != y.status:
+                rag = ""
+                if element_rag(x) != element_rag(y):
+                    rag = f" (RAG {element_rag(x)} -> {element_rag(y)})"
+                text = f"{eid} {y.title}: {x.status} -> {y.status}{rag}"
+                yield self.change("elements", y, text, file)
+            yield from self.lead(x, y, file)
+            yield from self.milestones(x.milestones, y.milestones, file)
+
+    def milestones(self, a: list[Milestone], b: list[Milestone], file: str) -> Iterator[Change]:
+        old = {m.id: m for m in a}
+        new = {m.id: m for m in b}
+        for mid in _ordered(old, new):
+            x, y = old.get(mid), new.get(mid)
+            if y is not None and x is None:
+                due = long_date(y.effective_due)
+                yield self.change("milestones-added", y, f"{mid} {y.title}, due {due}", file)
+                continue
+            if x is not None and y is None:
+                yield self.change("milestones-removed", x, f"{mid} {x.title}", file)
+                continue
+            assert x is not None and y is not None
+            if y.completed is not None and x.completed is None:
+                late = (y.completed - y.effective_due).days
+                when = f" ({late} days after it was due)" if late > 0 else ""
+                text = f"{mid} {y.title}, on {long_date(y.completed)}{when}"
+                yield self.change("milestones-completed", y, text, file)
+            if y.cancelled and not x.cancelled:
+                yield self.change("milestones-cancelled", y, f"{mid} {y.title}", file)
+            if x.effective_due != y.effective_due:
+                slip = (y.effective_due - x.effective_due).days
+                by = f"{abs(slip)} days {'later' if slip > 0 else 'earlier'}"
+                text = (
+                    f"{mid} {y.title}, from {long_date(x.effective_due)} to "
+                    f"{long_date(y.effective_due)} ({by})"
+                )
+                yield self.change("milestones-replanned", y, text, file)
+
+    # -- risks -----------------------------------------------------------------------------
+
+    def risks(self) -> Iterator[Change]:
+        old = {r.id: r for r in self.before.repo.risks}
+        new = {r.id: r for r in self.after.repo.risks}
+        for rid in _ordered(old, new):
+            file = f"{DATA}/risks/{rid}.yaml"
+            a, b = old.get(rid), new.get(rid)
+            if b is not None and a is None:
+                text = f"{rid} {b.title}, raised {long_date(b.raised)}: {self.rating(b)}"
+                yield self.change("risks-raised", b, text, file)
+                continue
+            if a is not None and b is None:
+                yield self.change("risks-removed", a, f"{rid} {a.title}", file)
+                continue
+            assert a is not None and b is not None
+            if a.status != b.status:
+                if b.status == "closed":
+                    when = f" on {long_date(b.closed)}" if b.closed else ""
+                    yield self.change("risks-closed", b, f"{rid} {b.title}{when}", file)
+                else:
+                    yield self.change("risks-raised", b, f"{rid} {b.title} reopened", file)
+            if a.residual.score != b.residual.score:
+                yield self.change(
+                    "risks-rescored",
+                    b,
+                    f"{rid} {b.title}: residual {self.rating(a)} -> {self.rating(b)}"
+                    + self.escalation_note(a, b),
+                    file,
+                )
+            yield from self.controls(a, b, file)
+
+    def rating(self, risk: Risk) -> str:
+        score = risk.residual.score
+        return f"{score} ({self.settings.band(score)})"
+
+    def escalation_note(self, a: Risk, b: Risk) -> str:
+        threshold = self.settings.escalation_threshold
+        if b.residual.score >= threshold > a.residual.score:
+            state = "escalated" if b.escalated else "not yet escalated"
+            return f"; now at or above the escalation threshold ({threshold}), {state}"
+        return ""
+
+    def controls(self, a: Risk, b: Risk, file: str) -> Iterator[Change]:
+        old = [c.description for c in a.controls]
+        new = [c.description for c in b.controls]
+        for text in new:
+            if text not in old:
+                yield self.change("risks-controls", b, f"{b.id} control added: {text}", file)
+        for text in old:
+            if text not in new:
+                yield self.change("risks-controls", b, f"{b.id} control removed: {text}", file)
+        if a.treatment != b.treatment:
+            was, now = a.treatment or "none", b.treatment or "none"
+            yield self.change("risks-controls", b, f"{b.id} treatment {was} -> {now}", file)
+        if b.escalated is not None and a.escalated is None:
+            text = f"{b.id} escalated to {b.escalated.to} on {long_date(b.escalated.date)}"
+            yield self.change("risks-controls", b, text, file)
+
+    # -- SIAs ------------------------------------------------------------------------------
+
+    def sias(self) -> Iterator[Change]:
+        old = {s.id: s for s in self.before.repo.sias}
+        new = {s.id: s for s in self.after.repo.sias}
+        for sid in _ordered(old, new):
+            file = f"{DATA}/sia/{sid}.yaml"
+            a, b = old.get(sid), new.get(sid)
+            if b is not None and a is None:
+                text = f"{sid} {b.title}, presented {long_date(b.date)}, added"
+                yield self.change("sia", b, text, file)
+                continue
+            if a is not None and b is None:
+                yield self.change("sia", a, f"{sid} {a.title} removed", file)
+                continue
+            assert a is not None and b is not None
+            yield from self.issues(a, b, file)
+
+    def issues(self, a: Sia, b: Sia, file: str) -> Iterator[Change]:
+        old = {i.id: i for i in a.issues}
+        for issue in b.issues:
+            before = old.get(issue.id)
+            if before is None:
+                yield self.change("sia", issue, f"{issue.id} {issue.title} added", file)
+                continue
+            aligned = {r.text: r.aligned_to for r in before.recommendations}
+            for rec in issue.recommendations:
+                if rec.text not in aligned:
+                    to = ", ".join(rec.aligned_to) or "nothing yet"
+                    text = f"{issue.id} recommendation added: {rec.text} (aligned to {to})"
+                    yield self.change("sia", issue, text, file)
+                elif aligned[rec.text] != rec.aligned_to:
+                    was = ", ".join(aligned[rec.text]) or "nothing"
+                    now = ", ".join(rec.aligned_to) or "nothing"
+                    text = f"{issue.id} recommendation re-aligned from {was} to {now}: {rec.text}"
+                    yield self.change("sia", issue, text, file)
+
+
+def _ordered(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    from psstrat.repository import natural_key
+
+    return sorted({*old, *new}, key=natural_key)

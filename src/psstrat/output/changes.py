@@ -1,0 +1,75 @@
+"""`psstrat changes` as text, Markdown (a pull request's job summary) or JSON.
+
+Every line quotes the data (titles, control descriptions), so text output shows controls as
+escapes and Markdown escapes markup: a title cannot forge a heading or a workflow command.
+"""
+
+from __future__ import annotations
+
+import json
+
+from psstrat.changes import Changes
+from psstrat.english import count
+from psstrat.safetext import md_escape, visible
+
+
+def _heading(changes: Changes) -> str:
+    return (
+        f"Changes since {changes.since} ({changes.before}) to {changes.after}, "
+        f"{changes.session} session"
+    )
+
+
+def _quiet(changes: Changes) -> str | None:
+    if not changes.quiet:
+        return None
+    how = (
+        "in comments, layout or wording only"
+        if changes.session == "all"
+        else "in ways not listed here"
+    )
+    return f"{count(changes.quiet, 'file').capitalize()} changed {how}."
+
+
+def text(changes: Changes) -> str:
+    lines = [visible(_heading(changes)), ""]
+    groups = changes.grouped()
+    if not groups:
+        lines.append("No changes to the strategy.")
+    for title, items in groups:
+        lines.append(title)
+        for change in items:
+            tag = f" [{change.marking.upper()}]" if change.marking else ""
+            lines.append(visible(f"  {change.text}{tag}"))
+    quiet = _quiet(changes)
+    if quiet:
+        lines += ["", quiet]
+    for problem in changes.problems:
+        lines.append(visible(f"Not compared: {problem}"))
+    return "\n".join(lines) + "\n"
+
+
+def markdown(changes: Changes) -> str:
+    lines = [f"### {md_escape(_heading(changes))}", ""]
+    groups = changes.grouped()
+    if not groups:
+        lines.append("No changes to the strategy.")
+    for title, items in groups:
+        lines += [f"**{title}**", ""]
+        for change in items:
+            tag = f" **{md_escape(change.marking.upper())}**" if change.marking else ""
+            lines.append(f"- {md_escape(change.text)}{tag}")
+        lines.append("")
+    quiet = _quiet(changes)
+    if quiet:
+        lines += ["", quiet]
+    for problem in changes.problems:
+        lines += ["", f"> Not compared: {md_escape(problem)}"]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def as_json(changes: Changes) -> str:
+    return json.dumps(changes.as_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+FORMATS = {"text": text, "md": markdown, "json": as_json}
