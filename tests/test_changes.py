@@ -211,3 +211,37 @@ def test_titles_cannot_forge_markup_or_commands(
 def test_outside_git_it_says_so(cli: CliRunner, repo: RepoBuilder) -> None:
     code, _, err = changes(cli, repo, "--since", "HEAD")
     assert code == 2 and "needs the strategy's git history" in err
+
+
+def test_history_follows_a_score_and_a_rag_through_the_commits(
+    cli: CliRunner, repo: RepoBuilder, history: dict[str, str]
+) -> None:
+    code, out, _ = invoke(cli, "history", "R0001", "--root", str(repo.root))
+    assert code == 0
+    assert out == (
+        "R0001: residual score, commit by commit\n"
+        f"  2004-12-01  {history['start'][:10]}    12 (high) (first recorded)\n"
+        f"  2005-02-15  {history['risk'][:10]}    12 (high) -> 16 (very high)\n"
+    )
+    repo.edit(R1, "residual: {likelihood: 4, impact: 4", "residual: {likelihood: 2, impact: 4")
+    code, out, _ = invoke(cli, "history", "R0001", "--root", str(repo.root))
+    assert out.endswith("  uncommitted  working tree  16 (very high) -> 8 (medium)\n")
+    code, out, _ = invoke(cli, "history", "S1", "--root", str(repo.root), "-f", "json")
+    points = json.loads(out)["points"]
+    assert [p["change"] for p in points] == ["green (first recorded)", "green -> amber"]
+    assert points[1]["date"] == "2005-02-01"
+    code, out, _ = invoke(cli, "history", "S1.1", "--root", str(repo.root))
+    assert "on-track (green) -> at-risk (amber)" in out
+
+
+def test_history_keeps_to_the_session_and_skips_what_does_not_load(
+    cli: CliRunner, repo: RepoBuilder, history: dict[str, str]
+) -> None:
+    code, _, err = invoke(cli, "history", "R0001", "--root", str(repo.root), "--session", "open")
+    assert code == 2 and "no history of R0001 that the open session may see" in err
+    repo.write(S1, "id: S1\ntitle: [broken\n")
+    commit(repo, "broken", "2005-03-10T10:00:00")
+    code, out, _ = invoke(cli, "history", "S1", "--root", str(repo.root))
+    assert code == 0 and "(2 versions that did not load left out)" in out  # commit + working tree
+    code, _, err = invoke(cli, "history", "Q1", "--root", str(repo.root))
+    assert code == 2 and "is not a risk, strand or work element id" in err

@@ -11,6 +11,7 @@ from psstrat.cli import (
     changes,
     explain,
     fmt,
+    history,
     init,
     new,
     overdue,
@@ -53,6 +54,7 @@ app.command(name="overdue")(overdue.command)
 app.command(name="status")(status.command)
 app.command(name="report")(report.command)
 app.command(name="changes")(changes.command)
+app.command(name="history")(history.command)
 app.command(name="explain")(explain.command)
 app.command(name="schema")(schema.command)
 app.command(name="fmt")(fmt.command)
