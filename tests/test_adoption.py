@@ -55,7 +55,7 @@ def test_the_action_validates_a_strategy_repository(tmp_path: Path) -> None:
     own checkout into the runner's Python, then validate with annotations."""
     action = parse_yaml((ROOT / "action.yml").read_bytes()).data
     steps = [s for s in action["runs"]["steps"] if "run" in s]
-    assert [s["shell"] for s in steps] == ["bash", "bash"]
+    assert [s["shell"] for s in steps] == ["bash", "bash", "bash"]
     runner = tmp_path / "runner"
     venv.create(runner, with_pip=True)
     repo = strategy_repository(tmp_path / "strategy")
@@ -67,6 +67,9 @@ def test_the_action_validates_a_strategy_repository(tmp_path: Path) -> None:
         "STRICT": "false",
         "GITHUB_ACTIONS": "true",
         "GITHUB_WORKSPACE": str(repo),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+        "BASE": git(repo, "rev-parse", "HEAD").strip(),
+        "SESSION": "open",
     }
     env.pop("VIRTUAL_ENV", None)
 
@@ -86,10 +89,14 @@ def test_the_action_validates_a_strategy_repository(tmp_path: Path) -> None:
         return result
 
     assert run_steps().returncode == 0
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert summary.startswith("### Changes since ") and "No changes to the strategy." in summary
     path, line = break_a_lead(repo)
     result = run_steps()
     assert result.returncode == 1
     assert f"::error file={path},line={line}," in result.stdout
+    summary = (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert "S1 lead changed from " in summary  # the pull request's change, in words
 
 
 def test_readme_adoption_section_works_verbatim(tmp_path: Path) -> None:
