@@ -101,8 +101,11 @@ def test_a_quarters_work_in_words(
     assert code == 0, err
     assert "Milestones completed\n  S1.1.M2 Code implemented, on 20 January 2005\n" in out
     assert "Milestones added\n  S1.1.M3 Code reviewed, due 31 December 2005\n" in out
-    assert "  S1.1 Publish an information code: on-track -> at-risk (RAG green -> amber)" in out
-    assert "  S1 Security of information: RAG green -> amber" in out
+    assert (
+        "  S1.1 Publish an information code: from on-track to at-risk (RAG from green to amber)"
+        in out
+    )
+    assert "  S1 Security of information: RAG from green to amber" in out
     assert "Leads\n  S1 lead changed from DCS Intelligence Command, DPS (Jane Smith) to " in out
 
 
@@ -127,7 +130,7 @@ def test_a_withheld_item_changes_only_in_closed_session(
     assert "file" not in out.split("session", 1)[1]  # not even counted
     code, out, _ = changes(cli, repo, *span, "--session", "closed")
     assert (
-        "Risks re-scored\n  R0001 Information leakage: residual 12 (high) -> 16 (very high); "
+        "Risks re-scored\n  R0001 Information leakage: residual from 12 (high) to 16 (very high); "
         in out
     )
     assert "now at or above the escalation threshold (15), not yet escalated" in out
@@ -245,3 +248,31 @@ def test_history_keeps_to_the_session_and_skips_what_does_not_load(
     assert code == 0 and "(2 versions that did not load left out)" in out  # commit + working tree
     code, _, err = invoke(cli, "history", "Q1", "--root", str(repo.root))
     assert code == 2 and "is not a risk, strand or work element id" in err
+
+
+def test_the_paper_says_what_changed_since_the_last_report(
+    cli: CliRunner, repo: RepoBuilder, history: dict[str, str]
+) -> None:
+    """2004/05 Q4 (January to March 2005) is compared with the last commit on or before the
+    end of Q3 (31 December 2004): the "start" commit."""
+    args = ["--root", str(repo.root), "-q", "2004-Q4", "--as-of", "2005-03-31", "--allow-errors"]
+    code, out, _ = invoke(cli, "report", *args, "--format", "md")
+    assert code == 0
+    section = out.split("### Changes since the last report\n")[1].split("### Progress")[0]
+    assert (
+        f"Compared with commit {history['start'][:10]} (2004-12-01), the data at the last "
+        in section
+    )
+    assert "**Milestones completed**\n\n- S1.1.M2 Code implemented, on 20 January 2005\n" in section
+    assert "R0001" not in section and "Information leakage" not in section  # withheld in open
+    code, out, _ = invoke(cli, "report", *args, "--format", "md", "--session", "closed")
+    section = out.split("### Changes since the last report\n")[1].split("### Progress")[0]
+    assert "R0001 Information leakage: residual from 12 (high) to 16 (very high)" in section
+    assert "**OFFICIAL-SENSITIVE**" in section
+    code, out, _ = invoke(cli, "report", *args, "--format", "html", "--since", history["work"])
+    assert "<h3>Changes since the last report</h3>" in out
+    assert f"Compared with commit {history['work'][:10]}" in out
+    assert "S1.1.M2" not in out.split("<h3>Changes since")[1].split("<h3>Progress")[0]
+    code, out, _ = invoke(cli, "report", *args, "--format", "md", "--strand", "S1")
+    assert "S1.1.M2 Code implemented, on 20 January 2005" in out
+    assert "Risks raised" not in out.split("### Changes since")[1].split("### Progress")[0]

@@ -11,11 +11,11 @@ session may see (so nothing withheld is counted either).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from psstrat.english import long_date
+from psstrat.english import count, long_date, sentence
 from psstrat.marking import View, restrict
 from psstrat.model.risk import Risk
 from psstrat.model.sia import Sia
@@ -74,11 +74,18 @@ class Changes:
     problems: list[str] = field(default_factory=list)
 
     def grouped(self) -> list[tuple[str, list[Change]]]:
-        return [
-            (title, [c for c in self.changes if c.group == key])
-            for key, title in GROUPS.items()
-            if any(c.group == key for c in self.changes)
-        ]
+        return grouped(self.changes)
+
+    def quiet_text(self) -> str | None:
+        """`3 files changed in comments, layout or wording only.` (None: none)"""
+        if not self.quiet:
+            return None
+        how = (
+            "in comments, layout or wording only"
+            if self.session == "all"
+            else "in ways not listed here"
+        )
+        return f"{sentence(count(self.quiet, 'file'))} changed {how}."
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +97,16 @@ class Changes:
             "files_changed_without_listed_change": self.quiet,
             "problems": self.problems,
         }
+
+
+def grouped(changes: Iterable[Change]) -> list[tuple[str, list[Change]]]:
+    """The changes in their groups, in the order of GROUPS (empty groups left out)."""
+    changes = list(changes)
+    return [
+        (title, [c for c in changes if c.group == key])
+        for key, title in GROUPS.items()
+        if any(c.group == key for c in changes)
+    ]
 
 
 def compare(pair: Pair, session: str) -> Changes:
@@ -178,7 +195,9 @@ class _Diff:
             assert a is not None and b is not None
             rag_a, rag_b = strand_rag(a), strand_rag(b)
             if rag_a != rag_b:
-                yield self.change("strands", b, f"{sid} {b.title}: RAG {rag_a} -> {rag_b}", file)
+                yield self.change(
+                    "strands", b, f"{sid} {b.title}: RAG from {rag_a} to {rag_b}", file
+                )
             yield from self.lead(a, b, file)
             yield from self.elements(a, b, file)
 
@@ -212,8 +231,8 @@ class _Diff:
             if x.status != y.status:
                 rag = ""
                 if element_rag(x) != element_rag(y):
-                    rag = f" (RAG {element_rag(x)} -> {element_rag(y)})"
-                text = f"{eid} {y.title}: {x.status} -> {y.status}{rag}"
+                    rag = f" (RAG from {element_rag(x)} to {element_rag(y)})"
+                text = f"{eid} {y.title}: from {x.status} to {y.status}{rag}"
                 yield self.change("elements", y, text, file)
             yield from self.lead(x, y, file)
             yield from self.milestones(x.milestones, y.milestones, file)
@@ -273,7 +292,7 @@ class _Diff:
                 yield self.change(
                     "risks-rescored",
                     b,
-                    f"{rid} {b.title}: residual {self.rating(a)} -> {self.rating(b)}"
+                    f"{rid} {b.title}: residual from {self.rating(a)} to {self.rating(b)}"
                     + self.escalation_note(a, b),
                     file,
                 )
@@ -301,7 +320,7 @@ class _Diff:
                 yield self.change("risks-controls", b, f"{b.id} control removed: {text}", file)
         if a.treatment != b.treatment:
             was, now = a.treatment or "none", b.treatment or "none"
-            yield self.change("risks-controls", b, f"{b.id} treatment {was} -> {now}", file)
+            yield self.change("risks-controls", b, f"{b.id} treatment from {was} to {now}", file)
         if b.escalated is not None and a.escalated is None:
             text = f"{b.id} escalated to {b.escalated.to} on {long_date(b.escalated.date)}"
             yield self.change("risks-controls", b, text, file)

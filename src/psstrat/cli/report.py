@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +20,10 @@ from psstrat.cli.options import (
     today,
 )
 from psstrat.errors import PsstratError
+
+if TYPE_CHECKING:
+    from psstrat.report.views import ChangesView
+    from psstrat.schedule import Quarter
 
 
 class Format(enum.StrEnum):
@@ -91,6 +95,16 @@ def command(
         typer.Option("--template", metavar="FILE", help="Render with this template instead."),
     ] = None,
     allow_errors: AllowErrorsOption = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="REF|YYYY-MM-DD|last-meeting",
+            help="What the section 'Changes since the last report' compares with (default: "
+            "the last commit on or before the previous quarter's last day).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Render the committee progress report for a quarter through the Jinja templates."""
     from psstrat.provenance import source_commit
@@ -107,7 +121,8 @@ def command(
         day = as_of or min(q.last_day, today())
         errors = require_clean(repo, day, allow_errors)
         source = source_commit(where)
-        context = build_context(repo, q, day, session.value, strand, source, errors)
+        changes = _changes(where, q, since, session.value, strand)
+        context = build_context(repo, q, day, session.value, strand, source, errors, changes)
         text = produce(context, fmt, where, template)
         if output is None:
             _to_stdout(text, fmt)
@@ -116,6 +131,25 @@ def command(
             print(f"wrote {output} ({context.marking}, {session.value} session)", file=sys.stderr)
     except PsstratError as exc:
         fail(exc)
+
+
+def _changes(
+    root: Path, quarter: Quarter, since: str | None, session: str, strand: str | None
+) -> ChangesView:
+    """The section on what changed since the last report; a note when git cannot say."""
+    from psstrat.changes import compare
+    from psstrat.english import long_date
+    from psstrat.report.context import changes_view
+    from psstrat.snapshots import pair
+
+    last = quarter.previous().last_day
+    compared_with = f"the last report (as at {long_date(last)})" if since is None else since
+    try:
+        sides = pair(root, since or last.isoformat(), None, today())
+    except PsstratError as exc:
+        why = str(exc).split(";")[0]
+        return changes_view(None, compared_with, f"Not compared with earlier data: {why}.", strand)
+    return changes_view(compare(sides, session), compared_with, None, strand)
 
 
 def _format(format: Format | None, output: Path | None) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 from psstrat.changes import Changes
-from psstrat.english import count
 from psstrat.safetext import md_escape, visible
 
 
@@ -18,17 +17,6 @@ def _heading(changes: Changes) -> str:
         f"Changes since {changes.since} ({changes.before}) to {changes.after}, "
         f"{changes.session} session"
     )
-
-
-def _quiet(changes: Changes) -> str | None:
-    if not changes.quiet:
-        return None
-    how = (
-        "in comments, layout or wording only"
-        if changes.session == "all"
-        else "in ways not listed here"
-    )
-    return f"{count(changes.quiet, 'file').capitalize()} changed {how}."
 
 
 def text(changes: Changes) -> str:
@@ -41,7 +29,7 @@ def text(changes: Changes) -> str:
         for change in items:
             tag = f" [{change.marking.upper()}]" if change.marking else ""
             lines.append(visible(f"  {change.text}{tag}"))
-    quiet = _quiet(changes)
+    quiet = changes.quiet_text()
     if quiet:
         lines += ["", quiet]
     for problem in changes.problems:
@@ -60,7 +48,7 @@ def markdown(changes: Changes) -> str:
             tag = f" **{md_escape(change.marking.upper())}**" if change.marking else ""
             lines.append(f"- {md_escape(change.text)}{tag}")
         lines.append("")
-    quiet = _quiet(changes)
+    quiet = changes.quiet_text()
     if quiet:
         lines += ["", quiet]
     for problem in changes.problems:

@@ -7,8 +7,10 @@ anything here runs, so no figure, list or template can reach it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from psstrat import __version__, schedule
 from psstrat.english import count, long_date, sentence, verb
@@ -22,6 +24,9 @@ from psstrat.provenance import Source
 from psstrat.report.register import build_register, timeline
 from psstrat.report.sections import issue_in_scope, paragraphs, sia_view, strand_view
 from psstrat.report.views import (
+    ChangeGroup,
+    ChangeLine,
+    ChangesView,
     MilestoneView,
     Person,
     Provenance,
@@ -34,6 +39,9 @@ from psstrat.repository import Repository
 from psstrat.safetext import one_line_all
 from psstrat.schedule import Quarter
 
+if TYPE_CHECKING:
+    from psstrat.changes import Changes
+
 
 def build_context(
     repo: Repository,
@@ -43,6 +51,7 @@ def build_context(
     strand_id: str | None = None,
     source: Source | None = None,
     errors: int = 0,
+    changes: ChangesView | None = None,
 ) -> ReportContext:
     """The report of ``quarter`` as at ``as_of`` for ``session``. ``errors`` is how many errors
     validate found (the CLI renders such data only with --allow-errors): the paper says it is a
@@ -65,7 +74,36 @@ def build_context(
         __version__, as_of.isoformat(), session, source.commit, source.dirty, source.description
     )
     draft = _draft(source, errors, quarter, as_of)
-    return _context(view, quarter, as_of, strand_id, provenance, draft)
+    context = _context(view, quarter, as_of, strand_id, provenance, draft)
+    if changes is None:
+        return context
+    return dataclasses.replace(context, changes=one_line_all(changes))
+
+
+def changes_view(
+    changes: Changes | None, compared_with: str, note: str | None, strand_id: str | None
+) -> ChangesView:
+    """The paper's section from `psstrat changes` (already through the session's gate), or
+    the note saying why there is nothing to compare (no git history, no earlier commit)."""
+    if changes is None:
+        return ChangesView(note=note or "There is no earlier data to compare with.")
+    since = f"Compared with {changes.before}, the data at {compared_with}."
+    from psstrat.changes import grouped
+
+    strand_file = f"/{strand_id}.yaml"
+    kept = [c for c in changes.changes if strand_id is None or c.file.endswith(strand_file)]
+    groups = tuple(
+        ChangeGroup(title, tuple(ChangeLine(c.text, _upper(c.marking)) for c in items))
+        for title, items in grouped(kept)
+    )
+    quiet = changes.quiet_text() if strand_id is None else None
+    if not groups:
+        note = "Nothing listed here has changed since then."
+    return ChangesView(since, groups, quiet, note)
+
+
+def _upper(marking: str | None) -> str | None:
+    return marking.upper() if marking else None
 
 
 def _context(

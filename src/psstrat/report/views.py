@@ -216,6 +216,33 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class ChangeLine:
+    text: str
+    tag: str | None = None
+    """The item's marking when above the open session (closed session only)."""
+
+
+@dataclass(frozen=True)
+class ChangeGroup:
+    title: str
+    lines: tuple[ChangeLine, ...]
+
+
+@dataclass(frozen=True)
+class ChangesView:
+    """The section "Changes since the last report" (psstrat changes, in the paper)."""
+
+    since: str = ""
+    """What the data is compared with: `Compared with commit 1a2b3c4d5e (2004-09-29), the
+    data at the last report (as at 30 September 2004).`"""
+    groups: tuple[ChangeGroup, ...] = ()
+    quiet: str | None = None
+    """`3 files changed in ways not listed here.`"""
+    note: str | None = "Not compared with earlier data."
+    """Why nothing is listed: no history to compare with, or nothing changed."""
+
+
+@dataclass(frozen=True)
 class ReportContext:
     title: str
     heading: str
@@ -251,3 +278,5 @@ class ReportContext:
     draft: tuple[str, ...] = ()
     """Why the paper is a draft (rendered with --allow-errors, from uncommitted data, or as at
     a date before the quarter ends); empty for the final paper. Templates mark a draft."""
+    changes: ChangesView = ChangesView()
+    """What changed in the strategy since the last report (from git)."""
