@@ -9,6 +9,8 @@ prints, for each measurement, the best of --repeat wall-clock runs and the ratio
 - `psstrat report` for one quarter, and `status` and `overdue` for the open session, against
   `psstrat validate` (target <= 1x); the PDF and Word reports against the HTML one (target
   <= 2x), and the PDF of the shipped data (target < 3 s);
+- `psstrat changes` between two commits (ten files changed, and every risk changed) against
+  `psstrat validate` (target <= 2x);
 - `psstrat fmt --check` against `psstrat validate` (target <= 3x), and `fmt --check` and
   `new` on the shipped data (target: well under a second);
 - `psstrat --version` against `python -c pass` (target <= 0.2 s above).
@@ -47,6 +49,41 @@ def best_of(cmd: list[str], repeat: int, ok: tuple[int, ...] = (0, 1)) -> float:
             why = result.stderr.decode()[:500]
             sys.exit(f"{' '.join(cmd)} failed ({result.returncode}): {why}")
     return min(times)
+
+
+def time_changes(psstrat: list[str], repo: Path, repeat: int) -> tuple[float, float]:
+    """`psstrat changes` between commits of a copy of the repository in git: one commit
+    changing ten files (a pull request), one changing every risk (a sweeping edit)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = Path(scratch) / "repo"
+        shutil.copytree(repo, copy)
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "b",
+            "GIT_AUTHOR_EMAIL": "b@example.org",
+            "GIT_COMMITTER_NAME": "b",
+            "GIT_COMMITTER_EMAIL": "b@example.org",
+        }
+
+        def git(*args: str) -> None:
+            subprocess.run(["git", "-C", str(copy), *args], check=True, env=env)
+
+        git("init", "-q")
+        git("add", "-A")
+        git("commit", "-qm", "start")
+        risks = sorted((copy / "data" / "risks").glob("*.yaml"))
+        for path in risks[:8] + sorted((copy / "data" / "strands").glob("*.yaml"))[:2]:
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace("status: in-progress", "status: in-place"), "utf-8")
+        git("commit", "-qam", "ten files")
+        for path in risks:
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace("treatment: treat", "treatment: tolerate"), "utf-8")
+        git("commit", "-qam", "every risk")
+        base = [*psstrat, "changes", "--root", str(copy), "--format", "json"]
+        few = best_of([*base, "--since", "HEAD~2", "--until", "HEAD~1"], repeat)
+        every = best_of([*base, "--since", "HEAD~1", "--until", "HEAD"], repeat)
+    return few, every
 
 
 def main() -> None:
@@ -108,6 +145,11 @@ def main() -> None:
     pdf = best_of([*shipped, str(Path(tempfile.gettempdir()) / "shipped.pdf")], args.repeat)
     print(f"shipped data, report (pdf) {pdf:8.2f} s   (target < 3)")
 
+    changes_few, changes_all = time_changes(psstrat, repo, args.repeat)
+    print(f"psstrat changes (10 files)  {changes_few:8.2f} s")
+    print(f"  ratio changes/validate   {changes_few / validate:8.3f} x   (target <= 2)")
+    print(f"psstrat changes (all risks){changes_all:8.2f} s")
+    print(f"  ratio changes/validate   {changes_all / validate:8.3f} x   (target <= 2)")
     fmt_check = best_of([*psstrat, "fmt", "--check", "--root", str(repo)], args.repeat)
     print(f"psstrat fmt --check        {fmt_check:8.2f} s")
     print(f"  ratio fmt/validate       {fmt_check / validate:8.3f} x   (target <= 3)")

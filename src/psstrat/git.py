@@ -143,20 +143,37 @@ class GitTree:
         return [p.removeprefix(self.prefix) for p in out.split("\0") if p]
 
     def read(self, ref: str, paths: list[str]) -> dict[str, bytes]:
-        """The contents of ``paths`` (relative to the strategy's root) at ``ref``, in one git
-        process; a path the ref does not have is left out."""
-        found = self.read_many([(ref, p) for p in paths])
-        return {
-            path: raw
-            for (_, path), raw in zip([(ref, p) for p in paths], found, strict=True)
-            if raw is not None
-        }
+        """The contents of ``paths`` (relative to the strategy's root) at ``ref``, in two git
+        processes; a path the ref does not have is left out.
+
+        Blobs are looked up by id from one `ls-tree` of their folders: asking `cat-file` for
+        `ref:path` instead walks the folder for every path, which takes git 20 s for 10,000
+        risks.
+        """
+        if not paths:
+            return {}
+        folders = sorted({f"{self.prefix}{p.rpartition('/')[0]}" for p in paths if "/" in p})
+        tops = [f"{self.prefix}{p}" for p in paths if "/" not in p]
+        out = _run(self.top, "ls-tree", "-r", "-z", "--end-of-options", ref, "--", *folders, *tops)
+        blobs: dict[str, str] = {}
+        for entry in out.split("\0"):
+            meta, _, path = entry.partition("\t")
+            parts = meta.split()
+            if len(parts) == 3 and parts[1] == "blob":
+                blobs[path.removeprefix(self.prefix)] = parts[2]
+        wanted = [p for p in paths if p in blobs]
+        contents = self._cat([blobs[p] for p in wanted])
+        return {p: raw for p, raw in zip(wanted, contents, strict=True) if raw is not None}
 
     def read_many(self, wanted: list[tuple[str, str]]) -> list[bytes | None]:
         """The contents of each (ref, path) in one git process; None where there is none."""
-        if not wanted:
+        return self._cat([f"{ref}:{self.prefix}{p}" for ref, p in wanted])
+
+    def _cat(self, objects: list[str]) -> list[bytes | None]:
+        """The contents of each object (an id, or `ref:path`) from `git cat-file --batch`."""
+        if not objects:
             return []
-        specs = "".join(f"{ref}:{self.prefix}{p}\n" for ref, p in wanted)
+        specs = "".join(f"{name}\n" for name in objects)
         try:
             result = subprocess.run(
                 ["git", "-C", str(self.top), "cat-file", "--batch"],
@@ -170,7 +187,7 @@ class GitTree:
         found: list[bytes | None] = []
         out = result.stdout
         at = 0
-        for _ in wanted:
+        for _ in objects:
             end = out.find(b"\n", at)
             if end < 0:
                 found.append(None)
