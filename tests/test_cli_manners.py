@@ -169,6 +169,8 @@ def test_every_option_the_readme_names_exists(cli: CliRunner) -> None:
             ["explain"],
             ["init"],
             ["schema"],
+            ["changes"],
+            ["history"],
             ["fmt"],
             *(["new", kind] for kind in ("risk", "strand", "element", "milestone", "sia")),
             *(["new", kind] for kind in ("meeting", "owner")),
