@@ -156,8 +156,14 @@ def test_a_commit_that_does_not_load_is_compared_as_far_as_it_does(
 ) -> None:
     repo.write("data/risks/R0003.yaml", "id: R0003\ntitle: [broken\n")
     repo.edit(S1, "title: Code reviewed", "title: Code reviewed by the SIO")
-    code, out, _ = changes(cli, repo, "--since", history["comment"])
+    broken = commit(repo, "a commit with invalid YAML", "2005-03-05T10:00:00")
+    code, out, _ = changes(cli, repo, "--since", history["comment"], "--until", broken)
     assert code == 0
+    assert (
+        f"Not compared: commit {broken[:10]} (2005-03-05): data/risks/R0003.yaml does not " in out
+    )
+    assert "One file changed in comments, layout or wording only." in out  # the retitling
+    code, out, _ = changes(cli, repo, "--since", history["comment"])  # the working tree too
     assert "Not compared: the working tree: data/risks/R0003.yaml does not load" in out
     assert "R0003" not in out.split("Not compared")[0].replace("R0003.yaml", "")
 
