@@ -30,6 +30,11 @@ def run(args: list[str]) -> int:
     130 and a command's typer.Exit into its status, all as SystemExit; everything else is
     turned into a status here.
     """
+    if args == ["--version"]:  # the one answer that needs no command line parser
+        from psstrat import __version__
+
+        print(f"psstrat {__version__}")
+        return 0
     from psstrat.errors import PsstratError
     from psstrat.safetext import visible
 
