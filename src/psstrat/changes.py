@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from psstrat.english import count, long_date, sentence
 from psstrat.marking import View, restrict
@@ -181,11 +181,8 @@ class _Diff:
     # -- strands, work elements, milestones, leads -----------------------------------------
 
     def strands(self) -> Iterator[Change]:
-        old = {s.id: s for s in self.before.repo.strands}
-        new = {s.id: s for s in self.after.repo.strands}
-        for sid in _ordered(old, new):
+        for sid, a, b in _paired(self.before.repo.strands, self.after.repo.strands):
             file = f"{DATA}/strands/{sid}.yaml"
-            a, b = old.get(sid), new.get(sid)
             if b is not None and a is None:
                 yield self.change("strands", b, f"{sid} {b.title} added", file)
                 continue
@@ -215,10 +212,7 @@ class _Diff:
         yield self.change("leads", b, text, file)
 
     def elements(self, a: Strand, b: Strand, file: str) -> Iterator[Change]:
-        old = {e.id: e for e in a.work_elements}
-        new = {e.id: e for e in b.work_elements}
-        for eid in _ordered(old, new):
-            x, y = old.get(eid), new.get(eid)
+        for eid, x, y in _paired(a.work_elements, b.work_elements):
             if y is not None and x is None:
                 lead = self.owner(self.after, y.lead)
                 yield self.change("elements", y, f"{eid} {y.title} added (lead: {lead})", file)
@@ -238,10 +232,7 @@ class _Diff:
             yield from self.milestones(x.milestones, y.milestones, file)
 
     def milestones(self, a: list[Milestone], b: list[Milestone], file: str) -> Iterator[Change]:
-        old = {m.id: m for m in a}
-        new = {m.id: m for m in b}
-        for mid in _ordered(old, new):
-            x, y = old.get(mid), new.get(mid)
+        for mid, x, y in _paired(a, b):
             if y is not None and x is None:
                 due = long_date(y.effective_due)
                 yield self.change("milestones-added", y, f"{mid} {y.title}, due {due}", file)
@@ -269,11 +260,8 @@ class _Diff:
     # -- risks -----------------------------------------------------------------------------
 
     def risks(self) -> Iterator[Change]:
-        old = {r.id: r for r in self.before.repo.risks}
-        new = {r.id: r for r in self.after.repo.risks}
-        for rid in _ordered(old, new):
+        for rid, a, b in _paired(self.before.repo.risks, self.after.repo.risks):
             file = f"{DATA}/risks/{rid}.yaml"
-            a, b = old.get(rid), new.get(rid)
             if b is not None and a is None:
                 text = f"{rid} {b.title}, raised {long_date(b.raised)}: {self.rating(b)}"
                 yield self.change("risks-raised", b, text, file)
@@ -328,11 +316,8 @@ class _Diff:
     # -- SIAs ------------------------------------------------------------------------------
 
     def sias(self) -> Iterator[Change]:
-        old = {s.id: s for s in self.before.repo.sias}
-        new = {s.id: s for s in self.after.repo.sias}
-        for sid in _ordered(old, new):
+        for sid, a, b in _paired(self.before.repo.sias, self.after.repo.sias):
             file = f"{DATA}/sia/{sid}.yaml"
-            a, b = old.get(sid), new.get(sid)
             if b is not None and a is None:
                 text = f"{sid} {b.title}, presented {long_date(b.date)}, added"
                 yield self.change("sia", b, text, file)
@@ -363,7 +348,14 @@ class _Diff:
                     yield self.change("sia", issue, text, file)
 
 
-def _ordered(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+T = TypeVar("T", Strand, WorkElement, Milestone, Risk, Sia)
+
+
+def _paired(before: Iterable[T], after: Iterable[T]) -> Iterator[tuple[str, T | None, T | None]]:
+    """Items of both sides matched by id, in id order: (id, before or None, after or None)."""
     from psstrat.repository import natural_key
 
-    return sorted({*old, *new}, key=natural_key)
+    old: dict[str, T] = {item.id: item for item in before}
+    new: dict[str, T] = {item.id: item for item in after}
+    for key in sorted({*old, *new}, key=natural_key):
+        yield key, old.get(key), new.get(key)
