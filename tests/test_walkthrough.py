@@ -62,3 +62,7 @@ def test_the_walkthrough_works_as_written(
     code, out, _ = invoke(cli, "fmt", "--check")
     assert (code, out) == (0, "")
     assert "Backlog halved" in Path("report.md").read_text()
+    assert (
+        "Milestones added\n  S2.1.M2 Backlog cleared, due 31 March 2026"
+        in outputs["changes --since"]
+    )
