@@ -12,8 +12,8 @@ from psstrat.cli.options import (
     RootOption,
     Session,
     SessionOption,
-    choice_option,
     fail,
+    format_option,
     resolve_root,
     today,
 )
@@ -51,12 +51,9 @@ def command(
     session: SessionOption = Session.all,
     format: Annotated[
         Format,
-        choice_option(
-            "--format",
-            "-f",
-            kind=Format,
-            what="an output format",
-            help="text, md (for a pull request's job summary) or json.",
+        format_option(
+            Format,
+            "text, md (for a pull request's job summary) or json.",
         ),
     ] = Format.text,
 ) -> None:

@@ -12,8 +12,8 @@ from psstrat.cli.options import (
     RootOption,
     Session,
     SessionOption,
-    choice_option,
     fail,
+    format_option,
     load_repository,
 )
 from psstrat.errors import PsstratError
@@ -33,7 +33,7 @@ def command(
     session: SessionOption = Session.all,
     format: Annotated[
         Format,
-        choice_option("--format", "-f", kind=Format, what="an output format", help="text or json."),
+        format_option(Format, "text or json."),
     ] = Format.text,
 ) -> None:
     """Each change of a risk's residual score, a strand's RAG or a work element's status, with

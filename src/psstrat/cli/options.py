@@ -105,6 +105,11 @@ def choice_option(*names: str, kind: type[enum.Enum], what: str, help: str) -> A
     )
 
 
+def format_option(kind: type[enum.Enum], help: str = "Output format.") -> Any:
+    """`--format`/`-f`, taking one of a command's output formats."""
+    return choice_option("--format", "-f", kind=kind, what="an output format", help=help)
+
+
 class Session(enum.StrEnum):
     open = "open"
     closed = "closed"

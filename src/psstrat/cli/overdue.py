@@ -14,8 +14,8 @@ from psstrat.cli.options import (
     RootOption,
     Session,
     SessionOption,
-    choice_option,
     fail,
+    format_option,
     load_repository,
     require_clean,
     terminal,
@@ -66,13 +66,7 @@ def command(
     ] = None,
     format: Annotated[
         Format,
-        choice_option(
-            "--format",
-            "-f",
-            kind=Format,
-            what="an output format",
-            help="Output format.",
-        ),
+        format_option(Format),
     ] = (Format.table),
     fail_on_overdue: Annotated[
         bool, typer.Option("--fail", help="Exit 1 when any milestone is overdue.")

@@ -12,8 +12,8 @@ from psstrat.cli.options import (
     RootOption,
     Session,
     SessionOption,
-    choice_option,
     fail,
+    format_option,
     load_repository,
     require_clean,
     terminal,
@@ -33,13 +33,7 @@ def command(
     session: SessionOption = Session.all,
     format: Annotated[
         Format,
-        choice_option(
-            "--format",
-            "-f",
-            kind=Format,
-            what="an output format",
-            help="Output format.",
-        ),
+        format_option(Format),
     ] = (Format.text),
     allow_errors: AllowErrorsOption = False,
 ) -> None:

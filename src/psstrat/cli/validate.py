@@ -15,6 +15,7 @@ from psstrat.cli.options import (
     RootOption,
     choice_option,
     fail,
+    format_option,
     resolve_root,
     today,
 )
@@ -40,12 +41,9 @@ def command(
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     format: Annotated[
         Format,
-        choice_option(
-            "--format",
-            "-f",
-            kind=Format,
-            what="an output format",
-            help="How to print problems: auto (github inside GitHub Actions, else text), text, "
+        format_option(
+            Format,
+            "How to print problems: auto (github inside GitHub Actions, else text), text, "
             "json, github, or sarif (for GitHub code scanning).",
         ),
     ] = Format.auto,
