@@ -310,3 +310,23 @@ def test_on_a_terminal_missing_values_are_asked_for(
     text = (strategy / "data/risks/R0002.yaml").read_text()
     assert "title: Asked title\n" in text and "category: people\n" in text
     assert "inherent: {likelihood: 3, impact: 4}" in text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["element", "--strand", "S1", "--title", "x"],
+        ["milestone", "--element", "S1.1", "--title", "x", "--due", "2025-05-01"],
+        ["owner", "--role", "Head of Vetting"],
+    ],
+)
+def test_a_file_that_does_not_parse_is_not_added_to(
+    cli: CliRunner, strategy: Path, args: list[str]
+) -> None:
+    """Regression: adding an element to a strand file with a YAML error was a crash (exit 3)."""
+    for rel in (STRAND, "data/owners.yaml"):
+        (strategy / rel).write_text((strategy / rel).read_text() + "  bad: [\n")
+    before = {p: p.read_bytes() for p in strategy.rglob("*.yaml")}
+    code, _, err = new(cli, strategy, *args)
+    assert code == 2 and "fix it before adding to it" in err and ".yaml:" in err
+    assert {p: p.read_bytes() for p in strategy.rglob("*.yaml")} == before

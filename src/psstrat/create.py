@@ -274,7 +274,12 @@ def _append(
     order = list(model.model_fields)
     after = tuple(order[order.index(key) + 1 :])
     spaced = key in ("work_elements", "milestones")
-    text = append_item(before, container, key, item, spaced, after)
+    try:
+        text = append_item(before, container, key, item, spaced, after)
+    except YamlProblem as exc:
+        raise PsstratError(
+            f"{rel}:{exc.line}:{exc.column}: {exc.message}; fix it before adding to it"
+        ) from None
     _check(repo, rel, text)
     return Creation(rel, text, new_id, False, census.notes)
 
