@@ -147,35 +147,3 @@ def _value(repo: Repository, rel: str, raw: bytes, item_id: str, session: str) -
     if element is None:
         return None
     return f"{element.status} ({element_rag(element)})"
-
-
-def as_text(trail: Trail) -> str:
-    from psstrat.safetext import visible
-
-    lines = [f"{trail.item}: {trail.measure}, commit by commit"]
-    for point in trail.points:
-        when = point.date.isoformat() if point.date else "uncommitted"
-        commit = point.commit or "working tree"
-        lines.append(visible(f"  {when}  {commit:<12}  {point.change}"))
-    if trail.skipped:
-        from psstrat.english import count
-
-        lines.append(f"({count(trail.skipped, 'version')} that did not load left out)")
-    return "\n".join(lines) + "\n"
-
-
-def as_json(trail: Trail) -> str:
-    import json
-
-    return (
-        json.dumps(
-            {
-                "item": trail.item,
-                "measure": trail.measure,
-                "points": [p.as_dict() for p in trail.points],
-                "skipped": trail.skipped,
-            },
-            indent=2,
-        )
-        + "\n"
-    )

@@ -1,0 +1,35 @@
+"""`psstrat history` as text or JSON. Values quote the data, so controls are shown as escapes."""
+
+from __future__ import annotations
+
+import json
+
+from psstrat.english import count
+from psstrat.safetext import visible
+from psstrat.trail import Trail
+
+
+def as_text(trail: Trail) -> str:
+    lines = [f"{trail.item}: {trail.measure}, commit by commit"]
+    for point in trail.points:
+        when = point.date.isoformat() if point.date else "uncommitted"
+        commit = point.commit or "working tree"
+        lines.append(visible(f"  {when}  {commit:<12}  {point.change}"))
+    if trail.skipped:
+        lines.append(f"({count(trail.skipped, 'version')} that did not load left out)")
+    return "\n".join(lines) + "\n"
+
+
+def as_json(trail: Trail) -> str:
+    return (
+        json.dumps(
+            {
+                "item": trail.item,
+                "measure": trail.measure,
+                "points": [p.as_dict() for p in trail.points],
+                "skipped": trail.skipped,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
