@@ -279,6 +279,8 @@ def test_the_paper_says_what_changed_since_the_last_report(
     assert "<h3>Changes since the last report</h3>" in out
     assert f"Compared with commit {history['work'][:10]}" in out
     assert "S1.1.M2" not in out.split("<h3>Changes since")[1].split("<h3>Progress")[0]
+    code, _, err = invoke(cli, "report", *args, "--since", "no-such-branch")
+    assert code == 2 and "`no-such-branch` names no commit" in err  # asked for: not a note
     code, out, _ = invoke(cli, "report", *args, "--format", "md", "--strand", "S1")
     assert "S1.1.M2 Code implemented, on 20 January 2005" in out
     assert "Risks raised" not in out.split("### Changes since")[1].split("### Progress")[0]

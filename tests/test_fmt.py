@@ -197,6 +197,8 @@ def test_paths_choose_the_files(cli: CliRunner, repo: RepoBuilder, tmp_path: Pat
     assert repo.read("data/risks/R0001.yaml").endswith("\n\n\n")
     code, out, _ = invoke(cli, "fmt", "--root", str(repo.root), str(repo.root / "data/risks"))
     assert (code, out) == (0, "formatted data/risks/R0001.yaml\n")
+    code, _, err = invoke(cli, "fmt", "--root", str(tmp_path))
+    assert code == 2 and "holds no strategy" in err
     (tmp_path / "elsewhere.yaml").write_text("a: 1\n")
     code, _, err = invoke(cli, "fmt", "--root", str(repo.root), str(tmp_path / "elsewhere.yaml"))
     assert code == 2 and "outside the strategy repository" in err

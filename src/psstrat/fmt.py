@@ -115,6 +115,11 @@ def _problem(rel: str, line: int, column: int, message: str) -> Finding:
 
 def format_repository(root: Path, paths: list[Path]) -> list[Result]:
     """Every file psstrat reads under the given paths (default: the whole repository)."""
+    if not (root / DATA).is_dir() and settings_file(root) is None:
+        raise PsstratError(
+            f"{root} holds no strategy (neither {SETTINGS_FILE} nor {DATA}/); give --root the "
+            "strategy repository"
+        )
     files, unsafe = scan(root, DATA)
     chosen = _select(root, sorted(files), paths)
     results = [

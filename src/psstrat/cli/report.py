@@ -147,6 +147,8 @@ def _changes(
     try:
         sides = pair(root, since or last.isoformat(), None, today())
     except PsstratError as exc:
+        if since is not None:
+            raise  # what the user asked to compare with does not exist: say so, exit 2
         why = str(exc).split(";")[0]
         return changes_view(None, compared_with, f"Not compared with earlier data: {why}.", strand)
     return changes_view(compare(sides, session), compared_with, None, strand)
