@@ -14,8 +14,8 @@ def test_every_rule_is_in_the_format_reference() -> None:
     text = (ROOT / "docs" / "format.md").read_text()
     documented = set(re.findall(r"^\| `([a-z-]+)` \| (?:error|warning) \|", text, re.M))
     assert documented == set(RULES)
-    for code, module in RULES.items():
-        assert f"| `{code}` | {module.SEVERITY.value} |" in text
+    for code, rule in RULES.items():
+        assert f"| `{code}` | {rule.severity.value} |" in text
 
 
 def test_every_template_is_documented() -> None:

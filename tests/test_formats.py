@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 from psstrat.provenance import Source
 from psstrat.report.context import build_context
 from psstrat.report.paper import produce
+from psstrat.repository import load_repository
 from psstrat.schedule import Quarter
-from psstrat.validate import load
 from tests.conftest import RepoBuilder, invoke
 from tests.test_report import CANARY, marked  # noqa: F401 - the fixture
 
@@ -51,7 +51,12 @@ def docx_text(data: bytes) -> str:
 def fixed_paper(fmt: str, session: str) -> bytes:
     """The shipped data's paper with a fixed provenance (the commit changes with every commit)."""
     context = build_context(
-        load(ROOT), Quarter(2004, 3), dt.date(2004, 12, 31), session, None, Source("GOLDEN", False)
+        load_repository(ROOT),
+        Quarter(2004, 3),
+        dt.date(2004, 12, 31),
+        session,
+        None,
+        Source("GOLDEN", False),
     )
     data = produce(context, fmt, ROOT)
     assert isinstance(data, bytes)

@@ -23,9 +23,9 @@ from psstrat.marking import restrict
 from psstrat.overdue import find_overdue
 from psstrat.report.context import build_context
 from psstrat.report.render import render
+from psstrat.repository import load_repository
 from psstrat.schedule import Quarter
 from psstrat.status import build_status
-from psstrat.validate import load
 
 MARKINGS = [None, "official", "official-sensitive", "secret"]
 OPEN_MAX = 0  # official: markings rank from 0
@@ -187,7 +187,7 @@ def write(root: Path, files: dict[str, Any]) -> None:
 
 def outputs(root: Path, forget_withheld: bool, session: str = "open") -> list[str]:
     """Every output of the repository at ``root`` for ``session``."""
-    repo = load(root)
+    repo = load_repository(root)
     assert not repo.load_findings, repo.load_findings
     texts = []
     strands = [None, *(s.id for s in restrict(repo, session).repo.strands)]

@@ -14,8 +14,8 @@ from psstrat.errors import PsstratError
 from psstrat.provenance import Source
 from psstrat.report.context import build_context
 from psstrat.report.render import render
+from psstrat.repository import load_repository
 from psstrat.schedule import Quarter
-from psstrat.validate import load
 from tests.conftest import RepoBuilder, invoke
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,7 +77,7 @@ def marked(repo: RepoBuilder) -> RepoBuilder:
 
 
 def report(repo: RepoBuilder, fmt: str, session: str = "open", strand: str | None = None) -> str:
-    loaded = load(repo.root)
+    loaded = load_repository(repo.root)
     context = build_context(loaded, Q3, dt.date(2004, 12, 31), session, strand)
     return render(context, fmt, repo.root)
 
@@ -112,7 +112,7 @@ def test_canary_never_reaches_an_open_strand_report(marked: RepoBuilder) -> None
 
 
 def test_open_report_withholds_the_risk_from_the_heat_map(marked: RepoBuilder) -> None:
-    loaded = load(marked.root)
+    loaded = load_repository(marked.root)
     open_ctx = build_context(loaded, Q3, dt.date(2004, 12, 31), "open")
     closed_ctx = build_context(loaded, Q3, dt.date(2004, 12, 31), "closed")
     assert sum(c.count for c in open_ctx.register.heat) == 0
@@ -225,7 +225,7 @@ def _golden(name: str, text: str) -> None:
 def test_golden_reports_of_shipped_data(
     name: str, session: str, strand: str | None, fmt: str
 ) -> None:
-    repo = load(ROOT)
+    repo = load_repository(ROOT)
     context = build_context(
         repo, Q3, dt.date(2004, 12, 31), session, strand, Source("GOLDEN", False)
     )

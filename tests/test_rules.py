@@ -150,5 +150,5 @@ def test_rule_fires_where_the_problem_is(repo: RepoBuilder, code: str) -> None:
 
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_rule_documents_itself(code: str) -> None:
-    doc = RULES[code].__doc__ or ""
+    doc = RULES[code].documentation
     assert "Catches:" in doc and "Why:" in doc and "Fix:" in doc

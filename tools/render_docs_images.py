@@ -19,15 +19,15 @@ from pathlib import Path
 from psstrat.provenance import Source
 from psstrat.report.context import build_context
 from psstrat.report.paper import produce
+from psstrat.repository import load_repository
 from psstrat.schedule import Quarter
-from psstrat.validate import load
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
     context = build_context(
-        load(ROOT),
+        load_repository(ROOT),
         Quarter(2004, 3),
         dt.date(2004, 12, 31),
         "closed",

@@ -128,7 +128,7 @@ def compare(pair: Pair, session: str) -> Changes:
 def _broken(repo: Repository) -> set[str]:
     """Files that do not load on a side: what they hold is not compared (it would otherwise
     look added or removed)."""
-    return {f.location.path for code, f in repo.load_findings if code in ("yaml-syntax", "schema")}
+    return repo.unreadable_files()
 
 
 def _quiet_candidates(pair: Pair, before: View, after: View, session: str) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from psstrat.codes import UNREADABLE, Code
 from psstrat.diagnostics import Finding, Location
 from psstrat.errors import PsstratError
 from psstrat.model.risk import Risk
@@ -21,7 +22,7 @@ from psstrat.model.sia import Sia
 from psstrat.model.strand import Milestone, Strand, WorkElement
 from psstrat.model.strategy import MeetingsFile, Owner, OwnersFile, Strategy
 from psstrat.safefiles import scan
-from psstrat.settings import SETTINGS_FILE, Settings
+from psstrat.settings import SETTINGS_FILE, Settings, load_settings
 from psstrat.yamlio import (
     MAX_BYTES,
     Positions,
@@ -96,7 +97,7 @@ class Repository:
     risks: list[Risk] = field(default_factory=list)
     sias: list[Sia] = field(default_factory=list)
     files_read: int = 0
-    load_findings: list[tuple[str, Finding]] = field(default_factory=list)
+    load_findings: list[tuple[Code, Finding]] = field(default_factory=list)
     declared: list[Declared] = field(default_factory=list)
     positions: dict[str, Positions] = field(default_factory=dict)
     item_paths: dict[int, tuple[str, YamlPath]] = field(default_factory=dict)
@@ -149,6 +150,10 @@ class Repository:
             f"strands are {', '.join(known) or 'none'}"
         )
 
+    def unreadable_files(self) -> set[str]:
+        """Files left out: they do not parse, or not as the format's model."""
+        return {f.location.path for code, f in self.load_findings if code in UNREADABLE}
+
     def owner_label(self, owner_id: str | None) -> str:
         """An owner as people know them: the role, or 'vacant'."""
         if owner_id is None:
@@ -158,10 +163,13 @@ class Repository:
 
 
 def load_repository(
-    root: Path, settings: Settings, sources: dict[str, bytes] | None = None
+    root: Path, settings: Settings | None = None, sources: dict[str, bytes] | None = None
 ) -> Repository:
-    """The repository at ``root``, or, given ``sources`` (relative path -> bytes, e.g. read
-    from a git commit), the repository those files make: the same checks either way."""
+    """The repository at ``root`` with its psstrat.yaml (or ``settings``), or, given
+    ``sources`` (relative path -> bytes, e.g. read from a git commit), the repository those
+    files make: the same checks either way. The one loader; everything else calls it."""
+    if settings is None:
+        settings = load_settings(root)
     repo = Repository(root=root, settings=settings)
     files: dict[str, Path | bytes]
     if sources is None:
@@ -169,14 +177,14 @@ def load_repository(
         files = dict(found)
     else:
         files, unsafe = dict(sources), []
-    repo.load_findings.extend(("unsafe-path", f) for f in unsafe)
+    repo.load_findings.extend((Code.UNSAFE_PATH, f) for f in unsafe)
     unsafe_paths = {f.location.path for f in unsafe}
     for name in REQUIRED_FILES if sources is None else ():
         rel = f"{DATA}/{name}"
         if rel not in files and rel not in unsafe_paths:
             repo.load_findings.append(
                 (
-                    "schema",
+                    Code.SCHEMA,
                     Finding(
                         Location(rel),
                         f"required file {rel} is missing",
@@ -187,7 +195,7 @@ def load_repository(
             )
     for rel, kind in _data_files(root, files):
         if kind is None:
-            repo.load_findings.append(("unexpected-file", _unexpected(rel)))
+            repo.load_findings.append((Code.UNEXPECTED_FILE, _unexpected(rel)))
             continue
         _load_file(repo, rel, kind, files[rel])
     repo.strands.sort(key=lambda s: natural_key(s.id))
@@ -244,13 +252,13 @@ def _load_file(repo: Repository, rel: str, kind: str, path: Path | bytes) -> Non
         doc = read_yaml(path) if isinstance(path, Path) else parse_yaml(_limited(path))
     except YamlProblem as exc:
         repo.load_findings.append(
-            ("yaml-syntax", Finding(Location(rel, exc.line, exc.column), exc.message, exc.help))
+            (Code.YAML_SYNTAX, Finding(Location(rel, exc.line, exc.column), exc.message, exc.help))
         )
         return
     except OSError as exc:
         repo.load_findings.append(
             (
-                "yaml-syntax",
+                Code.YAML_SYNTAX,
                 Finding(
                     Location(rel), f"cannot read file: {exc.strerror}", "check its permissions"
                 ),
@@ -269,13 +277,13 @@ def _load_file(repo: Repository, rel: str, kind: str, path: Path | bytes) -> Non
         problems = list(schema_problems(exc, model, doc.data, doc.positions))
         for p in problems[:MAX_SCHEMA_PROBLEMS]:
             repo.load_findings.append(
-                ("schema", Finding(Location(rel, p.line, p.column), p.message, p.help))
+                (Code.SCHEMA, Finding(Location(rel, p.line, p.column), p.message, p.help))
             )
         if len(problems) > MAX_SCHEMA_PROBLEMS:
             rest = len(problems) - MAX_SCHEMA_PROBLEMS
             repo.load_findings.append(
                 (
-                    "schema",
+                    Code.SCHEMA,
                     Finding(
                         Location(rel, 1, 1),
                         f"and {rest} more schema problem(s) in this file, not listed",

@@ -164,14 +164,14 @@ def parse_settings(raw: bytes) -> Settings:
         raise PsstratError(
             f"{SETTINGS_FILE}:{first.line}:{first.column}: {first.message}; {first.help}"
         ) from None
-    from psstrat.rules import RULES
+    from psstrat.codes import CODES
 
     for code in settings.rules:
-        if code not in RULES:
+        if code not in CODES:
             line, column = doc.positions.key(("rules", code))
             raise PsstratError(
                 f"{SETTINGS_FILE}:{line}:{column}: unknown rule `{code}` in `rules`"
-                f"{suggest(code, RULES)}; `psstrat validate --explain` lists the rules"
+                f"{suggest(code, sorted(CODES))}; `psstrat validate --explain` lists the rules"
             )
     return settings
 

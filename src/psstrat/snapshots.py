@@ -159,8 +159,6 @@ def _side(root: Path, commit: Commit | None, files: dict[str, bytes]) -> Side:
         except PsstratError as exc:
             problems.append(f"its settings do not load ({exc}); defaults used")
     repo = load_repository(root, settings, sources=files)
-    broken = sorted(
-        {f.location.path for code, f in repo.load_findings if code in ("yaml-syntax", "schema")}
-    )
+    broken = sorted(repo.unreadable_files())
     problems += [f"{rel} does not load and is left out" for rel in broken]
     return Side(repo, commit, problems)

@@ -9,7 +9,6 @@ from pathlib import Path
 from psstrat.diagnostics import Diagnostic, Severity
 from psstrat.repository import Repository, load_repository
 from psstrat.rules import run_rules
-from psstrat.settings import load_settings
 
 
 @dataclass(frozen=True)
@@ -42,10 +41,6 @@ class ValidationResult:
         )
 
 
-def load(root: Path) -> Repository:
-    return load_repository(root, load_settings(root))
-
-
 def validate(root: Path, as_of: dt.date) -> ValidationResult:
-    repo = load(root)
+    repo = load_repository(root)
     return ValidationResult(repo, run_rules(repo, as_of))

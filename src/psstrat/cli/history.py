@@ -14,7 +14,7 @@ from psstrat.cli.options import (
     SessionOption,
     fail,
     format_option,
-    load_repository,
+    repository_at,
 )
 from psstrat.errors import PsstratError
 
@@ -42,7 +42,7 @@ def command(
     from psstrat.trail import item_trail
 
     try:
-        trail = item_trail(load_repository(root), item, session.value)
+        trail = item_trail(repository_at(root), item, session.value)
     except PsstratError as exc:
         fail(exc)
     sys.stdout.write(as_json(trail) if format is Format.json else as_text(trail))

@@ -80,12 +80,12 @@ def _text(what: str) -> Callable[[str], str]:
 def _run(root: Path | None, make: Callable[[Repository, Census], Creation]) -> None:
     from psstrat.cli.options import resolve_root
     from psstrat.create import Census
+    from psstrat.repository import load_repository
     from psstrat.safefiles import write_atomically
-    from psstrat.validate import load
 
     try:
         top = resolve_root(root)
-        repo = load(top)
+        repo = load_repository(top)
         census = Census(top)
         creation = make(repo, census)
         path = top / creation.rel

@@ -155,17 +155,18 @@ def fail(exc: PsstratError) -> NoReturn:
     raise typer.Exit(2)
 
 
-def load_repository(root: Path | None) -> Repository:
+def repository_at(root: Path | None) -> Repository:
     """The repository at --root (or found upwards), loaded but not yet checked."""
-    from psstrat.validate import load
+    from psstrat.repository import load_repository
 
-    return load(resolve_root(root))
+    return load_repository(resolve_root(root))
 
 
 def require_clean(repo: Repository, as_of: dt.date, allow_errors: bool) -> int:
     """Refuse (exit 1, errors listed on stderr) to report on data with errors, unless
     --allow-errors; then say on stderr which files are left out, so nobody mistakes a
     partial picture for the whole one. Returns how many errors there are."""
+    from psstrat.codes import UNREADABLE
     from psstrat.diagnostics import Severity
     from psstrat.output import text as diagnostics_text
     from psstrat.rules import run_rules
@@ -181,7 +182,7 @@ def require_clean(repo: Repository, as_of: dt.date, allow_errors: bool) -> int:
             file=sys.stderr,
         )
         raise typer.Exit(1)
-    broken = sorted({d.path for d in errors if d.code in ("yaml-syntax", "schema")})
+    broken = sorted({d.path for d in errors if d.code in UNREADABLE})
     left_out = f"; {len(broken)} file(s) are left out ({_first(broken)})" if broken else ""
     print(
         f"psstrat: warning: {len(errors)} error(s) in the data{left_out}; "

@@ -16,7 +16,7 @@ from psstrat.cli.options import (
     SessionOption,
     fail,
     format_option,
-    load_repository,
+    repository_at,
     require_clean,
     terminal,
     today,
@@ -82,7 +82,7 @@ def command(
 
     day = as_of or today()
     try:
-        repo = load_repository(root)
+        repo = repository_at(root)
         require_clean(repo, day, allow_errors)
         rows = find_overdue(restrict(repo, session.value), day, within, strand, owner)
     except PsstratError as exc:

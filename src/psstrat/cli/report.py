@@ -15,7 +15,7 @@ from psstrat.cli.options import (
     RootOption,
     choice_option,
     fail,
-    load_repository,
+    repository_at,
     require_clean,
     today,
 )
@@ -115,7 +115,7 @@ def command(
 
     try:
         fmt = _format(format, output)
-        repo = load_repository(root)
+        repo = repository_at(root)
         where = repo.root
         q = Quarter.parse(quarter, repo.settings.year_start_month)
         day = as_of or min(q.last_day, today())

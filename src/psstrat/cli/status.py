@@ -14,7 +14,7 @@ from psstrat.cli.options import (
     SessionOption,
     fail,
     format_option,
-    load_repository,
+    repository_at,
     require_clean,
     terminal,
     today,
@@ -45,7 +45,7 @@ def command(
 
     day = as_of or today()
     try:
-        repo = load_repository(root)
+        repo = repository_at(root)
         require_clean(repo, day, allow_errors)
         status = build_status(restrict(repo, session.value), day)
     except PsstratError as exc:

@@ -6,7 +6,6 @@ reviewer reads in the code-scanning panel what the rule catches and how to fix i
 
 from __future__ import annotations
 
-import inspect
 import json
 from collections.abc import Sequence
 
@@ -20,16 +19,16 @@ def sarif(diagnostics: Sequence[Diagnostic]) -> str:
     from psstrat.rules import RULES
 
     rules = []
-    for code, module in RULES.items():
-        doc = inspect.cleandoc(module.__doc__ or "")
+    for code, rule in RULES.items():
+        doc = rule.documentation
         rules.append(
             {
                 "id": code,
                 "name": code,
-                "shortDescription": {"text": doc.splitlines()[0] if doc else code},
+                "shortDescription": {"text": rule.summary},
                 "fullDescription": {"text": doc},
                 "help": {"text": doc},
-                "defaultConfiguration": {"level": module.SEVERITY.value},
+                "defaultConfiguration": {"level": rule.severity.value},
             }
         )
     index = {code: i for i, code in enumerate(RULES)}

@@ -1,12 +1,12 @@
 """Every rule, one module each; the module docstring is the rule's documentation.
 
-A rule module has CODE, SEVERITY (its default) and ``check(ctx) -> Iterator[Finding]``.
+A rule module exports ``RULE``: a `Rule` with its code, default severity and
+``check(ctx) -> Iterable[Finding]``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from types import ModuleType
 
 from psstrat.diagnostics import Diagnostic, Severity
 from psstrat.repository import Repository
@@ -32,55 +32,50 @@ from psstrat.rules import (
     vacant_lead,
     yaml_syntax,
 )
-from psstrat.rules._base import RuleContext
+from psstrat.rules._base import Rule, RuleContext
 
-_MODULES: list[ModuleType] = [
-    yaml_syntax,
-    unsafe_path,
-    schema,
-    unexpected_file,
-    control_character,
-    duplicate_id,
-    id_filename,
-    unknown_reference,
-    date_order,
-    escalation_missing,
-    vacant_lead,
-    overdue_milestone,
-    stale_update,
-    review_overdue,
-    unassessed_risk,
-    no_controls,
-    residual_above_inherent,
-    sia_issue_unmapped,
-    recommendation_unaligned,
-    future_date,
+_ALL: list[Rule] = [
+    yaml_syntax.RULE,
+    unsafe_path.RULE,
+    schema.RULE,
+    unexpected_file.RULE,
+    control_character.RULE,
+    duplicate_id.RULE,
+    id_filename.RULE,
+    unknown_reference.RULE,
+    date_order.RULE,
+    escalation_missing.RULE,
+    vacant_lead.RULE,
+    overdue_milestone.RULE,
+    stale_update.RULE,
+    review_overdue.RULE,
+    unassessed_risk.RULE,
+    no_controls.RULE,
+    residual_above_inherent.RULE,
+    sia_issue_unmapped.RULE,
+    recommendation_unaligned.RULE,
+    future_date.RULE,
 ]
-RULES: dict[str, ModuleType] = {m.CODE: m for m in _MODULES}
+RULES: dict[str, Rule] = {rule.code.value: rule for rule in _ALL}
 
 
 def explain(code: str) -> str:
     """A rule's documentation (its module docstring), or with `all` one line per rule."""
-    import inspect
-
     from psstrat.errors import PsstratError
     from psstrat.messages import suggest
 
     if code == "all":
         lines = []
-        for name, module in RULES.items():
-            first = (module.__doc__ or "").strip().splitlines()[0]
-            lines.append(f"{name:26} {module.SEVERITY.value:8} {first}\n")
+        for name, rule in RULES.items():
+            lines.append(f"{name:26} {rule.severity.value:8} {rule.summary}\n")
         return "".join(lines)
     if code not in RULES:
         raise PsstratError(
             f"no rule `{code}`{suggest(code, RULES)}; "
             "`psstrat validate --explain all` lists the rules"
         )
-    module = RULES[code]
-    return (
-        f"{code} (default: {module.SEVERITY.value})\n\n{inspect.cleandoc(module.__doc__ or '')}\n"
-    )
+    rule = RULES[code]
+    return f"{code} (default: {rule.severity.value})\n\n{rule.documentation}\n"
 
 
 def severity_of(code: str, repo: Repository) -> Severity | None:
@@ -88,7 +83,7 @@ def severity_of(code: str, repo: Repository) -> Severity | None:
     level = repo.settings.rules.get(code)
     if level == "off":
         return None
-    return Severity(level) if level else RULES[code].SEVERITY
+    return Severity(level) if level else RULES[code].severity
 
 
 def run_rules(repo: Repository, as_of: dt.date, only: Severity | None = None) -> list[Diagnostic]:
@@ -96,10 +91,10 @@ def run_rules(repo: Repository, as_of: dt.date, only: Severity | None = None) ->
     position."""
     ctx = RuleContext(repo, as_of)
     out: list[Diagnostic] = []
-    for code, module in RULES.items():
+    for code, rule in RULES.items():
         severity = severity_of(code, repo)
         if severity is None or (only is not None and severity is not only):
             continue
-        out.extend(Diagnostic.of(f, code, severity) for f in module.check(ctx))
+        out.extend(Diagnostic.of(f, code, severity) for f in rule.check(ctx))
     out.sort(key=lambda d: d.sort_key)
     return out

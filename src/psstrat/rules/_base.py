@@ -1,12 +1,15 @@
-"""What every rule receives: the repository, the settings and the as-of date."""
+"""What a rule is, and what every rule receives: the repository, the settings and the as-of
+date."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import inspect
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from psstrat.diagnostics import Finding
+from psstrat.codes import Code
+from psstrat.diagnostics import Finding, Severity
 from psstrat.repository import Repository
 from psstrat.settings import Settings
 
@@ -20,8 +23,32 @@ class RuleContext:
     def settings(self) -> Settings:
         return self.repo.settings
 
-    def load_findings(self, code: str) -> Iterator[Finding]:
+    def load_findings(self, code: Code) -> Iterator[Finding]:
         """Problems the loader found for a load-time rule (yaml-syntax, schema, ...)."""
         for found_code, finding in self.repo.load_findings:
             if found_code == code:
                 yield finding
+
+
+Check = Callable[[RuleContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: its code, its default severity (psstrat.yaml may change it), what it checks,
+    and its documentation (the module docstring: what it catches, why, how to fix it, and an
+    example that fails with the same example fixed)."""
+
+    code: Code
+    severity: Severity
+    check: Check
+    doc: str | None
+
+    @property
+    def documentation(self) -> str:
+        return inspect.cleandoc(self.doc or "")
+
+    @property
+    def summary(self) -> str:
+        """The documentation's first line."""
+        return self.documentation.splitlines()[0]

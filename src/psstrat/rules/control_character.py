@@ -22,12 +22,10 @@ Fix: retype the value as plain text; for a title, use one line. Remove invisible
 
 from collections.abc import Iterator
 
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Location, Severity
-from psstrat.rules._base import RuleContext
+from psstrat.rules._base import Rule, RuleContext
 from psstrat.safetext import UNSAFE
-
-CODE = "control-character"
-SEVERITY = Severity.ERROR
 
 MULTI_LINE = frozenset(
     {
@@ -77,3 +75,6 @@ def _describe(ch: str) -> str:
     if "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069":
         return "a bidi control character"
     return "a control character"
+
+
+RULE = Rule(Code.CONTROL_CHARACTER, Severity.ERROR, check, __doc__)

@@ -14,11 +14,9 @@ Fix: correct the date that is wrong. Past assessments belong in `history`, the l
 
 from collections.abc import Iterator
 
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "date-order"
-SEVERITY = Severity.ERROR
+from psstrat.rules._base import Rule, RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -67,3 +65,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                     f"({risk.raised})",
                     "correct the assessment date or `raised:`",
                 )
+
+
+RULE = Rule(Code.DATE_ORDER, Severity.ERROR, check, __doc__)

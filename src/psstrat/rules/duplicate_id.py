@@ -11,11 +11,9 @@ Fix: give one of them a new id (the next free number), and update references to 
 
 from collections.abc import Iterator
 
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Location, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "duplicate-id"
-SEVERITY = Severity.ERROR
+from psstrat.rules._base import Rule, RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -33,3 +31,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             f"id `{d.id}` is already used at {seen.path}:{seen.line}:{seen.column}",
             "give this item a new id; ids must be unique across the repository",
         )
+
+
+RULE = Rule(Code.DUPLICATE_ID, Severity.ERROR, check, __doc__)

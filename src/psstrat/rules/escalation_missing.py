@@ -15,11 +15,9 @@ Fix: escalate the risk and record it, e.g.
 from collections.abc import Iterator
 
 from psstrat import schedule
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "escalation-missing"
-SEVERITY = Severity.ERROR
+from psstrat.rules._base import Rule, RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -38,3 +36,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             f"escalation threshold {threshold}, and is not escalated",
             "add `escalated: {to: <register>, date: YYYY-MM-DD}`, or re-assess the risk",
         )
+
+
+RULE = Rule(Code.ESCALATION_MISSING, Severity.ERROR, check, __doc__)

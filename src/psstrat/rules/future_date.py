@@ -15,11 +15,9 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "future-date"
-SEVERITY = Severity.WARNING
+from psstrat.rules._base import Rule, RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -45,3 +43,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"{what} is dated {when}, after {ctx.as_of}",
                 "correct the date; use `due:` or `revised_due:` for plans",
             )
+
+
+RULE = Rule(Code.FUTURE_DATE, Severity.WARNING, check, __doc__)

@@ -13,11 +13,9 @@ Fix: rename the file to `<id>.yaml`, or renumber the nested item under its paren
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Location, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "id-filename"
-SEVERITY = Severity.ERROR
+from psstrat.rules._base import Rule, RuleContext
 
 _PARENT_KIND = {"element": "strand", "milestone": "element", "sia-issue": "sia"}
 _SEPARATOR = {"element": ".", "milestone": ".M", "sia-issue": "."}
@@ -54,3 +52,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"{_NAMES[d.kind]} id `{d.id}` is not under its parent `{parent.id}`",
                 f"number it `{prefix}<n>`",
             )
+
+
+RULE = Rule(Code.ID_FILENAME, Severity.ERROR, check, __doc__)

@@ -14,11 +14,9 @@ control's description.
 from collections.abc import Iterator
 
 from psstrat import schedule
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "no-controls"
-SEVERITY = Severity.WARNING
+from psstrat.rules._base import Rule, RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -30,3 +28,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"risk {risk.id} ({risk.title}) has no control measures",
                 "add an entry under `controls:` with description, owner and status",
             )
+
+
+RULE = Rule(Code.NO_CONTROLS, Severity.WARNING, check, __doc__)

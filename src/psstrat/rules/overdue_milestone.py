@@ -13,11 +13,9 @@ re-planned (the original `due` stays, so slippage is visible); or set `cancelled
 from collections.abc import Iterator
 
 from psstrat import schedule
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "overdue-milestone"
-SEVERITY = Severity.WARNING
+from psstrat.rules._base import Rule, RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -32,3 +30,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             f"(due {status.effective_due}; lead: {repo.owner_label(element.lead)})",
             "set `completed:` when achieved, `revised_due:` to re-plan, or `cancelled: true`",
         )
+
+
+RULE = Rule(Code.OVERDUE_MILESTONE, Severity.WARNING, check, __doc__)

@@ -12,11 +12,9 @@ Fix: set `aligned_to:` to the strand or work element ids that will implement it,
 
 from collections.abc import Iterator
 
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "recommendation-unaligned"
-SEVERITY = Severity.WARNING
+from psstrat.rules._base import Rule, RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -31,3 +29,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                         f"or work element",
                         "set `aligned_to:` to the strand or work element ids, e.g. [S1, S2.3]",
                     )
+
+
+RULE = Rule(Code.RECOMMENDATION_UNALIGNED, Severity.WARNING, check, __doc__)

@@ -12,11 +12,9 @@ Fix: re-assess `inherent`, or correct the residual likelihood or impact.
 from collections.abc import Iterator
 
 from psstrat import schedule
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "residual-above-inherent"
-SEVERITY = Severity.WARNING
+from psstrat.rules._base import Rule, RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -30,3 +28,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"score {risk.inherent.score}",
                 "re-assess `inherent`, or correct the residual likelihood or impact",
             )
+
+
+RULE = Rule(Code.RESIDUAL_ABOVE_INHERENT, Severity.WARNING, check, __doc__)

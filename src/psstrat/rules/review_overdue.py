@@ -12,11 +12,9 @@ Fix: review the risk, record the new assessment in `residual` (moving the old on
 from collections.abc import Iterator
 
 from psstrat import schedule
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "review-overdue"
-SEVERITY = Severity.WARNING
+from psstrat.rules._base import Rule, RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -32,3 +30,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                 f"{days} days ago (owner: {repo.owner_label(risk.owner)})",
                 "review the risk, record the new assessment and set the next `review_date`",
             )
+
+
+RULE = Rule(Code.REVIEW_OVERDUE, Severity.WARNING, check, __doc__)

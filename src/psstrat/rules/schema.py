@@ -15,12 +15,13 @@ starting with `x-` are free for your own use and never checked.
 
 from collections.abc import Iterator
 
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "schema"
-SEVERITY = Severity.ERROR
+from psstrat.rules._base import Rule, RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    return ctx.load_findings(CODE)
+    return ctx.load_findings(Code.SCHEMA)
+
+
+RULE = Rule(Code.SCHEMA, Severity.ERROR, check, __doc__)

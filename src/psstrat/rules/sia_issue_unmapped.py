@@ -11,11 +11,9 @@ Fix: list the risk ids under the issue's `risks:`, or set `source:` on the risk 
 
 from collections.abc import Iterator
 
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "sia-issue-unmapped"
-SEVERITY = Severity.WARNING
+from psstrat.rules._base import Rule, RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -29,3 +27,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                     f"SIA issue {issue.id} ({issue.title}) is scoped into no risk",
                     "list the risk ids under `risks:`, or set `source:` on the risk",
                 )
+
+
+RULE = Rule(Code.SIA_ISSUE_UNMAPPED, Severity.WARNING, check, __doc__)

@@ -15,11 +15,9 @@ import datetime as dt
 from collections.abc import Iterator
 
 from psstrat import schedule
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "stale-update"
-SEVERITY = Severity.WARNING
+from psstrat.rules._base import Rule, RuleContext
 
 _IN_PROGRESS = ("on-track", "at-risk", "off-track")
 
@@ -41,3 +39,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             f"(more than {limit} days before {ctx.as_of})",
             "add a dated entry under `updates:` saying where the work stands",
         )
+
+
+RULE = Rule(Code.STALE_UPDATE, Severity.WARNING, check, __doc__)

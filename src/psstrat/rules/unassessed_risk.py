@@ -14,11 +14,9 @@ planned for later belongs in the work, not in the register.
 from collections.abc import Iterator
 
 from psstrat import schedule
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "unassessed-risk"
-SEVERITY = Severity.WARNING
+from psstrat.rules._base import Rule, RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -36,3 +34,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             "not yet assessed",
             "record the assessment made by the as-of date in `residual`, with its date",
         )
+
+
+RULE = Rule(Code.UNASSESSED_RISK, Severity.WARNING, check, __doc__)

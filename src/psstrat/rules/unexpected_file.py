@@ -13,12 +13,13 @@ Fix: move the file to where it belongs (data/strands/, data/risks/, data/sia/), 
 
 from collections.abc import Iterator
 
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "unexpected-file"
-SEVERITY = Severity.ERROR
+from psstrat.rules._base import Rule, RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    return ctx.load_findings(CODE)
+    return ctx.load_findings(Code.UNEXPECTED_FILE)
+
+
+RULE = Rule(Code.UNEXPECTED_FILE, Severity.ERROR, check, __doc__)

@@ -13,100 +13,122 @@ Fix: correct the id (the message suggests the nearest existing one), or add the 
 """
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.messages import suggest
-from psstrat.rules._base import RuleContext
+from psstrat.messages import did_you_mean, nearest
+from psstrat.repository import Repository
+from psstrat.rules._base import Rule, RuleContext
+from psstrat.yamlio import YamlPath
 
-CODE = "unknown-reference"
-SEVERITY = Severity.ERROR
 
-# What each kind of reference must name, and how to fix one that names nothing.
-_KINDS: dict[tuple[str, ...], tuple[str, str]] = {
-    ("owner",): (
-        "an owner in data/owners.yaml",
-        "set it to an owner id from data/owners.yaml, or null for a vacant lead",
-    ),
-    ("outcome",): (
-        "an outcome in data/strategy.yaml",
-        "use an outcome id from data/strategy.yaml such as O1",
-    ),
-    ("risk",): ("a risk in data/risks/", "use the id of a file in data/risks/ such as R0001"),
-    ("strand",): ("a strand in data/strands/", "use a strand id such as S1"),
-    ("strand", "element"): (
-        "a strand or work element",
-        "use a strand id such as S1 or a work element id such as S1.2",
-    ),
-    ("sia-issue",): ("an SIA issue in data/sia/", "use an SIA issue id such as SIA-2004.1"),
-}
+@dataclass(frozen=True)
+class Target:
+    """What a kind of reference must name, and how to fix one that names nothing."""
+
+    kinds: tuple[str, ...]
+    what: str
+    fix: str
+
+
+OWNER = Target(
+    ("owner",),
+    "an owner in data/owners.yaml",
+    "set it to an owner id from data/owners.yaml, or null for a vacant lead",
+)
+OUTCOME = Target(
+    ("outcome",),
+    "an outcome in data/strategy.yaml",
+    "use an outcome id from data/strategy.yaml such as O1",
+)
+RISK = Target(
+    ("risk",), "a risk in data/risks/", "use the id of a file in data/risks/ such as R0001"
+)
+STRAND = Target(("strand",), "a strand in data/strands/", "use a strand id such as S1")
+STRAND_OR_ELEMENT = Target(
+    ("strand", "element"),
+    "a strand or work element",
+    "use a strand id such as S1 or a work element id such as S1.2",
+)
+SIA_ISSUE = Target(
+    ("sia-issue",), "an SIA issue in data/sia/", "use an SIA issue id such as SIA-2004.1"
+)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Ids named at one place: ``path`` inside ``item``; a list field names several."""
+
+    holder: str
+    item: BaseModel
+    path: YamlPath
+    ids: Sequence[str | None]
+    target: Target
+    is_list: bool = False
+
+
+def references(repo: Repository) -> Iterator[Reference]:
+    """Every place in the repository that names an id."""
+    if s := repo.strategy:
+        yield Reference("strategy", s, ("owner",), [s.owner], OWNER)
+        yield Reference("strategy", s, ("author",), [s.author], OWNER)
+    for m in repo.meetings.meetings if repo.meetings else ():
+        yield Reference(f"meeting on {m.date}", m, ("strands",), m.strands, STRAND, True)
+    for strand in repo.strands:
+        name = f"strand {strand.id}"
+        yield Reference(name, strand, ("lead",), [strand.lead], OWNER)
+        yield Reference(name, strand, ("outcomes",), strand.outcomes, OUTCOME, True)
+        for e in strand.work_elements:
+            yield Reference(f"work element {e.id}", e, ("lead",), [e.lead], OWNER)
+            yield Reference(f"work element {e.id}", e, ("risks",), e.risks, RISK, True)
+    for risk in repo.risks:
+        name = f"risk {risk.id}"
+        yield Reference(name, risk, ("owner",), [risk.owner], OWNER)
+        yield Reference(name, risk, ("source",), [risk.source], SIA_ISSUE)
+        yield Reference(name, risk, ("strands",), risk.strands, STRAND_OR_ELEMENT, True)
+        for i, control in enumerate(risk.controls):
+            where = ("controls", i, "owner")
+            yield Reference(f"{name} control {i + 1}", risk, where, [control.owner], OWNER)
+    for sia in repo.sias:
+        for issue in sia.issues:
+            name = f"SIA issue {issue.id}"
+            yield Reference(name, issue, ("risks",), issue.risks, RISK, True)
+            for i, rec in enumerate(issue.recommendations):
+                yield Reference(
+                    f"{name} recommendation {i + 1}",
+                    issue,
+                    ("recommendations", i, "aligned_to"),
+                    rec.aligned_to,
+                    STRAND_OR_ELEMENT,
+                    True,
+                )
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     repo = ctx.repo
-    refs: list[tuple[str, BaseModel, str, Sequence[str | None], tuple[str, ...]]] = []
-    if repo.strategy:
-        s = repo.strategy
-        refs += [
-            ("strategy", s, "owner", [s.owner], ("owner",)),
-            ("strategy", s, "author", [s.author], ("owner",)),
-        ]
-    if repo.meetings:
-        for m in repo.meetings.meetings:
-            refs.append((f"meeting on {m.date}", m, "strands", m.strands, ("strand",)))
-    for strand in repo.strands:
-        name = f"strand {strand.id}"
-        refs.append((name, strand, "lead", [strand.lead], ("owner",)))
-        refs.append((name, strand, "outcomes", strand.outcomes, ("outcome",)))
-        for e in strand.work_elements:
-            refs.append((f"work element {e.id}", e, "lead", [e.lead], ("owner",)))
-            refs.append((f"work element {e.id}", e, "risks", e.risks, ("risk",)))
-    for risk in repo.risks:
-        name = f"risk {risk.id}"
-        refs.append((name, risk, "owner", [risk.owner], ("owner",)))
-        refs.append((name, risk, "source", [risk.source], ("sia-issue",)))
-        refs.append((name, risk, "strands", risk.strands, ("strand", "element")))
-        for i, control in enumerate(risk.controls):
-            refs.append(
-                (
-                    f"{name} control {i + 1}",
-                    risk,
-                    f"controls.{i}.owner",
-                    [control.owner],
-                    ("owner",),
-                )
-            )
-    for sia in repo.sias:
-        for issue in sia.issues:
-            name = f"SIA issue {issue.id}"
-            refs.append((name, issue, "risks", issue.risks, ("risk",)))
-            for i, rec in enumerate(issue.recommendations):
-                refs.append(
-                    (
-                        f"{name} recommendation {i + 1}",
-                        issue,
-                        f"recommendations.{i}.aligned_to",
-                        rec.aligned_to,
-                        ("strand", "element"),
-                    )
-                )
-
-    known = {kinds: repo.ids_of(*kinds) for kinds in _KINDS}
-    for name, item, field, values, kinds in refs:
-        is_list = field in ("strands", "outcomes", "risks") or field.endswith("aligned_to")
-        for i, value in enumerate(values):
-            if value is None or value in known[kinds]:
+    known: dict[Target, set[str]] = {}
+    for ref in references(repo):
+        ids = known.get(ref.target)
+        if ids is None:
+            ids = known[ref.target] = set(repo.ids_of(*ref.target.kinds))
+        for i, value in enumerate(ref.ids):
+            if value is None or value in ids:
                 continue
-            path: list[str | int] = [int(p) if p.isdigit() else p for p in field.split(".")]
-            if is_list:
-                path.append(i)
-            hint = suggest(value, known[kinds])
-            if kinds == ("owner",) and hint:
-                close = hint.split("`")[1]
-                hint = hint.replace("?)", f", {repo.owner_label(close)}?)")
-            short = field.rsplit(".", 1)[-1]
-            what, fix = _KINDS[kinds]
+            close = nearest(value, ids)
+            hint = ""
+            if close:
+                hint = did_you_mean(
+                    close, f", {repo.owner_label(close)}" if ref.target is OWNER else ""
+                )
+            path = (*ref.path, i) if ref.is_list else ref.path
             yield Finding(
-                repo.where(item, *path), f"{name}: {short} `{value}` is not {what}{hint}", fix
+                repo.where(ref.item, *path),
+                f"{ref.holder}: {ref.path[-1]} `{value}` is not {ref.target.what}{hint}",
+                ref.target.fix,
             )
+
+
+RULE = Rule(Code.UNKNOWN_REFERENCE, Severity.ERROR, check, __doc__)

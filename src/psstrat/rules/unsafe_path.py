@@ -15,12 +15,13 @@ folders readable; remove stray links.
 
 from collections.abc import Iterator
 
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "unsafe-path"
-SEVERITY = Severity.ERROR
+from psstrat.rules._base import Rule, RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    return ctx.load_findings(CODE)
+    return ctx.load_findings(Code.UNSAFE_PATH)
+
+
+RULE = Rule(Code.UNSAFE_PATH, Severity.ERROR, check, __doc__)

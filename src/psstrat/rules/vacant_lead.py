@@ -12,11 +12,9 @@ still in draft can turn this rule to `off` in psstrat.yaml (`rules: {vacant-lead
 
 from collections.abc import Iterator
 
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "vacant-lead"
-SEVERITY = Severity.WARNING
+from psstrat.rules._base import Rule, RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
@@ -28,3 +26,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         for e in strand.work_elements:
             if e.lead is None and e.is_open:
                 yield Finding(repo.where(e, "id"), f"work element {e.id} has no lead", help)
+
+
+RULE = Rule(Code.VACANT_LEAD, Severity.WARNING, check, __doc__)

@@ -16,12 +16,13 @@ file as UTF-8 with spaces for indentation.
 
 from collections.abc import Iterator
 
+from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.rules._base import RuleContext
-
-CODE = "yaml-syntax"
-SEVERITY = Severity.ERROR
+from psstrat.rules._base import Rule, RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
-    return ctx.load_findings(CODE)
+    return ctx.load_findings(Code.YAML_SYNTAX)
+
+
+RULE = Rule(Code.YAML_SYNTAX, Severity.ERROR, check, __doc__)
