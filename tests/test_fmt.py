@@ -217,7 +217,7 @@ def test_hostile_text_in_a_diff_is_shown_not_obeyed(cli: CliRunner, repo: RepoBu
 
 
 _text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"),
     max_size=30,
 )
 
@@ -267,7 +267,7 @@ MUTATIONS = [
 
 
 def _variants(text: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for old, new in MUTATIONS:
         at = text.find(old)
         while at >= 0 and len(out) < 120:

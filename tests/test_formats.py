@@ -8,6 +8,7 @@ import os
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -95,7 +96,8 @@ def test_pdf_embeds_its_fonts(cli: CliRunner, tmp_path: Path) -> None:
     reader = PdfReader(io.BytesIO(paper(cli, ROOT, tmp_path / "report.pdf")))
     fonts = {}
     for page in reader.pages:
-        for name, font in page["/Resources"]["/Font"].items():
+        resources: Any = page["/Resources"]
+        for name, font in resources["/Font"].items():
             font = font.get_object()
             descendant = font.get("/DescendantFonts")
             described = descendant[0].get_object() if descendant else font
@@ -108,10 +110,11 @@ def test_pdf_embeds_its_fonts(cli: CliRunner, tmp_path: Path) -> None:
 def test_pdf_is_tagged_for_screen_readers(cli: CliRunner, tmp_path: Path) -> None:
     """The structure tree survives the faster page lookup: every element names a real page."""
     reader = PdfReader(io.BytesIO(paper(cli, ROOT, tmp_path / "report.pdf")))
-    pages = {page.indirect_reference.idnum for page in reader.pages}
-    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]
+    pages = {page.indirect_reference.idnum for page in reader.pages if page.indirect_reference}
+    root: Any = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"]
     seen: set[int] = set()
-    todo = [reader.trailer["/Root"]["/StructTreeRoot"].get_object()]
+    todo = [root["/StructTreeRoot"].get_object()]
     tags: set[str] = set()
     while todo:
         element = todo.pop()
@@ -190,7 +193,7 @@ def test_binary_paper_is_not_written_to_a_terminal(
 def test_docx_is_a_word_document_a_clerk_can_edit(cli: CliRunner, tmp_path: Path) -> None:
     data = paper(cli, ROOT, tmp_path / "report.docx", "--session", "closed")
     document = docx.Document(io.BytesIO(data))
-    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    headings = [p.text for p in document.paragraphs if _style(p) == "Heading 1"]
     assert headings == [
         "Summary",
         "A. Recommendations",
@@ -200,9 +203,9 @@ def test_docx_is_a_word_document_a_clerk_can_edit(cli: CliRunner, tmp_path: Path
         "E. Background papers",
         "F. Contact details",
     ]
-    numbered = [p.text for p in document.paragraphs if p.style.name == "List Number"]
+    numbered = [p.text for p in document.paragraphs if _style(p) == "List Number"]
     assert numbered and numbered[0].startswith("Members are invited to note")
-    strands = [p.text for p in document.paragraphs if p.style.name == "Heading 3"]
+    strands = [p.text for p in document.paragraphs if _style(p) == "Heading 3"]
     assert "S2 Security and management of information and intelligence: AMBER" in strands
     section = document.sections[0]
     assert section.header.paragraphs[0].text == "OFFICIAL-SENSITIVE"
@@ -222,8 +225,12 @@ def test_docx_is_a_word_document_a_clerk_can_edit(cli: CliRunner, tmp_path: Path
     _golden("data-2004-Q3-closed.docx.txt", _docx_plain(fixed))
 
 
+def _style(paragraph: Any) -> str:
+    return paragraph.style.name if paragraph.style is not None else ""
+
+
 def _docx_plain(document: docx.document.Document) -> str:
-    lines = [f"[{p.style.name}] {p.text}" for p in document.paragraphs]
+    lines = [f"[{_style(p)}] {p.text}" for p in document.paragraphs]
     for t in document.tables:
         lines += [" | ".join(c.text for c in row.cells) for row in t.rows]
     return "\n".join(lines) + "\n"
@@ -318,7 +325,7 @@ def test_word_file_opens_in_libreoffice(cli: CliRunner, tmp_path: Path) -> None:
 
 def test_word_sections_come_in_the_markdown_order(cli: CliRunner, tmp_path: Path) -> None:
     document = docx.Document(io.BytesIO(paper(cli, ROOT, tmp_path / "r.docx")))
-    word = [p.text for p in document.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    word = [p.text for p in document.paragraphs if _style(p) in ("Heading 1", "Heading 2")]
     _, md, _ = invoke(cli, "report", "--root", str(ROOT), "-q", "2004-Q3")
     assert word == re.findall(r"^#{2,3} (.+)$", md, re.M)
 

@@ -230,7 +230,7 @@ def test_the_property_can_fail() -> None:
         "updates": [],
     }
     strand = {"id": "S1", "title": "Strand 1", "work_elements": [base]}
-    files = {
+    files: dict[str, Any] = {
         "data/strategy.yaml": {
             "id": "PSS-2002",
             "title": "Generated Strategy",

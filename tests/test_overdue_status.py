@@ -91,9 +91,9 @@ def test_table_fits_80_columns_without_colour(late: RepoBuilder, cli: CliRunner)
 
 def test_filters(late: RepoBuilder, cli: CliRunner) -> None:
     base = ["overdue", "--root", str(late.root), "--as-of", "2004-12-31", "--format", "json"]
-    assert len(as_json(invoke(cli, *base, "--strand", "S1")[1])) == 2  # type: ignore[arg-type]
+    assert len(as_json(invoke(cli, *base, "--strand", "S1")[1])) == 2
     assert as_json(invoke(cli, *base, "--owner", "lead-a")[1]) == []
-    assert len(as_json(invoke(cli, *base, "--owner", "lead-b")[1])) == 2  # type: ignore[arg-type]
+    assert len(as_json(invoke(cli, *base, "--owner", "lead-b")[1])) == 2
     code, out, err = invoke(cli, *base, "--strand", "S11")
     assert (code, out) == (2, "")
     assert "--strand S11 is not a strand (did you mean `S1`?); strands are S1" in err

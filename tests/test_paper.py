@@ -153,7 +153,7 @@ def test_same_section_order_in_every_format(cli: CliRunner) -> None:
 def _boxes(points: list[TimelinePoint]) -> list[tuple[float, float, float, float, str]]:
     """(left, top, right, bottom, what) of every label, sized as the layout sizes it, and of
     every marker."""
-    boxes = []
+    boxes: list[tuple[float, float, float, float, str]] = []
     for p in points:
         width = len(p.label) * CHAR_WIDTH
         left = p.label_x if p.anchor == "start" else p.label_x - width

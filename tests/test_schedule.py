@@ -222,7 +222,6 @@ def test_notes_as_of_hide_the_future() -> None:
     )
     notes = s.work_elements[0].updates
     assert [n.text for n in schedule.notes_as_of(notes, D(2004, 11, 1))] == ["a"]
-    assert [n.text for n in schedule.notes_between(notes, D(2004, 10, 1), D(2004, 12, 31))] == [
-        "a",
-        "b",
-    ]
+    span = schedule.Span(D(2004, 10, 1), D(2004, 12, 31))
+    assert [n.text for n in schedule.notes_between(notes, span)] == ["a", "b"]
+    assert [n.text for n in schedule.notes_between(notes, schedule.Span(D(2004, 10, 2), span.last))] == ["b"]

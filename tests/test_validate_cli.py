@@ -44,7 +44,7 @@ def test_errors_exit_1_and_warnings_do_not(inside: RepoBuilder, cli: CliRunner) 
 def test_as_of_changes_date_rules(inside: RepoBuilder, cli: CliRunner) -> None:
     _, before, _ = invoke(cli, "validate", "--as-of", "2005-06-30", "--format", "json")
     _, after, _ = invoke(cli, "validate", "--as-of", "2005-07-01", "--format", "json")
-    codes = [[p["code"] for p in as_json(x)] for x in (before, after)]  # type: ignore[union-attr]
+    codes = [[p["code"] for p in as_json(x)] for x in (before, after)]
     assert "overdue-milestone" not in codes[0]  # due today is not overdue
     assert "overdue-milestone" in codes[1]
 
@@ -53,7 +53,7 @@ def test_json_format_fields(inside: RepoBuilder, cli: CliRunner) -> None:
     inside.edit(S1, "lead: lead-a", "lead: lead-x")
     code, out, err = invoke(cli, "validate", "--as-of", "2004-12-31", "--format", "json")
     assert code == 1
-    [problem] = as_json(out)  # type: ignore[misc]
+    [problem] = as_json(out)
     line, column = inside.position(S1, "lead: ")
     assert problem == {
         "path": S1,

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -31,19 +32,19 @@ from docx.shared import Mm, Pt, RGBColor
 OUT = Path(__file__).resolve().parents[1] / "templates" / "report.docx"
 
 
-def tag(doc: object, text: str) -> None:
+def tag(doc: Any, text: str) -> None:
     """A paragraph holding only a docxtpl block tag (removed when rendered)."""
-    doc.add_paragraph(text)  # type: ignore[attr-defined]
+    doc.add_paragraph(text)
 
 
-def para(doc: object, text: str, style: str | None = None, bold: bool = False) -> object:
-    p = doc.add_paragraph(style=style)  # type: ignore[attr-defined]
+def para(doc: Any, text: str, style: str | None = None, bold: bool = False) -> Any:
+    p = doc.add_paragraph(style=style)
     run = p.add_run(text)
     run.bold = bold
     return p
 
 
-def field(paragraph: object, instruction: str) -> None:
+def field(paragraph: Any, instruction: str) -> None:
     """A Word field (PAGE, NUMPAGES) that Word fills in when it lays out the pages."""
     simple = OxmlElement("w:fldSimple")
     simple.set(qn("w:instr"), instruction)
@@ -52,12 +53,12 @@ def field(paragraph: object, instruction: str) -> None:
     text.text = "1"
     run.append(text)
     simple.append(run)
-    paragraph._p.append(simple)  # type: ignore[attr-defined]
+    paragraph._p.append(simple)
 
 
-def table(doc: object, headers: list[str], loop: str, cells: list[str], end: str) -> None:
+def table(doc: Any, headers: list[str], loop: str, cells: list[str], end: str) -> None:
     """A table with a header row and one row repeated by a `{%tr for %}` loop."""
-    t = doc.add_table(rows=4, cols=len(headers))  # type: ignore[attr-defined]
+    t = doc.add_table(rows=4, cols=len(headers))
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.LEFT
     for i, h in enumerate(headers):
@@ -72,7 +73,7 @@ def table(doc: object, headers: list[str], loop: str, cells: list[str], end: str
     header.append(repeat)
 
 
-def listed(doc: object, loop: str, item: str, empty: str = "None.") -> None:
+def listed(doc: Any, loop: str, item: str, empty: str = "None.") -> None:
     """A bulleted list from a loop, or one line saying there is nothing."""
     tag(doc, f"{{%p for {loop} %}}")
     para(doc, item, "List Bullet")
@@ -89,10 +90,10 @@ def build() -> Path:
     section.left_margin = section.right_margin = Mm(18)
     section.top_margin = section.bottom_margin = Mm(22)
     normal = doc.styles["Normal"]
-    normal.font.name = "Arial"  # type: ignore[attr-defined]
-    normal.font.size = Pt(11)  # type: ignore[attr-defined]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(11)
     for name in ("Heading 1", "Heading 2", "Heading 3", "Heading 4"):
-        doc.styles[name].paragraph_format.keep_with_next = True  # type: ignore[attr-defined]
+        doc.styles[name].paragraph_format.keep_with_next = True
 
     core = doc.core_properties
     core.title = "{{ r.title }}"
@@ -394,7 +395,7 @@ def build() -> Path:
         "Produced by psstrat {{ r.provenance.version }} as of {{ r.provenance.as_of }}, "
         "{{ r.provenance.session }} session, from {{ r.provenance.source }}.",
     )
-    provenance.runs[0].font.size = Pt(9)  # type: ignore[attr-defined]
+    provenance.runs[0].font.size = Pt(9)
 
     OUT.parent.mkdir(exist_ok=True)
     doc.save(str(OUT))

@@ -52,15 +52,6 @@ class Change:
     marking: str | None = None
     """The item's marking when above the open session (shown inline)."""
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "group": self.group,
-            "id": self.id,
-            "text": self.text,
-            "file": self.file,
-            "marking": self.marking,
-        }
-
 
 @dataclass
 class Changes:
@@ -69,7 +60,7 @@ class Changes:
     after: str
     session: str
     changes: list[Change] = field(default_factory=list)
-    quiet: int = 0
+    quiet: int = field(default=0, metadata={"json": "files_changed_without_listed_change"})
     """Files changed with no change listed (see the module's doc)."""
     problems: list[str] = field(default_factory=list)
 
@@ -86,17 +77,6 @@ class Changes:
             else "in ways not listed here"
         )
         return f"{sentence(count(self.quiet, 'file'))} changed {how}."
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "since": self.since,
-            "before": self.before,
-            "after": self.after,
-            "session": self.session,
-            "changes": [c.as_dict() for c in self.changes],
-            "files_changed_without_listed_change": self.quiet,
-            "problems": self.problems,
-        }
 
 
 def grouped(changes: Iterable[Change]) -> list[tuple[str, list[Change]]]:
@@ -353,7 +333,7 @@ T = TypeVar("T", Strand, WorkElement, Milestone, Risk, Sia)
 
 def _paired(before: Iterable[T], after: Iterable[T]) -> Iterator[tuple[str, T | None, T | None]]:
     """Items of both sides matched by id, in id order: (id, before or None, after or None)."""
-    from psstrat.repository import natural_key
+    from psstrat.model.common import natural_key
 
     old: dict[str, T] = {item.id: item for item in before}
     new: dict[str, T] = {item.id: item for item in after}

@@ -56,14 +56,3 @@ class Diagnostic:
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.code, self.message)
-
-    def as_dict(self) -> dict[str, str | int]:
-        return {
-            "path": self.path,
-            "line": self.line,
-            "column": self.column,
-            "severity": self.severity.value,
-            "code": self.code,
-            "message": self.message,
-            "help": self.help,
-        }

@@ -9,7 +9,7 @@ from psstrat import schedule
 from psstrat.errors import PsstratError
 from psstrat.marking import View
 from psstrat.messages import suggest
-from psstrat.repository import natural_key
+from psstrat.model.common import natural_key
 
 FIELDS = (
     "id",
@@ -42,21 +42,6 @@ class OverdueRow:
     state: str
     marking: str | None = None
     """The milestone's effective marking when above the open session (session `all`)."""
-
-    def as_dict(self) -> dict[str, str | int | None]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "strand": self.strand,
-            "work_element": self.work_element,
-            "lead": self.lead,
-            "due": self.due.isoformat(),
-            "revised_due": self.revised_due.isoformat() if self.revised_due else None,
-            "effective_due": self.effective_due.isoformat(),
-            "days_overdue": self.days_overdue,
-            "state": self.state,
-            "marking": self.marking,
-        }
 
 
 def find_overdue(

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from psstrat.codes import UNREADABLE, Code
 from psstrat.diagnostics import Finding, Location
 from psstrat.errors import PsstratError
+from psstrat.model.common import natural_key
 from psstrat.model.risk import Risk
 from psstrat.model.sia import Sia
 from psstrat.model.strand import Milestone, Strand, WorkElement
@@ -55,25 +56,6 @@ def find_root(start: Path) -> Path:
         f"no strategy repository found at or above {start} (looked for {SETTINGS_FILE} or "
         f"{DATA}/strategy.yaml); run psstrat inside one or pass --root DIR"
     )
-
-
-def natural_key(text: str) -> tuple[Any, ...]:
-    """Sort S2 before S10 and S5.1.M9 before S5.1.M10."""
-    out: list[Any] = []
-    for part in _split_digits(text):
-        out.append((0, int(part), "") if part.isdigit() else (1, 0, part))
-    return tuple(out)
-
-
-def _split_digits(text: str) -> Iterator[str]:
-    current = ""
-    for ch in text:
-        if current and ch.isdigit() != current[-1].isdigit():
-            yield current
-            current = ""
-        current += ch
-    if current:
-        yield current
 
 
 @dataclass(frozen=True)

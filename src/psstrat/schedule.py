@@ -18,7 +18,7 @@ from typing import TypeVar
 from dateutil.relativedelta import relativedelta
 
 from psstrat.errors import PsstratError
-from psstrat.model.common import DatedAssessment, Note
+from psstrat.model.common import DatedAssessment, Note, natural_key
 from psstrat.model.risk import Risk
 from psstrat.model.strand import Milestone, Strand, WorkElement
 
@@ -101,6 +101,22 @@ class Quarter:
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, dt.date) and self.first_day <= day <= self.last_day
+
+    def as_at(self, as_of: dt.date) -> Span:
+        """The part of the quarter a report as at ``as_of`` covers: from its first day to its
+        last, or to ``as_of`` when that comes first."""
+        return Span(self.first_day, min(self.last_day, as_of))
+
+
+@dataclass(frozen=True)
+class Span:
+    """The days from ``first`` to ``last``, both included."""
+
+    first: dt.date
+    last: dt.date
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.first <= day <= self.last
 
 
 # -- milestones ------------------------------------------------------------------------------
@@ -187,8 +203,9 @@ def notes_as_of(notes: Iterable[N], as_of: dt.date) -> list[N]:
     return sorted((n for n in notes if n.date <= as_of), key=lambda n: n.date, reverse=True)
 
 
-def notes_between(notes: Iterable[N], first: dt.date, last: dt.date) -> list[N]:
-    return sorted((n for n in notes if first <= n.date <= last), key=lambda n: n.date)
+def notes_between(notes: Iterable[N], span: Span) -> list[N]:
+    """The notes dated in ``span``, oldest first."""
+    return sorted((n for n in notes if n.date in span), key=lambda n: n.date)
 
 
 def residual_as_of(risk: Risk, as_of: dt.date) -> DatedAssessment | None:
@@ -223,6 +240,34 @@ def risk_is_live(risk: Risk, as_of: dt.date) -> bool:
     if risk.raised > as_of:
         return False
     return not (risk.closed is not None and risk.closed <= as_of)
+
+
+def days_past_review(risk: Risk, as_of: dt.date) -> int | None:
+    """How many days a live risk's `review_date` is behind D; None when it is not."""
+    if risk.review_date is None or risk.review_date >= as_of or not risk_is_live(risk, as_of):
+        return None
+    return (as_of - risk.review_date).days
+
+
+@dataclass(frozen=True)
+class LiveRisk:
+    risk: Risk
+    rating: Rating
+
+
+def live_register(risks: Iterable[Risk], as_of: dt.date) -> list[LiveRisk]:
+    """The live risks at D with their ratings, highest first: by score, then impact, then id."""
+    live = [LiveRisk(r, rating_as_of(r, as_of)) for r in risks if risk_is_live(r, as_of)]
+    live.sort(key=lambda x: (-x.rating.score, -x.rating.impact, natural_key(x.risk.id)))
+    return live
+
+
+def heat_counts(live: Iterable[LiveRisk]) -> list[list[int]]:
+    """How many live risks sit at each rating: counts[impact - 1][likelihood - 1]."""
+    counts = [[0] * 5 for _ in range(5)]
+    for x in live:
+        counts[x.rating.impact - 1][x.rating.likelihood - 1] += 1
+    return counts
 
 
 def current_score(risk: Risk, as_of: dt.date) -> int | None:

@@ -8,9 +8,17 @@ from dataclasses import dataclass, field
 
 from psstrat import schedule
 from psstrat.marking import View
-from psstrat.repository import natural_key
+from psstrat.model.common import natural_key
+from psstrat.model.strand import Strand
 
 STATES = [s.value for s in schedule.MilestoneState]
+
+
+@dataclass(frozen=True)
+class NextMilestone:
+    id: str
+    title: str
+    due: dt.date
 
 
 @dataclass(frozen=True)
@@ -20,11 +28,18 @@ class StrandStatus:
     rag: str
     lead: str
     milestones: dict[str, int]
-    next_id: str | None
-    next_title: str | None
-    next_due: dt.date | None
-    marking: str | None = None
+    """How many of the strand's milestones are in each state."""
+    marking: str | None
     """Shown when the strand is marked above the open session (session `all`)."""
+    next_milestone: NextMilestone | None
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    rows: str
+    columns: str
+    counts: list[list[int]]
+    """Counts of live risks by residual score: counts[impact - 1][likelihood - 1]."""
 
 
 @dataclass(frozen=True)
@@ -44,99 +59,63 @@ class RiskLine:
 @dataclass(frozen=True)
 class Status:
     as_of: dt.date
+    session: str
     strands: list[StrandStatus]
-    heat: list[list[int]]
-    """Counts of live risks by residual score: heat[impact - 1][likelihood - 1]."""
-    top_risks: list[RiskLine]
+    heat: HeatMap = field(metadata={"json": "risk_heat_map"})
     live_risks: int
-    session: str = "all"
-    withheld: dict[str, int] = field(default_factory=dict)
+    top_risks: list[RiskLine] = field(metadata={"json": "highest_risks"})
+    withheld: dict[str, int]
     """Items above the session's maximum, left out, by kind: their only trace."""
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "as_of": self.as_of.isoformat(),
-            "session": self.session,
-            "strands": [
-                {
-                    "id": s.id,
-                    "title": s.title,
-                    "rag": s.rag,
-                    "lead": s.lead,
-                    "milestones": s.milestones,
-                    "marking": s.marking,
-                    "next_milestone": None
-                    if s.next_id is None
-                    else {
-                        "id": s.next_id,
-                        "title": s.next_title,
-                        "due": s.next_due.isoformat() if s.next_due else None,
-                    },
-                }
-                for s in self.strands
-            ],
-            "risk_heat_map": {
-                "rows": "impact 1..5",
-                "columns": "likelihood 1..5",
-                "counts": self.heat,
-            },
-            "live_risks": self.live_risks,
-            "highest_risks": [r.__dict__ for r in self.top_risks],
-            "withheld": self.withheld,
-        }
 
 
 def build_status(view: View, as_of: dt.date, top: int = 5) -> Status:
     """The picture from what the session may see (a strand's RAG and counts are over its
     visible work elements and milestones; the heat map over its visible risks)."""
     repo = view.repo
-    soon = repo.settings.due_soon_days
-    strands = []
-    for s in repo.strands:
-        counts: Counter[str] = Counter()
-        upcoming = []
-        for e in s.work_elements:
-            for m in e.milestones:
-                st = schedule.milestone_status(m, as_of, soon)
-                counts[st.state.value] += 1
-                if st.state in (schedule.MilestoneState.DUE_SOON, schedule.MilestoneState.PENDING):
-                    upcoming.append((st.effective_due, natural_key(m.id), m))
-        nxt = min(upcoming, key=lambda u: (u[0], u[1]))[2] if upcoming else None
-        strands.append(
-            StrandStatus(
-                id=s.id,
-                title=s.title,
-                rag=schedule.strand_rag(s).value,
-                lead=repo.owner_label(s.lead),
-                milestones={state: counts.get(state, 0) for state in STATES},
-                next_id=nxt.id if nxt else None,
-                next_title=nxt.title if nxt else None,
-                next_due=nxt.effective_due if nxt else None,
-                marking=view.label(s),
-            )
+    live = schedule.live_register(repo.risks, as_of)
+    lines = [
+        RiskLine(
+            x.risk.id,
+            x.risk.title,
+            x.rating.score,
+            x.rating.likelihood,
+            x.rating.impact,
+            repo.settings.band(x.rating.score),
+            repo.owner_label(x.risk.owner),
+            view.label(x.risk),
+            x.rating.assessed,
         )
-    heat = [[0] * 5 for _ in range(5)]
-    lines = []
-    for risk in repo.risks:
-        if not schedule.risk_is_live(risk, as_of):
-            continue
-        a = schedule.rating_as_of(risk, as_of)
-        heat[a.impact - 1][a.likelihood - 1] += 1
-        lines.append(
-            RiskLine(
-                risk.id,
-                risk.title,
-                a.score,
-                a.likelihood,
-                a.impact,
-                repo.settings.band(a.score),
-                repo.owner_label(risk.owner),
-                view.label(risk),
-                a.assessed,
-            )
-        )
-    lines.sort(key=lambda r: (-r.score, -r.impact, natural_key(r.id)))
+        for x in live[:top]
+    ]
     withheld = Counter(h.kind for h in view.held)
     return Status(
-        as_of, strands, heat, lines[:top], len(lines), view.session, dict(sorted(withheld.items()))
+        as_of=as_of,
+        session=view.session,
+        strands=[_strand(view, s, as_of) for s in repo.strands],
+        heat=HeatMap("impact 1..5", "likelihood 1..5", schedule.heat_counts(live)),
+        live_risks=len(live),
+        top_risks=lines,
+        withheld=dict(sorted(withheld.items())),
+    )
+
+
+def _strand(view: View, s: Strand, as_of: dt.date) -> StrandStatus:
+    repo = view.repo
+    counts: Counter[str] = Counter()
+    upcoming = []
+    for e in s.work_elements:
+        for m in e.milestones:
+            st = schedule.milestone_status(m, as_of, repo.settings.due_soon_days)
+            counts[st.state.value] += 1
+            if st.state in (schedule.MilestoneState.DUE_SOON, schedule.MilestoneState.PENDING):
+                upcoming.append((st.effective_due, natural_key(m.id), m))
+    nxt = min(upcoming, key=lambda u: (u[0], u[1]))[2] if upcoming else None
+    return StrandStatus(
+        id=s.id,
+        title=s.title,
+        rag=schedule.strand_rag(s).value,
+        lead=repo.owner_label(s.lead),
+        milestones={state: counts.get(state, 0) for state in STATES},
+        marking=view.label(s),
+        next_milestone=NextMilestone(nxt.id, nxt.title, nxt.effective_due) if nxt else None,
     )

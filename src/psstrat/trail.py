@@ -39,14 +39,6 @@ class Point:
     change: str
     """`first recorded`, `12 (high) -> 16 (very high)`."""
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "date": self.date.isoformat() if self.date else None,
-            "commit": self.commit,
-            "value": self.value,
-            "change": self.change,
-        }
-
 
 @dataclass(frozen=True)
 class Trail:

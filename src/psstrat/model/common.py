@@ -183,3 +183,12 @@ class Note(Model):
     """Required: what happened"""
     marking: Marking | None = None
     """Optional: protective marking (default the lowest)"""
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort S2 before S10, S5.1.M9 before S5.1.M10 and R9999 before R10000."""
+    parts = _DIGITS.split(text)  # text, digits, text, digits, ...
+    return tuple((0, int(p), "") if i % 2 else (1, 0, p) for i, p in enumerate(parts) if p)

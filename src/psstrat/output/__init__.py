@@ -1,14 +1,69 @@
-"""Diagnostic formatters: name -> function(diagnostics) -> text for stdout."""
+"""Diagnostic formatters (name -> function(diagnostics) -> text for stdout), and what every
+presenter shares: values as JSON, rich renderables as plain text."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import enum
+import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from psstrat.diagnostics import Diagnostic
 from psstrat.safetext import visible
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+JSON_NAME = "json"
+"""A dataclass field's metadata key: the name the field has in JSON, or None to leave it out."""
+
+
+def plain(value: Any) -> Any:
+    """A value as JSON holds it: dataclasses as objects (fields in order, renamed or left out
+    by ``JSON_NAME`` metadata), dates as YYYY-MM-DD, enums as their values, tuples as lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for f in dataclasses.fields(value):
+            name = f.metadata.get(JSON_NAME, f.name)
+            if name is not None:
+                out[name] = plain(getattr(value, f.name))
+        return out
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def to_json(value: Any) -> str:
+    """``value`` as indented JSON (text as it is: JSON escapes controls itself)."""
+    return json.dumps(plain(value), indent=2, ensure_ascii=False) + "\n"
+
+
+def render_rich(*renderables: RenderableType, width: int = 80, colour: bool = False) -> str:
+    """Rich tables and text as lines of plain text (ANSI colour only with ``colour``), with
+    no trailing spaces. Data in them is made visible by the caller; markup is never read."""
+    from rich.console import Console
+
+    out = io.StringIO()
+    console = Console(
+        file=out,
+        width=width,
+        color_system="standard" if colour else None,
+        highlight=False,
+        markup=False,
+    )
+    for renderable in renderables:
+        console.print(renderable)
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
 
 
 def as_seen_from(diagnostics: Sequence[Diagnostic], root: Path, base: Path) -> list[Diagnostic]:
@@ -41,7 +96,7 @@ def text(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def as_json(diagnostics: Sequence[Diagnostic]) -> str:
-    return json.dumps([d.as_dict() for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
+    return to_json(diagnostics)
 
 
 def _escape_data(value: str) -> str:

@@ -6,9 +6,8 @@ escapes and Markdown escapes markup: a title cannot forge a heading or a workflo
 
 from __future__ import annotations
 
-import json
-
 from psstrat.changes import Changes
+from psstrat.output import to_json
 from psstrat.safetext import md_escape, visible
 
 
@@ -57,7 +56,7 @@ def markdown(changes: Changes) -> str:
 
 
 def as_json(changes: Changes) -> str:
-    return json.dumps(changes.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    return to_json(changes)
 
 
 FORMATS = {"text": text, "md": markdown, "json": as_json}

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from psstrat.english import count
+from psstrat.output import to_json
 from psstrat.safetext import visible
 from psstrat.trail import Trail
 
@@ -21,15 +20,4 @@ def as_text(trail: Trail) -> str:
 
 
 def as_json(trail: Trail) -> str:
-    return (
-        json.dumps(
-            {
-                "item": trail.item,
-                "measure": trail.measure,
-                "points": [p.as_dict() for p in trail.points],
-                "skipped": trail.skipped,
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+    return to_json(trail)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 
+from psstrat.output import plain, render_rich, to_json
 from psstrat.overdue import FIELDS, OverdueRow
 from psstrat.safetext import csv_cell, visible
 
 
 def as_json(rows: Sequence[OverdueRow]) -> str:
-    return json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False) + "\n"
+    return to_json(rows)
 
 
 def as_csv(rows: Sequence[OverdueRow]) -> str:
@@ -20,13 +20,12 @@ def as_csv(rows: Sequence[OverdueRow]) -> str:
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
     for r in rows:
-        writer.writerow({k: ("" if v is None else csv_cell(v)) for k, v in r.as_dict().items()})
+        writer.writerow({k: ("" if v is None else csv_cell(v)) for k, v in plain(r).items()})
     return out.getvalue()
 
 
 def as_table(rows: Sequence[OverdueRow], as_of: str, width: int | None = None) -> str:
     """A table that reads well in an 80-column terminal and in CI logs."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -48,12 +47,6 @@ def as_table(rows: Sequence[OverdueRow], as_of: str, width: int | None = None) -
         table.add_row(
             Text(r.id), Text(visible(title)), Text(visible(r.lead)), Text(due), Text(days)
         )
-    console = Console(
-        file=io.StringIO(), width=width or 80, color_system=None, highlight=False, markup=False
-    )
-    console.print(table)
     overdue = sum(r.days_overdue > 0 for r in rows)
-    console.print(Text(f"{overdue} overdue, {len(rows) - overdue} due soon"))
-    out = console.file
-    assert isinstance(out, io.StringIO)
-    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
+    summary = Text(f"{overdue} overdue, {len(rows) - overdue} due soon")
+    return render_rich(table, summary, width=width or 80)

@@ -2,37 +2,33 @@
 
 from __future__ import annotations
 
-import io
-import json
+from typing import TYPE_CHECKING
 
 from psstrat.english import count
+from psstrat.output import render_rich, to_json
 from psstrat.safetext import visible
 from psstrat.status import Status
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 _RAG_STYLE = {"red": "bold red", "amber": "bold yellow", "green": "green", "grey": "dim"}
 
 
 def as_json(status: Status) -> str:
-    return json.dumps(status.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    return to_json(status)
 
 
 def as_text(status: Status, width: int = 80, color: bool = False) -> str:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(
-        file=io.StringIO(),
-        width=width,
-        color_system="standard" if color else None,
-        highlight=False,
-        markup=False,
-    )
+    shown: list[RenderableType] = []
     strands = Table(title=Text(f"Strands as of {status.as_of}"), title_justify="left")
     for name in ("Strand", "RAG", "Lead", "Done", "Late", "Soon", "Next milestone due"):
         strands.add_column(name, no_wrap=name in ("Strand", "RAG", "Done", "Late", "Soon"))
     for s in status.strands:
-        nxt = f"{s.next_id} {s.next_due}" if s.next_id else "-"
+        nxt = f"{s.next_milestone.id} {s.next_milestone.due}" if s.next_milestone else "-"
         label = f" [{s.marking.upper()}]" if s.marking else ""
         strands.add_row(
             Text(s.id + label),
@@ -43,7 +39,7 @@ def as_text(status: Status, width: int = 80, color: bool = False) -> str:
             Text(str(s.milestones["due-soon"])),
             Text(nxt),
         )
-    console.print(strands)
+    shown.append(strands)
 
     heat = Table(
         title=Text(f"Residual risk heat map ({status.live_risks} live risks)"), title_justify="left"
@@ -52,9 +48,9 @@ def as_text(status: Status, width: int = 80, color: bool = False) -> str:
     for likelihood in range(1, 6):
         heat.add_column(str(likelihood), justify="right")
     for impact in range(5, 0, -1):
-        counts = status.heat[impact - 1]
+        counts = status.heat.counts[impact - 1]
         heat.add_row(Text(str(impact)), *(Text(str(c) if c else ".") for c in counts))
-    console.print(heat)
+    shown.append(heat)
 
     if status.top_risks:
         top = Table(title=Text("Highest risks"), title_justify="left")
@@ -71,15 +67,13 @@ def as_text(status: Status, width: int = 80, color: bool = False) -> str:
                 Text(visible(title)),
                 Text(visible(r.owner)),
             )
-        console.print(top)
+        shown.append(top)
     if status.withheld:
         kinds = ", ".join(f"{kind}: {n}" for kind, n in status.withheld.items())
-        console.print(
+        shown.append(
             Text(
                 f"Withheld, marked above the {status.session} session: "
                 f"{count(sum(status.withheld.values()), 'item')} ({kinds})."
             )
         )
-    out = console.file
-    assert isinstance(out, io.StringIO)
-    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
+    return render_rich(*shown, width=width, colour=color)

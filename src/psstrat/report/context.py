@@ -15,19 +15,17 @@ from typing import TYPE_CHECKING
 from psstrat import __version__, schedule
 from psstrat.english import count, long_date, sentence, verb
 from psstrat.errors import PsstratError
-from psstrat.marking import View, is_risk_linked, restrict
-from psstrat.model.risk import Risk
+from psstrat.marking import HeldBack, is_risk_linked, restrict
 from psstrat.model.sia import Sia
-from psstrat.model.strand import Strand
 from psstrat.model.strategy import Strategy
 from psstrat.provenance import Source
 from psstrat.report.register import build_register, timeline
-from psstrat.report.sections import issue_in_scope, paragraphs, sia_view, strand_view
+from psstrat.report.scope import Scope
+from psstrat.report.sections import issue_in_scope, paragraphs, sia_view, strand_section
 from psstrat.report.views import (
     ChangeGroup,
     ChangeLine,
     ChangesView,
-    MilestoneView,
     Person,
     Provenance,
     ReportContext,
@@ -74,7 +72,7 @@ def build_context(
         __version__, as_of.isoformat(), session, source.commit, source.dirty, source.description
     )
     draft = _draft(source, errors, quarter, as_of)
-    context = _context(view, quarter, as_of, strand_id, provenance, draft)
+    context = _context(Scope.of(view, quarter, as_of, strand_id), provenance, draft)
     if changes is None:
         return context
     return dataclasses.replace(context, changes=one_line_all(changes))
@@ -106,50 +104,25 @@ def _upper(marking: str | None) -> str | None:
     return marking.upper() if marking else None
 
 
-def _context(
-    view: View,
-    quarter: Quarter,
-    as_of: dt.date,
-    strand_id: str | None,
-    provenance: Provenance,
-    draft: tuple[str, ...],
-) -> ReportContext:
+def _context(scope: Scope, provenance: Provenance, draft: tuple[str, ...]) -> ReportContext:
     """The report from one View: nothing here can see what the session may not."""
-    repo = view.repo
-    strategy = repo.strategy
-    chosen = [s for s in repo.strands if strand_id in (None, s.id)]
-    # A risk raised after D does not exist at D.
-    risks = [
-        r for r in repo.risks if r.raised <= as_of and (not strand_id or is_risk_linked(r, chosen))
-    ]
-    risk_ids = {r.id for r in risks}
-    points: list[tuple[dt.date, MilestoneView]] = []
-    strand_views = [strand_view(view, s, quarter, as_of, risk_ids, points) for s in chosen]
-    shown = {s.id for s in chosen} | {e.id for s in chosen for e in s.work_elements}
-    sias: list[SiaView] = []
-    for sia in repo.sias:
-        if sia.date <= as_of:
-            sia_shown = sia_view(view, sia, as_of, risk_ids, shown, strand_id)
-            if sia_shown is not None:
-                sias.append(sia_shown)
-
+    repo, strategy, strand_id, quarter = (
+        scope.repo,
+        scope.repo.strategy,
+        scope.strand_id,
+        scope.quarter,
+    )
+    sections = [strand_section(scope, s) for s in scope.strands]
+    strand_views = [section.view for section in sections]
+    sias = [v for sia in repo.sias if sia.date <= scope.as_of and (v := sia_view(scope, sia))]
     meeting = _meeting(repo, quarter, strand_id)
-    register = build_register(view, risks, quarter, as_of)
-    milestones_on_line = timeline(points, quarter)
+    register = build_register(scope)
     # Names come only from what the session may see: a withheld strategy is not named.
     name = strategy.title if strategy is not None else "strategy"
-    subject = "quarterly progress"
-    if strand_id:
-        subject = f"progress on strand {strand_id[1:]}"
-        if chosen:
-            subject += f", {chosen[0].title},"
-    withheld = _withheld(view, quarter, as_of, strand_id, chosen, risk_ids, shown)
-    equality = paragraphs(strategy.equality_implications) if strategy is not None else ()
-    if strand_id:
-        equality += tuple(p for s in chosen for p in paragraphs(s.equality_implications))
-    included = _included(view, chosen, quarter, as_of, risks, sias)
+    subject = _subject(scope)
+    withheld = _withheld(scope)
     settings = repo.settings
-    open_rank = settings.rank(settings.open_session_max)
+    marking = scope.view.highest(_included(scope, sias))
     # Every string the templates get is on one line, controls shown as escapes: a template,
     # however written, cannot print a line break or an escape sequence from the data.
     return one_line_all(
@@ -158,19 +131,19 @@ def _context(
             if strand_id
             else f"{name}: progress report, {quarter.label}",
             heading=name,
-            marking=view.highest(included).upper(),
-            above_open=settings.rank(view.highest(included)) > open_rank,
+            marking=marking.upper(),
+            above_open=settings.rank(marking) > settings.rank(settings.open_session_max),
             quarter=quarter.label,
             quarter_code=quarter.code,
             period=f"{long_date(quarter.first_day)} to {long_date(quarter.last_day)}",
-            as_of=long_date(as_of),
-            session=view.session,
+            as_of=long_date(scope.as_of),
+            session=scope.view.session,
             committee=(repo.meetings.committee if repo.meetings else None)
             or (strategy.reports_to if strategy is not None else None),
             report_number=meeting[1] if meeting else None,
             meeting_date=long_date(meeting[0]) if meeting else None,
             by=repo.settings.report.by,
-            summary=_summary(name, subject, quarter, as_of, strand_views, register.live),
+            summary=_summary(name, subject, scope, strand_views, register.live),
             recommendations=(
                 f"Members are invited to note the content of the report describing the {subject} "
                 f"of the {name}.",
@@ -181,8 +154,8 @@ def _context(
             strands=tuple(strand_views),
             sias=tuple(sias),
             register=register,
-            timeline=milestones_on_line,
-            equality=equality or ("None.",),
+            timeline=timeline([p for s in sections for p in s.on_timeline], quarter),
+            equality=_equality(scope) or ("None.",),
             financial=(paragraphs(strategy.financial_implications) if strategy else ())
             or ("None.",),
             background_papers=tuple(strategy.background_papers) if strategy else (),
@@ -195,74 +168,69 @@ def _context(
     )
 
 
-def _included(
-    view: View,
-    chosen: list[Strand],
-    quarter: Quarter,
-    as_of: dt.date,
-    risks: list[Risk],
-    sias: list[SiaView],
-) -> list[object]:
+def _subject(scope: Scope) -> str:
+    """What the paper describes: `quarterly progress`, `progress on strand 2, Title,`."""
+    if not scope.strand_id:
+        return "quarterly progress"
+    subject = f"progress on strand {scope.strand_id[1:]}"
+    return subject + (f", {scope.strands[0].title}," if scope.strands else "")
+
+
+def _equality(scope: Scope) -> tuple[str, ...]:
+    """Section C: the strategy's equality implications, and a strand report's strand's."""
+    strategy = scope.repo.strategy
+    equality = paragraphs(strategy.equality_implications) if strategy is not None else ()
+    if scope.strand_id:
+        equality += tuple(p for s in scope.strands for p in paragraphs(s.equality_implications))
+    return equality
+
+
+def _included(scope: Scope, sias: list[SiaView]) -> list[object]:
     """Every item the paper draws on, for its marking: the strategy, the chosen strands with
     their work elements, milestones and the updates in the quarter, the risks, and the SIAs
     and issues shown with their progress notes."""
-    start, end = quarter.first_day, min(quarter.last_day, as_of)
-    items: list[object] = [view.repo.strategy]
-    for s in chosen:
+    items: list[object] = [scope.repo.strategy]
+    for s in scope.strands:
         items.append(s)
         for e in s.work_elements:
-            items += [e, *e.milestones, *schedule.notes_between(e.updates, start, end)]
-    items += risks
+            items += [e, *e.milestones, *schedule.notes_between(e.updates, scope.window)]
+    items += scope.risks
     shown_issues = {i.id for s in sias for i in s.issues}
-    for sia in view.repo.sias:
+    for sia in scope.repo.sias:
         issues = [i for i in sia.issues if i.id in shown_issues]
         if issues:
             items.append(sia)
             for issue in issues:
-                items += [issue, *(n for n in issue.progress if n.date <= as_of)]
+                items += [issue, *(n for n in issue.progress if n.date <= scope.as_of)]
     return items
 
 
-def _withheld(
-    view: View,
-    quarter: Quarter,
-    as_of: dt.date,
-    strand_id: str | None,
-    chosen: list[Strand],
-    risk_ids: set[str],
-    shown: set[str],
-) -> tuple[Withheld, ...]:
+def _withheld(scope: Scope) -> tuple[Withheld, ...]:
     """How many items, by kind, the paper would have drawn on but the session may not see:
     the only trace a withheld item leaves. Only the outermost withheld item is counted, and
     only when it is in the paper's scope (dated by the as-of date, in or linked to the
     strand of a strand report), decided from the withheld item's own data."""
-    counts: Counter[str] = Counter()
-    start, end = quarter.first_day, min(quarter.last_day, as_of)
-    for held in view.held:
-        item = held.item
-        if held.kind == "strategy":
-            in_scope = True
-        elif held.strand is not None:
-            in_scope = strand_id in (None, held.strand)
-            if held.kind == "update":
-                in_scope = in_scope and start <= item.date <= end
-        elif held.kind == "risk":
-            in_scope = item.raised <= as_of and (not strand_id or is_risk_linked(item, chosen))
-        else:  # an SIA, one of its issues, or an issue's progress note
-            sia: Sia = held.within[0] if held.within else item
-            issues = (
-                sia.issues
-                if held.kind == "SIA"
-                else [held.within[1] if held.kind == "SIA progress note" else item]
-            )
-            in_scope = sia.date <= as_of and any(
-                issue_in_scope(i, risk_ids, shown, strand_id) for i in issues
-            )
-            if held.kind == "SIA progress note":
-                in_scope = in_scope and item.date <= as_of
-        if in_scope:
-            counts[held.kind] += 1
+    counts = Counter(held.kind for held in scope.view.held if _held_in_scope(scope, held))
     return tuple(Withheld(k, n) for k, n in sorted(counts.items()))
+
+
+def _held_in_scope(scope: Scope, held: HeldBack) -> bool:
+    item, strand_id, as_of = held.item, scope.strand_id, scope.as_of
+    if held.kind == "strategy":
+        return True
+    if held.strand is not None:
+        in_strand = strand_id in (None, held.strand)
+        return in_strand and (held.kind != "update" or item.date in scope.window)
+    if held.kind == "risk":
+        return bool(item.raised <= as_of and (not strand_id or is_risk_linked(item, scope.strands)))
+    # An SIA, one of its issues, or an issue's progress note.
+    sia: Sia = held.within[0] if held.within else item
+    if held.kind == "SIA":
+        issues = sia.issues
+    else:
+        issues = [held.within[1] if held.kind == "SIA progress note" else item]
+    in_scope = sia.date <= as_of and any(issue_in_scope(i, scope) for i in issues)
+    return in_scope and (held.kind != "SIA progress note" or item.date <= as_of)
 
 
 def _meeting(
@@ -282,13 +250,9 @@ def _meeting(
 
 
 def _summary(
-    title: str,
-    subject: str,
-    quarter: Quarter,
-    as_of: dt.date,
-    strands: list[StrandView],
-    live: int,
+    title: str, subject: str, scope: Scope, strands: list[StrandView], live: int
 ) -> tuple[str, ...]:
+    quarter, as_of = scope.quarter, scope.as_of
     done = sum(len(s.completed) for s in strands)
     late = sum(len(s.overdue) for s in strands)
     due = sum(len(s.due_next) for s in strands)

@@ -9,9 +9,11 @@ from dateutil.relativedelta import relativedelta
 
 from psstrat import schedule
 from psstrat.english import MONTHS, long_date
-from psstrat.marking import View
+from psstrat.model.common import natural_key
 from psstrat.model.risk import Risk
+from psstrat.report.scope import Scope
 from psstrat.report.views import (
+    AxisLabel,
     DatedRisk,
     HeatCell,
     LegendMark,
@@ -22,7 +24,7 @@ from psstrat.report.views import (
     Timeline,
     TimelinePoint,
 )
-from psstrat.repository import Repository, natural_key
+from psstrat.repository import Repository
 from psstrat.schedule import Quarter
 
 ARROWS = {
@@ -56,91 +58,107 @@ def band_colours(repo: Repository) -> dict[str, str]:
     }
 
 
-def build_register(
-    view: View, risks: Sequence[Risk], quarter: Quarter, as_of: dt.date
-) -> RiskRegister:
-    """The register section from the risks of the session's view. A live risk with no residual
-    assessment yet is shown, and counted in the heat map, at its inherent rating, marked as
-    not yet assessed."""
-    repo = view.repo
-    settings = repo.settings
-    colours = band_colours(repo)
-    end = min(quarter.last_day, as_of)
-    live = [r for r in risks if schedule.risk_is_live(r, as_of)]
-    live_ids = {r.id for r in live}
-    views = []
-    counts = [[0] * 5 for _ in range(5)]
-    for r in live:
-        a = schedule.rating_as_of(r, as_of)
-        counts[a.impact - 1][a.likelihood - 1] += 1
-        change = schedule.score_change(r, quarter.first_day - dt.timedelta(days=1), end)
-        views.append(
-            RiskView(
-                r.id,
-                r.title,
-                repo.owner_label(r.owner),
-                a.score,
-                a.likelihood,
-                a.impact,
-                settings.band(a.score),
-                change.before,
-                change.trend.value,
-                ARROWS[change.trend.value],
-                a.assessed,
-                view.tag(r),
-            )
-        )
-    views.sort(key=lambda v: (-v.score, -v.impact, natural_key(v.id)))
-    heat = tuple(
-        HeatCell(
-            likelihood,
-            impact,
-            counts[impact - 1][likelihood - 1],
-            likelihood * impact,
-            settings.band(likelihood * impact),
-            colours[settings.band(likelihood * impact)],
-            HEAT_LEFT + (likelihood - 1) * CELL,
-            HEAT_TOP + (5 - impact) * CELL,
-        )
-        for impact in range(5, 0, -1)
-        for likelihood in range(1, 6)
-    )
-    low = 1
-    bands = []
-    for b in settings.risk_bands:
-        bands.append((b.name, colours[b.name], f"{low}-{b.max}"))
-        low = b.max + 1
-
-    def in_quarter(day: dt.date | None) -> bool:
-        return day is not None and quarter.first_day <= day <= end
+def build_register(scope: Scope) -> RiskRegister:
+    """The register section from the risks in scope of the session's view. A live risk with
+    no residual assessment yet is shown, and counted in the heat map, at its inherent rating,
+    marked as not yet assessed."""
+    repo, view, as_of, window = scope.repo, scope.view, scope.as_of, scope.window
+    live = schedule.live_register(scope.risks, as_of)
+    before = scope.quarter.first_day - dt.timedelta(days=1)
+    views = [_risk_view(scope, x, schedule.score_change(x.risk, before, window.last)) for x in live]
 
     def dated(r: Risk, day: dt.date, detail: str) -> DatedRisk:
         return DatedRisk(r.id, r.title, long_date(day), detail, view.tag(r))
 
-    by_id = sorted(risks, key=lambda r: natural_key(r.id))
+    def owner(r: Risk) -> str:
+        return f"owner: {repo.owner_label(r.owner)}"
+
+    by_id = sorted(scope.risks, key=lambda r: natural_key(r.id))
     return RiskRegister(
         live=len(views),
-        heat=heat,
-        bands=tuple(bands),
+        heat=_heat_cells(repo, schedule.heat_counts(live)),
+        heat_axes=HEAT_AXES,
+        bands=tuple(_bands(repo)),
         highest=tuple(views[:5]),
         changes=tuple(v for v in views if v.trend in ("up", "down")),
         escalations=tuple(
             dated(r, r.escalated.date, f"to {r.escalated.to}")
             for r in by_id
-            if r.escalated and in_quarter(r.escalated.date)
+            if r.escalated and r.escalated.date in window
         ),
         reviews_overdue=tuple(
-            dated(r, r.review_date, f"owner: {repo.owner_label(r.owner)}")
+            dated(r, r.review_date, owner(r))
             for r in by_id
-            if r.id in live_ids and r.review_date and r.review_date < as_of
+            if r.review_date and schedule.days_past_review(r, as_of)
         ),
-        raised=tuple(
-            dated(r, r.raised, f"owner: {repo.owner_label(r.owner)}")
-            for r in by_id
-            if in_quarter(r.raised)
-        ),
-        closed=tuple(dated(r, r.closed, "") for r in by_id if r.closed and in_quarter(r.closed)),
+        raised=tuple(dated(r, r.raised, owner(r)) for r in by_id if r.raised in window),
+        closed=tuple(dated(r, r.closed, "") for r in by_id if r.closed and r.closed in window),
     )
+
+
+def _risk_view(scope: Scope, x: schedule.LiveRisk, change: schedule.ScoreChange) -> RiskView:
+    r, a = x.risk, x.rating
+    return RiskView(
+        r.id,
+        r.title,
+        scope.repo.owner_label(r.owner),
+        a.score,
+        a.likelihood,
+        a.impact,
+        scope.repo.settings.band(a.score),
+        change.before,
+        change.trend.value,
+        ARROWS[change.trend.value],
+        a.assessed,
+        scope.view.tag(r),
+    )
+
+
+def _heat_cells(repo: Repository, counts: list[list[int]]) -> tuple[HeatCell, ...]:
+    """The 25 cells, top row (impact 5) first, left to right."""
+    settings, colours = repo.settings, band_colours(repo)
+    cells = []
+    for impact in range(5, 0, -1):
+        for likelihood in range(1, 6):
+            score = likelihood * impact
+            x, y = HEAT_LEFT + (likelihood - 1) * CELL, HEAT_TOP + (5 - impact) * CELL
+            cells.append(
+                HeatCell(
+                    likelihood,
+                    impact,
+                    counts[impact - 1][likelihood - 1],
+                    score,
+                    settings.band(score),
+                    colours[settings.band(score)],
+                    x,
+                    y,
+                    x + (CELL - 2) // 2,
+                    y + 30,
+                )
+            )
+    return tuple(cells)
+
+
+HEAT_AXES = tuple(
+    label
+    for i in range(1, 6)
+    for label in (
+        AxisLabel(str(i), HEAT_LEFT + (i - 1) * CELL + (CELL - 2) // 2, 268, "middle"),
+        AxisLabel(str(i), HEAT_LEFT - 12, HEAT_TOP + (5 - i) * CELL + 28, "end"),
+    )
+)
+"""The numbers along the heat map's axes: likelihood under the columns, impact left of the
+rows (interleaved, as the SVG has always listed them)."""
+
+
+def _bands(repo: Repository) -> list[tuple[str, str, str]]:
+    """(name, colour, score range) of each band, for the heat map's key."""
+    colours = band_colours(repo)
+    low, bands = 1, []
+    for b in repo.settings.risk_bands:
+        bands.append((b.name, colours[b.name], f"{low}-{b.max}"))
+        low = b.max + 1
+    return bands
 
 
 TIMELINE_AXIS_Y = 30
@@ -224,6 +242,7 @@ def timeline(points: Sequence[tuple[dt.date, MilestoneView]], quarter: Quarter) 
                 TIMELINE_SHAPES[m.state][1],
                 _fit(prefix, m.title, room),
                 px + MARKER + 4 if anchor == "start" else px - MARKER - 4,
+                py + 4,
                 anchor,
             )
         )
@@ -241,6 +260,7 @@ def timeline(points: Sequence[tuple[dt.date, MilestoneView]], quarter: Quarter) 
             TIMELINE_SHAPES[state][1],
             left + 8 + 125 * i + MARKER + 4,
             legend_y,
+            legend_y + 4,
         )
         for i, (state, text) in enumerate(LEGEND)
     )
@@ -252,4 +272,6 @@ def timeline(points: Sequence[tuple[dt.date, MilestoneView]], quarter: Quarter) 
         rows_end,
         legend,
         TIMELINE_FONT,
+        ticks[0].x if ticks else left,
+        width - TIMELINE_LEFT,
     )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from psstrat import schedule
 from psstrat.english import long_date
-from psstrat.marking import View
+from psstrat.model.common import natural_key
 from psstrat.model.sia import Sia, SiaIssue
-from psstrat.model.strand import Strand
+from psstrat.model.strand import Milestone, Strand, WorkElement
+from psstrat.report.scope import Scope
 from psstrat.report.views import (
     ElementView,
     IssueView,
@@ -19,8 +22,7 @@ from psstrat.report.views import (
     SiaView,
     StrandView,
 )
-from psstrat.repository import natural_key
-from psstrat.schedule import MilestoneState, Quarter
+from psstrat.schedule import MilestoneState
 
 
 def paragraphs(text: str | None) -> tuple[str, ...]:
@@ -30,99 +32,116 @@ def paragraphs(text: str | None) -> tuple[str, ...]:
     return tuple(" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip())
 
 
-def strand_view(
-    view: View,
-    s: Strand,
-    quarter: Quarter,
-    as_of: dt.date,
-    risk_ids: set[str],
-    points: list[tuple[dt.date, MilestoneView]],
-) -> StrandView:
-    """One strand of the View (so only what the session may see); milestones on the quarter's
-    timeline are added to ``points``."""
-    repo = view.repo
-    soon = repo.settings.due_soon_days
-    start, end = quarter.first_day, min(quarter.last_day, as_of)
-    following = quarter.next()
-    elements, completed, overdue, due_next, updates = [], [], [], [], []
-    for e in sorted(s.work_elements, key=lambda e: natural_key(e.id)):
-        lead = repo.owner_label(e.lead)
-        elements.append(
-            ElementView(
-                e.id,
-                e.title,
-                lead,
-                e.status,
-                schedule.element_rag(e).value,
-                tuple(r for r in e.risks if r in risk_ids),
-                view.tag(e),
-            )
+@dataclass(frozen=True)
+class StrandSection:
+    """A strand's part of the paper, and its milestones that go on the quarter's timeline."""
+
+    view: StrandView
+    on_timeline: tuple[tuple[dt.date, MilestoneView], ...]
+
+
+def strand_section(scope: Scope, s: Strand) -> StrandSection:
+    """One strand of the View (so only what the session may see)."""
+    elements = sorted(s.work_elements, key=lambda e: natural_key(e.id))
+    placed = [_placed_milestone(scope, e, m) for e in elements for m in e.milestones]
+    updates = [
+        (
+            note.date,
+            NoteView(long_date(note.date), e.id, paragraphs(note.text), scope.view.tag(note)),
         )
-        for m in e.milestones:
-            st = schedule.milestone_status(m, as_of, soon)
-            view_m = MilestoneView(
-                m.id,
-                m.title,
-                e.id,
-                lead,
-                long_date(m.due),
-                long_date(m.revised_due) if m.revised_due else None,
-                long_date(m.completed) if m.completed and m.completed <= as_of else None,
-                st.state.value,
-                st.days_overdue,
-                view.tag(m),
-            )
-            done_in_quarter = False
-            if m.completed is not None and start <= m.completed <= end:
-                done_in_quarter = True
-                completed.append((m.completed, view_m))
-            if st.state is MilestoneState.OVERDUE:
-                overdue.append((st.effective_due, view_m))
-            elif st.state not in (MilestoneState.COMPLETE, MilestoneState.CANCELLED) and (
-                following.first_day <= st.effective_due <= following.last_day
-            ):
-                due_next.append((st.effective_due, view_m))
-            done_before = m.completed is not None and m.completed <= as_of and not done_in_quarter
-            on_line = m.completed if done_in_quarter else st.effective_due
-            if not done_before and on_line is not None and on_line in quarter:
-                points.append((on_line, view_m))
-        for note in schedule.notes_between(e.updates, start, end):
-            note_view = NoteView(long_date(note.date), e.id, paragraphs(note.text), view.tag(note))
-            updates.append((note.date, note_view))
-
-    def ordered(items: list[tuple[dt.date, MilestoneView]]) -> tuple[MilestoneView, ...]:
-        return tuple(v for _, v in sorted(items, key=lambda i: (i[0], natural_key(i[1].id))))
-
-    return StrandView(
+        for e in elements
+        for note in schedule.notes_between(e.updates, scope.window)
+    ]
+    view = StrandView(
         id=s.id,
         title=s.title,
-        lead=repo.owner_label(s.lead),
+        lead=scope.repo.owner_label(s.lead),
         rag=schedule.strand_rag(s).value,  # over the work elements this session may see
         summary=paragraphs(s.summary),
         purpose=paragraphs(s.purpose),
         expected_outcome=paragraphs(s.expected_outcome),
-        elements=tuple(elements),
-        completed=ordered(completed),
-        overdue=ordered(overdue),
-        due_next=ordered(due_next),
+        elements=tuple(_element_view(scope, e) for e in elements),
+        completed=_ordered((p.completed, p.view) for p in placed if p.completed),
+        overdue=_ordered((p.due, p.view) for p in placed if p.list == "overdue"),
+        due_next=_ordered((p.due, p.view) for p in placed if p.list == "due-next"),
         updates=tuple(v for _, v in sorted(updates, key=lambda u: (u[0], natural_key(u[1].about)))),
-        marking=view.tag(s),
+        marking=scope.view.tag(s),
+    )
+    on_line = tuple((p.on_timeline, p.view) for p in placed if p.on_timeline)
+    return StrandSection(view, on_line)
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """Where a milestone goes in its strand's section and on the timeline."""
+
+    view: MilestoneView
+    due: dt.date
+    completed: dt.date | None
+    """The completion date when it fell in the quarter (so it is listed as completed)."""
+    list: str | None
+    """`overdue`, `due-next` (due next quarter and still open), or None."""
+    on_timeline: dt.date | None
+
+
+def _placed_milestone(scope: Scope, e: WorkElement, m: Milestone) -> _Placed:
+    as_of, view = scope.as_of, scope.view
+    st = schedule.milestone_status(m, as_of, scope.repo.settings.due_soon_days)
+    done = m.completed if m.completed is not None and m.completed <= as_of else None
+    milestone = MilestoneView(
+        m.id,
+        m.title,
+        e.id,
+        scope.repo.owner_label(e.lead),
+        long_date(m.due),
+        long_date(m.revised_due) if m.revised_due else None,
+        long_date(done) if done else None,
+        st.state.value,
+        st.days_overdue,
+        view.tag(m),
+    )
+    in_quarter = m.completed if m.completed in scope.window else None
+    listed = None
+    if st.state is MilestoneState.OVERDUE:
+        listed = "overdue"
+    elif st.state not in (MilestoneState.COMPLETE, MilestoneState.CANCELLED) and (
+        st.effective_due in scope.quarter.next()
+    ):
+        listed = "due-next"
+    # Done before the quarter: not on its timeline; done in it: at the completion date.
+    on_line = in_quarter or (None if done else st.effective_due)
+    return _Placed(
+        milestone,
+        st.effective_due,
+        in_quarter,
+        listed,
+        on_line if on_line in scope.quarter else None,
     )
 
 
-def sia_view(
-    view: View,
-    sia: Sia,
-    as_of: dt.date,
-    risk_ids: set[str],
-    shown: set[str],
-    strand_id: str | None,
-) -> SiaView | None:
+def _element_view(scope: Scope, e: WorkElement) -> ElementView:
+    return ElementView(
+        e.id,
+        e.title,
+        scope.repo.owner_label(e.lead),
+        e.status,
+        schedule.element_rag(e).value,
+        tuple(r for r in e.risks if r in scope.risk_ids),
+        scope.view.tag(e),
+    )
+
+
+def _ordered(items: Iterable[tuple[dt.date, MilestoneView]]) -> tuple[MilestoneView, ...]:
+    return tuple(v for _, v in sorted(items, key=lambda i: (i[0], natural_key(i[1].id))))
+
+
+def sia_view(scope: Scope, sia: Sia) -> SiaView | None:
     """An SIA of the View with the issues the paper is about: all of them, or for a strand
     report those aligned to the strand (as shown) or scoped into a risk shown."""
+    view, as_of, risk_ids, shown = scope.view, scope.as_of, scope.risk_ids, scope.shown
     issues = []
     for issue in sia.issues:
-        if not issue_in_scope(issue, risk_ids, shown, strand_id):
+        if not issue_in_scope(issue, scope):
             continue
         progress = [
             NoteView(long_date(n.date), issue.id, paragraphs(n.text), view.tag(n))
@@ -156,13 +175,11 @@ def sia_view(
     )
 
 
-def issue_in_scope(
-    issue: SiaIssue, risk_ids: set[str], shown: set[str], strand_id: str | None
-) -> bool:
+def issue_in_scope(issue: SiaIssue, scope: Scope) -> bool:
     """Whether an SIA issue belongs in the paper: always in the full report; in a strand
     report when a recommendation is aligned to the strand or one of its work elements shown,
     or it was scoped into a risk shown."""
-    if strand_id is None:
+    if scope.strand_id is None:
         return True
     aligned = {a for r in issue.recommendations for a in r.aligned_to}
-    return bool(aligned & shown) or any(r in risk_ids for r in issue.risks)
+    return bool(aligned & scope.shown) or any(r in scope.risk_ids for r in issue.risks)

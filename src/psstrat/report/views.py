@@ -130,6 +130,18 @@ class HeatCell:
     colour: str
     x: int
     y: int
+    count_x: int
+    count_y: int
+    """Where the count is written, centred in the cell."""
+
+
+@dataclass(frozen=True)
+class AxisLabel:
+    text: str
+    x: int
+    y: int
+    anchor: str
+    """SVG text-anchor: "middle" under a column, "end" left of a row."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +162,7 @@ class TimelinePoint:
     label: str
     """Date, id and title, the title shortened with "..." to fit beside the marker."""
     label_x: int
+    label_y: int
     anchor: str
     """SVG text-anchor of the label: "start" (right of the marker) or "end" (left of it)."""
 
@@ -167,6 +180,7 @@ class LegendMark:
     filled: bool
     x: int
     y: int
+    label_y: int
 
 
 @dataclass(frozen=True)
@@ -181,12 +195,16 @@ class Timeline:
     """Where the rows end (month gridlines run from the axis to here)."""
     legend: tuple[LegendMark, ...]
     font_size: int
+    axis_start: int
+    axis_end: int
 
 
 @dataclass(frozen=True)
 class RiskRegister:
     live: int
     heat: tuple[HeatCell, ...]
+    heat_axes: tuple[AxisLabel, ...]
+    """The numbers 1 to 5 along the likelihood (across) and impact (up) axes."""
     bands: tuple[tuple[str, str, str], ...]
     """(name, colour, score range) for the heat map's key."""
     highest: tuple[RiskView, ...]

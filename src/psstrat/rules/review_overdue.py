@@ -20,10 +20,8 @@ from psstrat.rules._base import Rule, RuleContext
 def check(ctx: RuleContext) -> Iterator[Finding]:
     repo = ctx.repo
     for risk in repo.risks:
-        if not schedule.risk_is_live(risk, ctx.as_of) or risk.review_date is None:
-            continue
-        if risk.review_date < ctx.as_of:
-            days = (ctx.as_of - risk.review_date).days
+        days = schedule.days_past_review(risk, ctx.as_of)
+        if days is not None:
             yield Finding(
                 repo.where(risk, "review_date"),
                 f"risk {risk.id} ({risk.title}) was due for review on {risk.review_date}, "
