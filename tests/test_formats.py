@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from psstrat.provenance import Source
 from psstrat.report.context import build_context
 from psstrat.report.paper import produce
+from psstrat.report.scope import Paper
 from psstrat.repository import load_repository
 from psstrat.schedule import Quarter
 from tests.conftest import RepoBuilder, invoke
@@ -53,10 +54,7 @@ def fixed_paper(fmt: str, session: str) -> bytes:
     """The shipped data's paper with a fixed provenance (the commit changes with every commit)."""
     context = build_context(
         load_repository(ROOT),
-        Quarter(2004, 3),
-        dt.date(2004, 12, 31),
-        session,
-        None,
+        Paper(Quarter(2004, 3), dt.date(2004, 12, 31), session, None),
         Source("GOLDEN", False),
     )
     data = produce(context, fmt, ROOT)

@@ -23,6 +23,7 @@ from psstrat.marking import restrict
 from psstrat.overdue import find_overdue
 from psstrat.report.context import build_context
 from psstrat.report.render import render
+from psstrat.report.scope import Paper
 from psstrat.repository import load_repository
 from psstrat.schedule import Quarter
 from psstrat.status import build_status
@@ -192,7 +193,7 @@ def outputs(root: Path, forget_withheld: bool, session: str = "open") -> list[st
     texts = []
     strands = [None, *(s.id for s in restrict(repo, session).repo.strands)]
     for strand in strands:
-        context = build_context(repo, Q3, AS_OF, session, strand)
+        context = build_context(repo, Paper(Q3, AS_OF, session, strand))
         if forget_withheld:
             context = dataclasses.replace(context, withheld=(), withheld_total=0)
         else:

@@ -12,6 +12,7 @@ import pytest
 
 from psstrat.report.context import build_context
 from psstrat.report.render import render
+from psstrat.report.scope import Paper
 from psstrat.repository import load_repository
 from psstrat.schedule import Quarter
 
@@ -57,7 +58,9 @@ def test_printed_report_is_marked_on_first_and_last_page(
 ) -> None:
     from pypdf import PdfReader
 
-    context = build_context(load_repository(ROOT), Quarter(2004, 3), dt.date(2004, 12, 31), session)
+    context = build_context(
+        load_repository(ROOT), Paper(Quarter(2004, 3), dt.date(2004, 12, 31), session)
+    )
     html = tmp_path / "report.html"
     html.write_text(render(context, "html", ROOT), encoding="utf-8")
     pdf = tmp_path / "report.pdf"

@@ -14,6 +14,7 @@ from psstrat.errors import PsstratError
 from psstrat.provenance import Source
 from psstrat.report.context import build_context
 from psstrat.report.render import render
+from psstrat.report.scope import Paper
 from psstrat.repository import load_repository
 from psstrat.schedule import Quarter
 from tests.conftest import RepoBuilder, invoke
@@ -78,7 +79,7 @@ def marked(repo: RepoBuilder) -> RepoBuilder:
 
 def report(repo: RepoBuilder, fmt: str, session: str = "open", strand: str | None = None) -> str:
     loaded = load_repository(repo.root)
-    context = build_context(loaded, Q3, dt.date(2004, 12, 31), session, strand)
+    context = build_context(loaded, Paper(Q3, dt.date(2004, 12, 31), session, strand))
     return render(context, fmt, repo.root)
 
 
@@ -113,8 +114,8 @@ def test_canary_never_reaches_an_open_strand_report(marked: RepoBuilder) -> None
 
 def test_open_report_withholds_the_risk_from_the_heat_map(marked: RepoBuilder) -> None:
     loaded = load_repository(marked.root)
-    open_ctx = build_context(loaded, Q3, dt.date(2004, 12, 31), "open")
-    closed_ctx = build_context(loaded, Q3, dt.date(2004, 12, 31), "closed")
+    open_ctx = build_context(loaded, Paper(Q3, dt.date(2004, 12, 31), "open"))
+    closed_ctx = build_context(loaded, Paper(Q3, dt.date(2004, 12, 31), "closed"))
     assert sum(c.count for c in open_ctx.register.heat) == 0
     assert sum(c.count for c in closed_ctx.register.heat) == 1
     assert open_ctx.sias[0].issues[0].risks == ()  # the withheld risk's id is not shown
@@ -227,7 +228,7 @@ def test_golden_reports_of_shipped_data(
 ) -> None:
     repo = load_repository(ROOT)
     context = build_context(
-        repo, Q3, dt.date(2004, 12, 31), session, strand, Source("GOLDEN", False)
+        repo, Paper(Q3, dt.date(2004, 12, 31), session, strand), Source("GOLDEN", False)
     )
     _golden(name, render(context, fmt, ROOT))
 

@@ -224,4 +224,6 @@ def test_notes_as_of_hide_the_future() -> None:
     assert [n.text for n in schedule.notes_as_of(notes, D(2004, 11, 1))] == ["a"]
     span = schedule.Span(D(2004, 10, 1), D(2004, 12, 31))
     assert [n.text for n in schedule.notes_between(notes, span)] == ["a", "b"]
-    assert [n.text for n in schedule.notes_between(notes, schedule.Span(D(2004, 10, 2), span.last))] == ["b"]
+    assert [
+        n.text for n in schedule.notes_between(notes, schedule.Span(D(2004, 10, 2), span.last))
+    ] == ["b"]

@@ -17,6 +17,7 @@ from psstrat.errors import PsstratError
 from psstrat.report import render as render_module
 from psstrat.report.context import build_context
 from psstrat.report.render import render
+from psstrat.report.scope import Paper
 from psstrat.repository import load_repository
 from psstrat.safefiles import write_atomically
 from psstrat.schedule import Quarter
@@ -65,8 +66,8 @@ def test_withheld_element_does_not_link_risks_into_a_strand_report(repo: RepoBui
     )
     loaded = load_repository(repo.root)
     day = dt.date(2004, 12, 31)
-    open_ctx = build_context(loaded, Quarter(2004, 3), day, "open", "S1")
-    closed_ctx = build_context(loaded, Quarter(2004, 3), day, "closed", "S1")
+    open_ctx = build_context(loaded, Paper(Quarter(2004, 3), day, "open", "S1"))
+    closed_ctx = build_context(loaded, Paper(Quarter(2004, 3), day, "closed", "S1"))
     assert open_ctx.register.live == 0
     assert closed_ctx.register.live == 1
 
@@ -422,7 +423,9 @@ def test_status_open_says_how_much_is_withheld(sensitive: RepoBuilder, cli: CliR
 
 
 def test_render_refuses_a_template_that_is_not_a_file(repo: RepoBuilder) -> None:
-    context = build_context(load_repository(repo.root), Quarter(2004, 3), dt.date(2004, 12, 31))
+    context = build_context(
+        load_repository(repo.root), Paper(Quarter(2004, 3), dt.date(2004, 12, 31))
+    )
     os.mkfifo(repo.root / "t.j2")
     with pytest.raises(PsstratError, match="is not a regular file"):
         render(context, "md", repo.root, repo.root / "t.j2")

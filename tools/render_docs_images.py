@@ -19,6 +19,7 @@ from pathlib import Path
 from psstrat.provenance import Source
 from psstrat.report.context import build_context
 from psstrat.report.paper import produce
+from psstrat.report.scope import Paper
 from psstrat.repository import load_repository
 from psstrat.schedule import Quarter
 
@@ -28,10 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> None:
     context = build_context(
         load_repository(ROOT),
-        Quarter(2004, 3),
-        dt.date(2004, 12, 31),
-        "closed",
-        None,
+        Paper(Quarter(2004, 3), dt.date(2004, 12, 31), "closed", None),
         Source(None, False, "docs"),
     )
     with tempfile.TemporaryDirectory() as tmp:

@@ -24,8 +24,6 @@ from psstrat.model.common import ID_PATTERNS
 from psstrat.repository import DATA, Repository, file_kind, model_of
 from psstrat.yamlio import YamlPath, YamlProblem, document_text, item_text, parse_yaml
 
-MAX_RISK = 9999
-
 
 @dataclass(frozen=True)
 class Creation:
@@ -94,23 +92,26 @@ def _numbers(pattern: str, texts: list[str] | set[str]) -> set[int]:
 # --- the kinds ----------------------------------------------------------------------------
 
 
-def new_risk(
-    repo: Repository,
-    census: Census,
-    title: str,
-    category: str,
-    owner: str | None,
-    raised: dt.date,
-    likelihood: int,
-    impact: int,
-    controls: list[str] | None = None,
-) -> Creation:
+@dataclass(frozen=True)
+class RiskDraft:
+    """What `psstrat new risk` is told: the risk is assessed at one rating, inherent and
+    residual alike, until somebody assesses it again."""
+
+    title: str
+    category: str
+    owner: str | None
+    raised: dt.date
+    likelihood: int
+    impact: int
+    controls: tuple[str, ...] = ()
+
+
+def new_risk(repo: Repository, census: Census, draft: RiskDraft) -> Creation:
+    title, category, owner, raised = draft.title, draft.category, draft.owner, draft.raised
+    likelihood, impact = draft.likelihood, draft.impact
     _owner(repo, owner)
-    taken = _numbers(r"^R(\d{4})$", census.names("risks"))
-    number = next_number(taken)
-    if number > MAX_RISK:
-        raise PsstratError(f"no free risk id: R{MAX_RISK} is taken; ids have four digits")
-    risk_id = f"R{number:04d}"
+    taken = _numbers(r"^R(0[0-9]{3}|[1-9][0-9]{3,})$", census.names("risks"))
+    risk_id = f"R{next_number(taken):04d}"  # R9999, then R10000
     values: dict[str, Any] = {
         "id": risk_id,
         "title": title,
@@ -120,7 +121,7 @@ def new_risk(
         "inherent": {"likelihood": likelihood, "impact": impact},
         "residual": {"likelihood": likelihood, "impact": impact, "date": raised},
         "controls": [
-            {"description": text, "owner": owner, "status": "planned"} for text in controls or []
+            {"description": text, "owner": owner, "status": "planned"} for text in draft.controls
         ],
         "review_date": raised + relativedelta(years=1),  # (29 February: the 28th)
     }
@@ -156,7 +157,7 @@ def new_element(
     number = next_number(_numbers(rf"\b{re.escape(strand_id)}\.(\d+)\b", texts))
     element_id = f"{strand_id}.{number}"
     item = {"id": element_id, "title": title, "lead": lead, "status": "not-started"}
-    return _append(repo, census, rel, (), "work_elements", item, element_id)
+    return _append(repo, census, rel, ListPlace((), "work_elements"), item)
 
 
 def new_milestone(
@@ -176,7 +177,8 @@ def new_milestone(
     number = next_number(_numbers(rf"\b{re.escape(element_id)}\.M(\d+)\b", texts))
     milestone_id = f"{element_id}.M{number}"
     item = {"id": milestone_id, "title": title, "due": due}
-    return _append(repo, census, rel, ("work_elements", index), "milestones", item, milestone_id)
+    place = ListPlace(("work_elements", index), "milestones")
+    return _append(repo, census, rel, place, item)
 
 
 def new_sia(repo: Repository, census: Census, date: dt.date, title: str) -> Creation:
@@ -201,7 +203,7 @@ def new_meeting(
         item["title"] = title
     if not (repo.root / rel).exists():
         return _new_file(repo, census, rel, {"meetings": [item]}, date.isoformat())
-    return _append(repo, census, rel, (), "meetings", item, date.isoformat())
+    return _append(repo, census, rel, ListPlace((), "meetings"), item)
 
 
 def new_owner(
@@ -234,7 +236,7 @@ def new_owner(
     item: dict[str, Any] = {"id": owner_id, "role": role}
     if name:
         item["name"] = name
-    return _append(repo, census, rel, (), "owners", item, owner_id)
+    return _append(repo, census, rel, ListPlace((), "owners"), item)
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -255,27 +257,39 @@ def _new_file(
     return Creation(rel, text, new_id or str(values["id"]), True, census.notes)
 
 
+@dataclass(frozen=True)
+class ListPlace:
+    """A list in a file: under ``key`` in the mapping at ``container``; ``after`` names the
+    keys the layout puts after ``key`` (for when the list is not there yet); items of a
+    ``spaced`` list have a blank line between them."""
+
+    container: YamlPath
+    key: str
+    after: tuple[str, ...] = ()
+    spaced: bool = False
+
+
 def _append(
-    repo: Repository,
-    census: Census,
-    rel: str,
-    container: YamlPath,
-    key: str,
-    item: dict[str, Any],
-    new_id: str,
+    repo: Repository, census: Census, rel: str, place: ListPlace, item: dict[str, Any]
 ) -> Creation:
+    """Add ``item`` (its id the first value) at the end of a list in the file at ``rel``."""
     before = (repo.root / rel).read_text(encoding="utf-8")
     kind = file_kind(rel)
     assert kind is not None, rel
     model = model_of(kind)
-    for step in container:
+    for step in place.container:
         if isinstance(step, str):
             model = _child(model, step)
     order = list(model.model_fields)
-    after = tuple(order[order.index(key) + 1 :])
-    spaced = key in ("work_elements", "milestones")
+    place = ListPlace(
+        place.container,
+        place.key,
+        tuple(order[order.index(place.key) + 1 :]),
+        place.key in ("work_elements", "milestones"),
+    )
+    new_id = str(item.get("id") or item["date"])
     try:
-        text = append_item(before, container, key, item, spaced, after)
+        text = append_item(before, place, item)
     except YamlProblem as exc:
         raise PsstratError(
             f"{rel}:{exc.line}:{exc.column}: {exc.message}; fix it before adding to it"
@@ -284,17 +298,10 @@ def _append(
     return Creation(rel, text, new_id, False, census.notes)
 
 
-def append_item(
-    text: str,
-    container: YamlPath,
-    key: str,
-    item: dict[str, Any],
-    spaced: bool,
-    after: tuple[str, ...] = (),
-) -> str:
-    """``text`` with ``item`` added at the end of the list under ``key`` in the mapping at
-    ``container``; every other line is kept as it is. ``after`` names the keys the layout
-    puts after ``key``, for when the list is not there yet."""
+def append_item(text: str, place: ListPlace, item: dict[str, Any]) -> str:
+    """``text`` with ``item`` added at the end of the list at ``place``; every other line is
+    kept as it is."""
+    container, key, after, spaced = place.container, place.key, place.after, place.spaced
     doc = parse_yaml(text.encode("utf-8"))
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):

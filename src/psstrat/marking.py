@@ -177,7 +177,8 @@ _CHILDREN: dict[type, tuple[tuple[str, str], ...]] = {
 """What each kind of item contains that carries a marking of its own: (field, kind)."""
 
 
-def _gate(
+# Named exception (PLR0913): the recursion carries the item and everything around it.
+def _gate(  # noqa: PLR0913
     view: View, admit: Admit, kind: str, item: M, container: int, within: tuple[Any, ...] = ()
 ) -> M | None:
     """The item with every withheld item inside it removed, or None when it is withheld."""

@@ -103,46 +103,57 @@ def schema_problems(
         yield SchemaProblem(line, column, f"{label}: {message}" if label else message, help)
 
 
+_TYPE_ERRORS: dict[str, tuple[str, str]] = {
+    "string_type": ("must be text", "put the value in quotes if it looks like a number"),
+    "int_type": ("must be a whole number", "write a number such as 3, without quotes"),
+    "bool_type": ("must be true or false", "write `true` or `false`"),
+    "list_type": ("must be a list", "write `[a, b]`, or one `- item` per line"),
+    "dict_type": ("must be a mapping of keys", "write `key: value` pairs, indented"),
+}
+"""A value of the wrong type: what it must be (`, not <what it is>` follows), and the fix."""
+_SAME_TYPE = {
+    "int_parsing": "int_type",
+    "int_from_float": "int_type",
+    "int_parsing_size": "int_type",
+    "bool_parsing": "bool_type",
+    "model_type": "dict_type",
+    "model_attributes_type": "dict_type",
+}
+_OWN_WORDS: dict[str, str] = {
+    "id_format": "fix the id, and rename the file to match if it is a file's id",
+    "score_range": "score likelihood and impact from 1 (lowest) to 5 (highest)",
+    "choice": "use a listed value, or add it to the list in psstrat.yaml",
+    "closed_date": "add `closed: YYYY-MM-DD`, or set `status: open`",
+}
+"""psstrat's own checks (psstrat.model.common), already worded: the fix for each."""
+
+
 def _wording(kind: str, error: Any, value: Any) -> tuple[str, str]:
     got = describe(value)
-    if kind == "string_type":
-        return f"must be text, not {got}", "put the value in quotes if it looks like a number"
-    if kind in ("int_type", "int_parsing", "int_from_float", "int_parsing_size"):
-        return f"must be a whole number, not {got}", "write a number such as 3, without quotes"
-    if kind in ("bool_type", "bool_parsing"):
-        return f"must be true or false, not {got}", "write `true` or `false`"
-    if kind == "list_type":
-        return f"must be a list, not {got}", "write `[a, b]`, or one `- item` per line"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"must be a mapping of keys, not {got}", "write `key: value` pairs, indented"
+    ctx = error.get("ctx", {})
+    kind = _SAME_TYPE.get(kind, kind)
+    if kind in _TYPE_ERRORS:
+        must, fix = _TYPE_ERRORS[kind]
+        return f"{must}, not {got}", fix
+    if kind in _OWN_WORDS:
+        return error["msg"], _OWN_WORDS[kind]
     if kind == "literal_error":
-        expected = str(error.get("ctx", {}).get("expected", "")).replace("'", "`")
+        expected = str(ctx.get("expected", "")).replace("'", "`")
         return f"must be {expected} (got {got})", "use one of the values listed"
     if kind in ("greater_than_equal", "less_than_equal"):
-        ctx = error.get("ctx", {})
-        bound = ctx.get("ge", ctx.get("le"))
         word = "at least" if kind == "greater_than_equal" else "at most"
-        return f"must be {word} {bound} (got {got})", "correct the number"
+        return f"must be {word} {ctx.get('ge', ctx.get('le'))} (got {got})", "correct the number"
     if kind == "string_pattern_mismatch":
         return (
             f"does not have the expected form (got {got})",
             "`psstrat explain format` shows the expected form",
         )
     if kind == "too_short":
-        need = error.get("ctx", {}).get("min_length", 1)
-        return f"needs at least {need} item(s)", "add the missing item"
+        return f"needs at least {ctx.get('min_length', 1)} item(s)", "add the missing item"
     if kind in ("date_format", "date_invalid"):
         return f"{error['msg']} (got {got})", "write the date as YYYY-MM-DD, e.g. 2004-10-07"
-    if kind == "id_format":
-        return error["msg"], "fix the id, and rename the file to match if it is a file's id"
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, "), "correct the value"
-    if kind == "score_range":
-        return error["msg"], "score likelihood and impact from 1 (lowest) to 5 (highest)"
-    if kind == "choice":
-        return error["msg"], "use a listed value, or add it to the list in psstrat.yaml"
-    if kind == "closed_date":
-        return error["msg"], "add `closed: YYYY-MM-DD`, or set `status: open`"
     return (
         f"has an invalid value {got}",
         "correct the value (`psstrat explain format` lists the values)",

@@ -19,7 +19,7 @@ from psstrat.diagnostics import Finding, Location
 from psstrat.errors import PsstratError
 from psstrat.model.common import natural_key
 from psstrat.model.risk import Risk
-from psstrat.model.sia import Sia
+from psstrat.model.sia import Sia, SiaIssue
 from psstrat.model.strand import Milestone, Strand, WorkElement
 from psstrat.model.strategy import MeetingsFile, Owner, OwnersFile, Strategy
 from psstrat.safefiles import scan
@@ -287,41 +287,47 @@ def _limited(raw: bytes) -> bytes:
 
 
 def _register(repo: Repository, rel: str, item: BaseModel) -> None:
-    paths = repo.item_paths
-    paths[id(item)] = (rel, ())
+    """Add a loaded file's item to the repository, and note the YAML path of every item in it
+    that rules point at (``Repository.where``)."""
+    repo.item_paths[id(item)] = (rel, ())
+    for yaml_path, inner in _inner_items(item):
+        repo.item_paths[id(inner)] = (rel, yaml_path)
     if isinstance(item, Strategy):
         repo.strategy = item
-        for i, outcome in enumerate(item.outcomes):
-            paths[id(outcome)] = (rel, ("outcomes", i))
     elif isinstance(item, OwnersFile):
-        for i, owner in enumerate(item.owners):
-            paths[id(owner)] = (rel, ("owners", i))
+        for owner in item.owners:
             repo.owners.setdefault(owner.id, owner)
     elif isinstance(item, MeetingsFile):
         repo.meetings = item
-        for i, meeting in enumerate(item.meetings):
-            paths[id(meeting)] = (rel, ("meetings", i))
     elif isinstance(item, Strand):
         repo.strands.append(item)
-        for i, element in enumerate(item.work_elements):
-            paths[id(element)] = (rel, ("work_elements", i))
-            for j, milestone in enumerate(element.milestones):
-                paths[id(milestone)] = (rel, ("work_elements", i, "milestones", j))
-            for j, update in enumerate(element.updates):
-                paths[id(update)] = (rel, ("work_elements", i, "updates", j))
     elif isinstance(item, Risk):
         repo.risks.append(item)
-        for i, entry in enumerate(item.history):
-            paths[id(entry)] = (rel, ("history", i))
-        paths[id(item.residual)] = (rel, ("residual",))
     elif isinstance(item, Sia):
         repo.sias.append(item)
-        for i, issue in enumerate(item.issues):
-            paths[id(issue)] = (rel, ("issues", i))
-            for j, rec in enumerate(issue.recommendations):
-                paths[id(rec)] = (rel, ("issues", i, "recommendations", j))
-            for j, note in enumerate(issue.progress):
-                paths[id(note)] = (rel, ("issues", i, "progress", j))
+
+
+_INNER: dict[type[BaseModel], tuple[str, ...]] = {
+    Strategy: ("outcomes",),
+    OwnersFile: ("owners",),
+    MeetingsFile: ("meetings",),
+    Strand: ("work_elements",),
+    WorkElement: ("milestones", "updates"),
+    Risk: ("history",),
+    Sia: ("issues",),
+    SiaIssue: ("recommendations", "progress"),
+}
+"""The lists of items inside each kind of item."""
+
+
+def _inner_items(item: BaseModel, at: YamlPath = ()) -> Iterator[tuple[YamlPath, BaseModel]]:
+    """Every item inside ``item`` with its YAML path (a risk's residual assessment too)."""
+    if isinstance(item, Risk):
+        yield (*at, "residual"), item.residual
+    for name in _INNER.get(type(item), ()):
+        for i, inner in enumerate(getattr(item, name)):
+            yield (*at, name, i), inner
+            yield from _inner_items(inner, (*at, name, i))
 
 
 # Where ids are declared in each kind of file: (kind of id, path pattern), "*" = every item.

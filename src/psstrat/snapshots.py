@@ -11,19 +11,18 @@ a repository of 10,000 risks, a pull request that changes three files reads abou
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from psstrat.errors import PsstratError
 from psstrat.git import Commit, GitTree, GitUnavailable, NoSuchCommit
+from psstrat.isodate import parse_iso
 from psstrat.repository import DATA, Repository, load_repository
 from psstrat.settings import SETTINGS_FILE, Settings, parse_settings
 
 CONTEXT = (f"{DATA}/strategy.yaml", f"{DATA}/owners.yaml", f"{DATA}/meetings.yaml")
 """Read on both sides of every comparison: the strategy's marking gates everything, owners
 name the leads, meetings date the last meeting."""
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass
@@ -99,12 +98,12 @@ def _resolve_since(
         from psstrat.english import long_date
 
         return tree.commit_on_or_before(day, end_ref), f"the last meeting ({long_date(day)})"
-    if _DATE.fullmatch(since):
-        try:
-            day = dt.date.fromisoformat(since)
-        except ValueError:
-            raise PsstratError(f"--since {since} is not a real date; write YYYY-MM-DD") from None
-        return tree.commit_on_or_before(day, end_ref), since
+    try:
+        written = parse_iso(since)
+    except ValueError:
+        raise PsstratError(f"--since {since} is not a real date; write YYYY-MM-DD") from None
+    if written is not None:
+        return tree.commit_on_or_before(written, end_ref), since
     return tree.commit(since), since
 
 

@@ -19,13 +19,14 @@ from pydantic import BaseModel, ValidationError
 
 from psstrat.errors import PsstratError
 from psstrat.marking import restrict
+from psstrat.model.common import ID_PATTERNS
 from psstrat.model.risk import Risk
 from psstrat.model.strand import Strand
 from psstrat.repository import DATA, Repository
 from psstrat.schedule import element_rag, strand_rag
 from psstrat.yamlio import YamlProblem, parse_yaml
 
-_RISK = re.compile(r"R\d{4}")
+_RISK = re.compile(ID_PATTERNS["risk"][0])
 _STRAND = re.compile(r"S[1-9]\d*")
 _ELEMENT = re.compile(r"(S[1-9]\d*)\.[1-9]\d*")
 

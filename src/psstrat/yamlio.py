@@ -54,6 +54,7 @@ from ruamel.yaml.events import (  # noqa: E402
 )
 from ruamel.yaml.nodes import ScalarNode as _ScalarNode  # noqa: E402
 
+from psstrat.isodate import ISO_DATE, parse_iso  # noqa: E402
 from psstrat.safetext import UNSAFE  # noqa: E402
 
 
@@ -259,7 +260,8 @@ def _refuse(what: str, mark: Any) -> YamlProblem:
     return YamlProblem(what, mark.line + 1, mark.column + 1, help=_REFUSED_HELP)
 
 
-def _compose(text: str) -> tuple[Any, Positions, list[UnsafeText]]:
+# Named exception (C901): one loop over libyaml's events, on the hot path of every load.
+def _compose(text: str) -> tuple[Any, Positions, list[UnsafeText]]:  # noqa: C901
     """Build plain values from parser events, recording where each key and value starts.
 
     This loop runs once per event of every file, so it is written for speed: scalars (most
@@ -509,7 +511,6 @@ def _round_trip() -> Any:
 
 
 def _reshape(node: Any, shape: Shape) -> None:
-    import datetime as dt
 
     if not hasattr(node, "move_to_end"):
         return
@@ -518,9 +519,9 @@ def _reshape(node: Any, shape: Shape) -> None:
         _reorder(node, wanted)
     for key in shape.dates & set(node):
         value = node[key]
-        if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        if isinstance(value, str):
             with contextlib.suppress(ValueError):  # not a real date: left for validate
-                node[key] = dt.date.fromisoformat(value)
+                node[key] = parse_iso(value) or value
     for key, child in shape.children.items():
         value = node.get(key)
         for item in value if isinstance(value, list) else [value]:
@@ -565,11 +566,11 @@ def _reorder(node: Any, wanted: list[Any]) -> None:
             entry[2] = None
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _BLOCK_HEADER = re.compile(r"^[^#'\"]*?(?::|-)[ ]+[|>][0-9+-]*[ ]*(?:#.*)?$")
 
 
-def _space(text: str, spaced: frozenset[str]) -> str:
+# Named exception (C901): one pass over the lines, every kind of line decided in one place.
+def _space(text: str, spaced: frozenset[str]) -> str:  # noqa: C901
     """Blank lines: at most one where there was any, none at the start or end, none before
     the first item of a spaced list and exactly one before each other item (above the
     comments that lead into it); blank lines inside block scalars are text and kept."""
@@ -705,7 +706,8 @@ class _NotCanonical(Exception):
     pass
 
 
-def _canonical_events(text: str, shape: Shape) -> bool:
+# Named exception (C901): one loop over the events, the fast path of `fmt --check`.
+def _canonical_events(text: str, shape: Shape) -> bool:  # noqa: C901
     events = _events(text)
     # frames: ["m", shape, indent, keys seen, pending key event] | ["s", item shape, dash]
     stack: list[list[Any]] = []
@@ -829,7 +831,7 @@ def _check_plain(text: str, event: Any, frame: list[Any]) -> None:
         ok = value == str(resolved)
     elif isinstance(resolved, str):
         date_like = _DATE_LIKE.match(value)
-        ok = not date_like or (len(value) == 10 and _ISO_DATE.fullmatch(value) is not None)
+        ok = not date_like or (len(value) == 10 and ISO_DATE.fullmatch(value) is not None)
     else:
         ok = False
     if not ok:
@@ -839,7 +841,7 @@ def _check_plain(text: str, event: Any, frame: list[Any]) -> None:
 def _check_quoted(text: str, event: Any, frame: list[Any]) -> None:
     """A double-quoted value is canonical when it is written as the round trip writes it
     (which quotes only what plain text cannot hold) and is not a date in a date field."""
-    if frame[0] == "m" and frame[4].value in frame[1].dates and _ISO_DATE.fullmatch(event.value):
+    if frame[0] == "m" and frame[4].value in frame[1].dates and ISO_DATE.fullmatch(event.value):
         raise _NotCanonical
     if text[event.start_mark.index : event.end_mark.index] != _written(event.value):
         raise _NotCanonical

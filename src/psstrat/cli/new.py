@@ -119,20 +119,19 @@ def risk(
     """A new risk file (data/risks/R<next>.yaml), assessed at the given rating."""
 
     def make(repo: Repository, census: Census) -> Creation:
-        from psstrat.create import new_risk
+        from psstrat.create import RiskDraft, new_risk
 
         categories = repo.settings.categories
-        return new_risk(
-            repo,
-            census,
+        draft = RiskDraft(
             ask(title, "--title", "Title", _text("the title")),
             ask(category, "--category", f"Category ({', '.join(categories)})", _choice(categories)),
             owner,
             raised or today(),
             ask(likelihood, "--likelihood", "Likelihood (1-5)", _score),
             ask(impact, "--impact", "Impact (1-5)", _score),
-            [_text("a control")(c) for c in control or []],
+            tuple(_text("a control")(c) for c in control or []),
         )
+        return new_risk(repo, census, draft)
 
     _run(root, make)
 

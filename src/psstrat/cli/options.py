@@ -20,14 +20,15 @@ if TYPE_CHECKING:
 def parse_date(value: str | None) -> dt.date | None:
     if value is None:
         return None
-    # fromisoformat alone would also take 20041231 and 2004-W53; only YYYY-MM-DD is a date here.
-    try:
-        if len(value) != 10 or value[4] != "-" or value[7] != "-":
-            raise ValueError(value)
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(f"`{value}` is not a date; write it as YYYY-MM-DD") from None
+    from psstrat.isodate import parse_iso
     from psstrat.schedule import FIRST_DAY, LAST_DAY
+
+    try:
+        day = parse_iso(value)
+    except ValueError:
+        day = None
+    if day is None:
+        raise typer.BadParameter(f"`{value}` is not a date; write it as YYYY-MM-DD")
 
     if not FIRST_DAY <= day <= LAST_DAY:
         raise typer.BadParameter(

@@ -110,6 +110,7 @@ def command(
     from psstrat.provenance import source_commit
     from psstrat.report.context import build_context
     from psstrat.report.paper import produce
+    from psstrat.report.scope import Paper
     from psstrat.safefiles import write_atomically
     from psstrat.schedule import Quarter
 
@@ -118,11 +119,12 @@ def command(
         repo = repository_at(root)
         where = repo.root
         q = Quarter.parse(quarter, repo.settings.year_start_month)
-        day = as_of or min(q.last_day, today())
+        day = as_of or q.as_at(today()).last
         errors = require_clean(repo, day, allow_errors)
         source = source_commit(where)
         changes = _changes(where, q, since, session.value, strand)
-        context = build_context(repo, q, day, session.value, strand, source, errors, changes)
+        paper = Paper(q, day, session.value, strand)
+        context = build_context(repo, paper, source, errors, changes)
         text = produce(context, fmt, where, template)
         if output is None:
             _to_stdout(text, fmt)

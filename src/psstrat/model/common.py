@@ -22,26 +22,28 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+from psstrat.isodate import ISO_DATE, parse_iso
 
 
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if isinstance(value, str) and _DATE.fullmatch(value):
+    if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            day = parse_iso(value)
         except ValueError:
             raise PydanticCustomError(
                 "date_invalid", "is not a real date", {"value": value}
             ) from None
+        if day is not None:
+            return day
     raise PydanticCustomError("date_format", "must be a date written YYYY-MM-DD", {})
 
 
 Date = Annotated[
     dt.date,
     BeforeValidator(_date),
-    WithJsonSchema({"type": "string", "format": "date", "pattern": rf"^{_DATE.pattern}$"}),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": rf"^{ISO_DATE.pattern}$"}),
 ]
 """A date written YYYY-MM-DD, quoted or not; nothing else is a date."""
 
@@ -68,7 +70,8 @@ ID_PATTERNS = {
     "strand": (r"S[1-9][0-9]*", "S5"),
     "element": (r"S[1-9][0-9]*\.[1-9][0-9]*", "S5.1"),
     "milestone": (r"S[1-9][0-9]*\.[1-9][0-9]*\.M[1-9][0-9]*", "S5.1.M1"),
-    "risk": (r"R[0-9]{4}", "R0001"),
+    # R0001 to R9999, then R10000 on: the zero-padded number, never a second way to write one.
+    "risk": (r"R(?:[0-9]{4}|[1-9][0-9]{4,})", "R0001"),
     "sia": (r"SIA-[0-9]{4}", "SIA-2004"),
     "sia-issue": (r"SIA-[0-9]{4}\.[1-9][0-9]*", "SIA-2004.1"),
     "owner": (r"[a-z0-9][a-z0-9-]*", "dcs-intelligence"),

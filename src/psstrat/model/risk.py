@@ -38,7 +38,7 @@ class Escalation(Model):
 
 class Risk(Model):
     id: RiskId
-    """Required: R and four digits"""
+    """Required: R and four digits, then five from R10000"""
     title: str
     """Required: the risk in a line"""
     description: str | None = None

@@ -20,7 +20,7 @@ from psstrat.model.sia import Sia
 from psstrat.model.strategy import Strategy
 from psstrat.provenance import Source
 from psstrat.report.register import build_register, timeline
-from psstrat.report.scope import Scope
+from psstrat.report.scope import Paper, Scope
 from psstrat.report.sections import issue_in_scope, paragraphs, sia_view, strand_section
 from psstrat.report.views import (
     ChangeGroup,
@@ -43,17 +43,15 @@ if TYPE_CHECKING:
 
 def build_context(
     repo: Repository,
-    quarter: Quarter,
-    as_of: dt.date,
-    session: str = "open",
-    strand_id: str | None = None,
+    paper: Paper,
     source: Source | None = None,
     errors: int = 0,
     changes: ChangesView | None = None,
 ) -> ReportContext:
-    """The report of ``quarter`` as at ``as_of`` for ``session``. ``errors`` is how many errors
-    validate found (the CLI renders such data only with --allow-errors): the paper says it is a
-    draft, as it does when ``source`` has uncommitted changes or the quarter has not ended."""
+    """The ``paper``'s context. ``errors`` is how many errors validate found (the CLI renders
+    such data only with --allow-errors): the paper says it is a draft, as it does when
+    ``source`` has uncommitted changes or the quarter has not ended."""
+    quarter, as_of, session, strand_id = paper.quarter, paper.as_of, paper.session, paper.strand
     if as_of < quarter.first_day:
         raise PsstratError(
             f"{quarter.label} starts on {quarter.first_day}, after the as-of date {as_of}; a "
@@ -307,6 +305,6 @@ def _contacts(repo: Repository) -> tuple[Person, ...]:
     for owner_id in ids:
         owner = repo.owners.get(owner_id) if owner_id else None
         if owner is not None:
-            people.append(Person(owner.role, owner.name))
+            people.append(Person(owner.role, owner.name, owner.label))
             break
     return tuple(people)

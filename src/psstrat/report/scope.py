@@ -14,6 +14,17 @@ from psstrat.schedule import Quarter, Span
 
 
 @dataclass(frozen=True)
+class Paper:
+    """Which paper to make: a quarter's report as at a date for a session, or, given
+    ``strand``, the report on one strand."""
+
+    quarter: Quarter
+    as_of: dt.date
+    session: str = "open"
+    strand: str | None = None
+
+
+@dataclass(frozen=True)
 class Scope:
     view: View
     quarter: Quarter

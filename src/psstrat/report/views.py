@@ -9,10 +9,8 @@ from dataclasses import dataclass
 class Person:
     role: str
     name: str | None
-
-    @property
-    def label(self) -> str:
-        return f"{self.role} ({self.name})" if self.name else self.role
+    label: str
+    """As people are named in the paper (`Owner.label`): the role, with the name when known."""
 
 
 @dataclass(frozen=True)

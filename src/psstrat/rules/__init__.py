@@ -7,6 +7,7 @@ A rule module exports ``RULE``: a `Rule` with its code, default severity and
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from psstrat.diagnostics import Diagnostic, Severity
 from psstrat.repository import Repository
@@ -75,7 +76,16 @@ def explain(code: str) -> str:
             "`psstrat validate --explain all` lists the rules"
         )
     rule = RULES[code]
-    return f"{code} (default: {rule.severity.value})\n\n{rule.documentation}\n"
+    shown = re.search(r"^Example(?: \(as of [0-9-]+\))?, ", rule.documentation, re.M)
+    note = f"\n{EXAMPLES_NOTE}\n" if shown else ""
+    return f"{code} (default: {rule.severity.value})\n\n{rule.documentation}\n{note}"
+
+
+EXAMPLES_NOTE = (
+    "(The examples change a repository as `psstrat init --start 2025-04-01` writes it: what "
+    "they do not show is as written there, list items are matched in order and `[]` empties "
+    "a list.)"
+)
 
 
 def severity_of(code: str, repo: Repository) -> Severity | None:

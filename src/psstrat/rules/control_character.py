@@ -18,6 +18,14 @@ every output anyway; this rule stops them reaching the data.
 
 Fix: retype the value as plain text; for a title, use one line. Remove invisible characters
 (an editor that shows them, or `cat -A`, helps find them).
+
+Example, data/strands/S1.yaml:
+
+    title: "Prevention\u202E"
+
+Fixed:
+
+    title: Prevention
 """
 
 from collections.abc import Iterator

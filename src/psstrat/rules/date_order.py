@@ -10,6 +10,24 @@ in the year, and it makes "as of" reports wrong.
 
 Fix: correct the date that is wrong. Past assessments belong in `history`, the latest one in
 `residual`.
+
+Example (as of 2025-04-30), data/strands/S1.yaml:
+
+    work_elements:
+      - id: S1.1
+        start: 2025-04-01
+        milestones:
+          - id: S1.1.M1
+            completed: 2025-03-14
+
+Fixed:
+
+    work_elements:
+      - id: S1.1
+        start: 2025-04-01
+        milestones:
+          - id: S1.1.M1
+            completed: 2025-04-14
 """
 
 from collections.abc import Iterator

@@ -7,6 +7,24 @@ Why: references, reports and the risk register identify items by id alone; a dup
 every reference to it ambiguous.
 
 Fix: give one of them a new id (the next free number), and update references to it.
+
+Example, data/strands/S1.yaml:
+
+    work_elements:
+      - id: S1.1
+      - id: S1.1
+        title: Train the trainers
+        lead: head-of-standards
+        status: not-started
+
+Fixed:
+
+    work_elements:
+      - id: S1.1
+      - id: S1.2
+        title: Train the trainers
+        lead: head-of-standards
+        status: not-started
 """
 
 from collections.abc import Iterator

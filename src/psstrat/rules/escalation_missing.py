@@ -10,6 +10,15 @@ will ask about.
 
 Fix: escalate the risk and record it, e.g.
 `escalated: {to: Corporate Risk Register, date: 2004-10-20}`, or re-assess it.
+
+Example (as of 2025-05-01), data/risks/R0001.yaml:
+
+    residual: {likelihood: 4, impact: 4, date: 2025-04-20}
+
+Fixed:
+
+    residual: {likelihood: 4, impact: 4, date: 2025-04-20}
+    escalated: {to: Corporate Risk Register, date: 2025-04-25}
 """
 
 from collections.abc import Iterator

@@ -8,6 +8,14 @@ when they disagree, edits land in the wrong place.
 
 Fix: rename the file to `<id>.yaml`, or renumber the nested item under its parent
 (`S5.3`, `S5.1.M4`, `SIA-2004.7`).
+
+Example, data/risks/R0001.yaml:
+
+    id: R0002
+
+Fixed:
+
+    id: R0001
 """
 
 from collections.abc import Iterator

@@ -9,6 +9,17 @@ a risk without controls is recorded but not managed.
 Fix: add at least one entry under `controls:` with a `description`, an `owner` and a
 `status` (planned, in-progress or in-place), or set `treatment: tolerate` and say why in a
 control's description.
+
+Example, data/risks/R0001.yaml:
+
+    controls: []
+
+Fixed:
+
+    controls:
+      - description: Information security training for all staff
+        owner: head-of-standards
+        status: planned
 """
 
 from collections.abc import Iterator

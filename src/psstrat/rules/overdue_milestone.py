@@ -8,6 +8,23 @@ Why: overdue milestones are what the committee asks about first.
 
 Fix: record `completed: YYYY-MM-DD` if it was achieved; set `revised_due:` if it has been
 re-planned (the original `due` stays, so slippage is visible); or set `cancelled: true`.
+
+Example (as of 2025-06-30), data/strands/S1.yaml:
+
+    work_elements:
+      - id: S1.1
+        milestones:
+          - id: S1.1.M1
+            due: 2025-06-15
+
+Fixed:
+
+    work_elements:
+      - id: S1.1
+        milestones:
+          - id: S1.1.M1
+            due: 2025-06-15
+            revised_due: 2025-09-30
 """
 
 from collections.abc import Iterator

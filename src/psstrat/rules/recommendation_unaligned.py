@@ -8,6 +8,22 @@ and work elements ensuring implementation thereof"; an unaligned one has no owne
 
 Fix: set `aligned_to:` to the strand or work element ids that will implement it, e.g.
 `aligned_to: [S1, S2.3]`.
+
+Example, data/sia/SIA-2025.yaml:
+
+    issues:
+      - id: SIA-2025.1
+        recommendations:
+          - text: Train all staff in information security
+            aligned_to: []
+
+Fixed:
+
+    issues:
+      - id: SIA-2025.1
+        recommendations:
+          - text: Train all staff in information security
+            aligned_to: [S1.1]
 """
 
 from collections.abc import Iterator

@@ -7,6 +7,16 @@ Why: residual risk is what remains after controls; it should not exceed the risk
 controls. Either the inherent assessment is out of date or a score was mistyped.
 
 Fix: re-assess `inherent`, or correct the residual likelihood or impact.
+
+Example, data/risks/R0001.yaml:
+
+    inherent: {likelihood: 3, impact: 3}
+    residual: {likelihood: 3, impact: 4, date: 2025-04-01}
+
+Fixed:
+
+    inherent: {likelihood: 4, impact: 4}
+    residual: {likelihood: 3, impact: 4, date: 2025-04-01}
 """
 
 from collections.abc import Iterator

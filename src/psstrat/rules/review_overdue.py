@@ -7,6 +7,15 @@ the committee sees may no longer be true.
 
 Fix: review the risk, record the new assessment in `residual` (moving the old one to
 `history`), and set the next `review_date`.
+
+Example (as of 2026-03-01), data/risks/R0001.yaml:
+
+    review_date: 2026-02-01
+
+Fixed:
+
+    residual: {likelihood: 3, impact: 3, date: 2026-02-10}
+    review_date: 2027-02-01
 """
 
 from collections.abc import Iterator

@@ -11,6 +11,14 @@ Why: every report and check relies on these fields meaning what the format says.
 
 Fix: follow the message; `psstrat explain format` (docs/format.md) describes every file. Keys
 starting with `x-` are free for your own use and never checked.
+
+Example, data/risks/R0001.yaml:
+
+    inherent: {likelihood: 7, impact: 4}
+
+Fixed:
+
+    inherent: {likelihood: 5, impact: 4}
 """
 
 from collections.abc import Iterator

@@ -7,6 +7,18 @@ Why: the SIA's findings are meant to be "scoped into the DPS Risk Register"; an 
 risk is an intelligence finding nobody is managing.
 
 Fix: list the risk ids under the issue's `risks:`, or set `source:` on the risk that covers it.
+
+Example, data/sia/SIA-2025.yaml:
+
+    issues:
+      - id: SIA-2025.1
+        risks: []
+
+Fixed:
+
+    issues:
+      - id: SIA-2025.1
+        risks: [R0001]
 """
 
 from collections.abc import Iterator

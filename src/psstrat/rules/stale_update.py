@@ -9,6 +9,23 @@ Why: the committee is reported to quarterly; an element silent for a third of a 
 be reported on honestly.
 
 Fix: add a dated entry under `updates:` saying where the work stands.
+
+Example (as of 2025-09-01), data/strands/S1.yaml:
+
+    work_elements:
+      - id: S1.1
+        status: on-track
+        start: 2025-04-01
+
+Fixed:
+
+    work_elements:
+      - id: S1.1
+        status: on-track
+        start: 2025-04-01
+        updates:
+          - date: 2025-08-20
+            text: Draft code out to consultation.
 """
 
 import datetime as dt

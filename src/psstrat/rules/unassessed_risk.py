@@ -9,6 +9,16 @@ the owner still owes the committee an assessment.
 
 Fix: record the owner's assessment in `residual` with the date it was made; an assessment
 planned for later belongs in the work, not in the register.
+
+Example, data/risks/R0001.yaml:
+
+    raised: 2025-04-01
+    residual: {likelihood: 3, impact: 3, date: 2025-06-01}
+
+Fixed:
+
+    raised: 2025-04-01
+    residual: {likelihood: 3, impact: 3, date: 2025-04-01}
 """
 
 from collections.abc import Iterator

@@ -9,6 +9,14 @@ and every report.
 
 Fix: move the file to where it belongs (data/strands/, data/risks/, data/sia/), rename it to
 `<id>.yaml`, or delete it.
+
+Example, data/risk/R0001.yaml:
+
+    id: R0001
+
+Fixed, data/risks/R0001.yaml:
+
+    id: R0001
 """
 
 from collections.abc import Iterator

@@ -10,6 +10,14 @@ Why: a dangling reference silently drops the link from every report: the risk th
 mitigates, the lead nobody can find.
 
 Fix: correct the id (the message suggests the nearest existing one), or add the missing item.
+
+Example, data/strands/S1.yaml:
+
+    lead: head-of-standrads
+
+Fixed:
+
+    lead: head-of-standards
 """
 
 from collections.abc import Iterator, Sequence

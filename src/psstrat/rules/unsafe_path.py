@@ -11,6 +11,11 @@ read would otherwise drop out of every check without a word.
 
 Fix: replace the entry with the plain YAML file it should be, inside the repository; make
 folders readable; remove stray links.
+
+Example: data/risks/R0002.yaml is a symbolic link to /etc/hosts.
+
+Fixed: data/risks/R0002.yaml is the risk's own file (remove the link, then
+`psstrat new risk`).
 """
 
 from collections.abc import Iterator

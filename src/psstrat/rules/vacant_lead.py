@@ -8,6 +8,14 @@ report shows it as "vacant".
 
 Fix: set `lead:` to an owner id from data/owners.yaml once someone is appointed. A strategy
 still in draft can turn this rule to `off` in psstrat.yaml (`rules: {vacant-lead: off}`).
+
+Example, data/strands/S1.yaml:
+
+    lead: null
+
+Fixed:
+
+    lead: head-of-standards
 """
 
 from collections.abc import Iterator

@@ -12,6 +12,14 @@ refuses the file and says where.
 
 Fix: correct the syntax at the position shown; write repeated values out in full; save the
 file as UTF-8 with spaces for indentation.
+
+Example, data/risks/R0001.yaml:
+
+    title: Leaks: internal and external
+
+Fixed:
+
+    title: "Leaks: internal and external"
 """
 
 from collections.abc import Iterator
