@@ -3,15 +3,14 @@ changed by YAML fragments as the rule docstrings' examples and tests/rule_cases/
 
 A fragment is merged into the file it names: mappings key by key, lists item by item (the
 first item of the fragment's list changes the file's first item, and so on; more items are
-added; an empty list empties it), anything else replaced. A fragment that is not YAML at all replaces the lines of the
-top-level keys it names (that is how a syntax error gets in); a file that is not there yet
-is written as the fragment says.
+added; an empty list empties it), anything else replaced. A fragment that is not YAML at
+all replaces the lines of the top-level keys it names (that is how a syntax error gets in);
+a file that is not there yet is written as the fragment says.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -76,7 +75,7 @@ def apply(root: Path, rel: str, fragment: str) -> None:
 
 def link(root: Path, rel: str, target: str) -> None:
     (root / rel).parent.mkdir(parents=True, exist_ok=True)
-    os.symlink(target, root / rel)
+    (root / rel).symlink_to(target)
 
 
 def problems(root: Path, as_of: dt.date = START) -> list[Diagnostic]:
@@ -85,9 +84,13 @@ def problems(root: Path, as_of: dt.date = START) -> list[Diagnostic]:
 
 def place(root: Path, rel: str, at: str) -> tuple[int, int]:
     """Line and column of the value at a dotted YAML path (`work_elements.0.start`) in the
-    file; `@key` at the end means the key itself, `@file` the file as a whole (0, 0)."""
+    file; `@key` at the end means the key itself, `@file` the file as a whole (0, 0), and
+    `LINE:COLUMN` itself (for a file that does not parse)."""
     if at == "@file":
         return 0, 0
+    if re.fullmatch(r"[0-9]+:[0-9]+", at):
+        line, column = at.split(":")
+        return int(line), int(column)
     key = at.endswith("@key")
     steps = at.removesuffix("@key").removesuffix(".").split(".") if at else []
     path = tuple(int(s) if s.isdigit() else s for s in steps if s)
