@@ -152,7 +152,9 @@ def risk(rng: random.Random, r: int, n_owners: int, n_strands: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def generate(out: Path, n_strands: int, n_elements: int, n_risks: int) -> int:
+def generate(out: Path, n_strands: int, n_elements: int, n_risks: int, dangling: int = 0) -> int:
+    """Write the repository; ``dangling`` work-element references name risks that do not
+    exist (R10000 on, one edit from a risk that does: the typos a did-you-mean is for)."""
     rng = random.Random(2004)
     if out.exists():
         shutil.rmtree(out)
@@ -170,8 +172,16 @@ def generate(out: Path, n_strands: int, n_elements: int, n_risks: int) -> int:
     }
     for s in range(1, n_strands + 1):
         files[f"data/strands/S{s}.yaml"] = strand(rng, s, n_elements, n_owners, n_risks)
-    for r in range(n_risks):  # R0000 to R9999: ids have four digits
+    for r in range(n_risks):  # R0000 to R9999
         files[f"data/risks/R{r:04d}.yaml"] = risk(rng, r, n_owners, n_strands)
+    strands = [rel for rel in files if rel.startswith("data/strands/")]
+    for k in range(dangling):  # round the work elements, as often as it takes
+        rel = strands[k % len(strands)]
+        nth = (k // len(strands)) % n_elements
+        lines = files[rel].split("\n")
+        at = [i for i, line in enumerate(lines) if line.startswith("    risks: [")][nth]
+        lines[at] = lines[at][:-1] + f", R{10000 + k}]"
+        files[rel] = "\n".join(lines)
     total = 0
     for rel, text in files.items():
         (out / rel).write_text(text, encoding="utf-8")
@@ -185,8 +195,9 @@ def main() -> None:
     parser.add_argument("--strands", type=int, default=50)
     parser.add_argument("--elements", type=int, default=10)
     parser.add_argument("--risks", type=int, default=10_000)
+    parser.add_argument("--dangling", type=int, default=0, help="references to missing risks")
     args = parser.parse_args()
-    size = generate(args.out, args.strands, args.elements, args.risks)
+    size = generate(args.out, args.strands, args.elements, args.risks, args.dangling)
     print(f"wrote {args.out}: {size / 1e6:.1f} MB")
 
 

@@ -45,6 +45,8 @@ def visible(text: str) -> str:
 def one_line(text: str) -> str:
     """Every Unicode line break as a space, other unsafe characters as escapes (Markdown and
     HTML, where a line break in a value must not start a new block)."""
+    if UNSAFE.search(text) is None:  # every line break is an unsafe character: most text
+        return text
     return visible(_BREAKS.sub(" ", text))
 
 
@@ -54,10 +56,17 @@ def one_line_all(value: T) -> T:
     if isinstance(value, str):
         return one_line(value)  # type: ignore[return-value]
     if isinstance(value, tuple):
-        return tuple(one_line_all(v) for v in value)  # type: ignore[return-value]
+        cleaned = tuple(one_line_all(v) for v in value)
+        same = all(new is old for new, old in zip(cleaned, value, strict=True))
+        return value if same else cleaned  # type: ignore[return-value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: one_line_all(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return dataclasses.replace(value, **changes)
+        changes = {}
+        for f in dataclasses.fields(value):
+            old = getattr(value, f.name)
+            new = one_line_all(old)
+            if new is not old:  # what needs no change comes back as it was
+                changes[f.name] = new
+        return dataclasses.replace(value, **changes) if changes else value
     return value
 
 

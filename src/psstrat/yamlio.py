@@ -19,6 +19,8 @@ import math
 import os
 import re
 import stat
+import sys
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,24 +71,92 @@ class YamlProblem(Exception):
         self.help = help
 
 
-@dataclass
-class Positions:
-    """1-based (line, column) of every value and every mapping key, by path from the top."""
+_MAPPING = 1
+_SEQUENCE = 2
+_PACK = 1 << 24
+"""Positions are packed as line * _PACK + column (files are at most 1 MiB)."""
 
-    values: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+
+class Positions:
+    """1-based (line, column) of every value and every mapping key, by path from the top.
+
+    Kept compactly, as the parser met them: one entry per node in document order (a
+    container, then its keys and values), each an 8-byte packed position, the index just
+    past the node's subtree, and what it is (a mapping, a list, a key's text, or a value).
+    About 20 bytes a node, where a dictionary by path costs over 100; a lookup walks from
+    the top, skipping subtrees, and is only made for what is reported.
+    """
+
+    __slots__ = ("_at", "_end", "_what")
+
+    def __init__(self) -> None:
+        self._at = array("Q")
+        self._end = array("I")
+        self._what: list[object] | tuple[object, ...] = []
+        """_MAPPING, _SEQUENCE, the text of a key, or None for a value (plain values, so a
+        Positions made in another process reads the same)."""
+
+    def freeze(self) -> None:
+        """Shrink the entries to the smallest integers that hold them, once composed."""
+        at, end = self._at, self._end
+        # Entries are in document order, so the last position is the largest, and no
+        # subtree ends past the last entry.
+        if at and at[-1] < 1 << 32:
+            self._at = array("I", at)  # files of fewer than 256 lines (most of them)
+        if len(end) < 1 << 16:
+            self._end = array("H", end)
+        self._what = tuple(self._what)
 
     def value(self, path: YamlPath) -> tuple[int, int]:
         """Where the value at ``path`` starts, or its nearest existing container."""
-        while path not in self.values and path:
-            path = path[:-1]
-        return self.values.get(path, (1, 1))
+        node, _ = self._find(path)
+        return self._unpack(node)
 
     def key(self, path: YamlPath) -> tuple[int, int]:
         """Where the key naming ``path`` stands (the value's position for list items)."""
-        if path in self.keys:
-            return self.keys[path]
-        return self.value(path)
+        node, key = self._find(path)
+        return self._unpack(key if key is not None else node)
+
+    def _unpack(self, index: int) -> tuple[int, int]:
+        if index >= len(self._at):
+            return 1, 1
+        line, column = divmod(self._at[index], _PACK)
+        return line, column
+
+    def _find(self, path: YamlPath) -> tuple[int, int | None]:
+        """The entry of the deepest node on ``path`` that exists, and the entry of the key
+        naming it when the whole path exists and ends in a mapping key."""
+        at, end, what = self._at, self._end, self._what
+        node, key = 0, None
+        for step in path:
+            if node >= len(at):
+                return node, None
+            kind, stop, child = what[node], end[node], node + 1
+            key = None
+            if kind == _MAPPING and isinstance(step, str):
+                while child < stop and what[child] != step:
+                    child = end[child + 1]  # past the key and its value
+                if child >= stop:
+                    return node, None
+                key, child = child, child + 1
+            elif kind == _SEQUENCE and isinstance(step, int) and step >= 0:
+                for _ in range(step):
+                    if child >= stop:
+                        break
+                    child = end[child]
+                if child >= stop:
+                    return node, None
+            else:
+                return node, None
+            node = child
+        return node, key
+
+    def _first_key(self, container: int, key: str) -> tuple[int, int]:
+        """Where ``key`` first stands in the (still open) mapping at ``container``."""
+        child = container + 1
+        while self._what[child] != key:
+            child = self._end[child + 1]
+        return self._unpack(child)
 
 
 @dataclass
@@ -265,11 +335,14 @@ def _compose(text: str) -> tuple[Any, Positions, list[UnsafeText]]:  # noqa: C90
     """Build plain values from parser events, recording where each key and value starts.
 
     This loop runs once per event of every file, so it is written for speed: scalars (most
-    events) are handled first and inline.
+    events) are handled first and inline, and a position is one packed integer appended to
+    an array (see Positions).
     """
     positions = Positions()
-    values, keys = positions.values, positions.keys
-    # A frame per open container: [container, its path, pending key, is a mapping]
+    at, end = positions._at, positions._end
+    what: list[object] = []
+    positions._what = what
+    # A frame per open container: [container, its path, pending key, is a mapping, entry]
     stack: list[list[Any]] = []
     root: Any = None
     documents = 0
@@ -277,6 +350,7 @@ def _compose(text: str) -> tuple[Any, Positions, list[UnsafeText]]:  # noqa: C90
     plain = _plain_scalar
     unsafe: list[UnsafeText] = []
     find_unsafe = UNSAFE.search
+    intern = sys.intern
     try:
         for event in _events(text):
             cls = event.__class__
@@ -284,33 +358,37 @@ def _compose(text: str) -> tuple[Any, Positions, list[UnsafeText]]:  # noqa: C90
                 if event.anchor is not None or event.tag is not None:
                     raise _refused_node(event)
                 value = event.value
-                if event.implicit[0] and value[:1] in may_resolve:
-                    value = plain(value)  # unquoted and may be a number, bool or null
                 mark = event.start_mark
+                index = len(at)
+                at.append((mark.line + 1) * _PACK + mark.column + 1)
+                end.append(index + 1)
                 if not stack:
-                    root = value
-                    values[()] = (mark.line + 1, mark.column + 1)
+                    what.append(None)
+                    root = plain(value) if event.implicit[0] and value[:1] in may_resolve else value
                     continue
                 frame = stack[-1]
+                if frame[3] and frame[2] is None:
+                    if value in frame[0]:
+                        raise _duplicate_key(positions, frame, value, mark)
+                    what.append(intern(value))
+                    frame[2] = value
+                    if find_unsafe(value):
+                        unsafe.append(_unsafe((*frame[1], value), event, is_key=True))
+                    continue
+                what.append(None)
+                if event.implicit[0] and value[:1] in may_resolve:
+                    value = plain(value)  # unquoted and may be a number, bool or null
                 if frame[3]:
                     key = frame[2]
-                    if key is None:
-                        _take_key(frame, event.value, mark, keys)
-                        if find_unsafe(event.value):
-                            path = (*frame[1], event.value)
-                            unsafe.append(_unsafe(path, event, is_key=True))
-                        continue
                     frame[2] = None
                     frame[0][key] = value
-                    path = (*frame[1], key)
-                    values[path] = (mark.line + 1, mark.column + 1)
+                    if find_unsafe(event.value):
+                        unsafe.append(_unsafe((*frame[1], key), event))
                 else:
                     container = frame[0]
-                    path = (*frame[1], len(container))
-                    values[path] = (mark.line + 1, mark.column + 1)
+                    if find_unsafe(event.value):
+                        unsafe.append(_unsafe((*frame[1], len(container)), event))
                     container.append(value)
-                if find_unsafe(event.value):
-                    unsafe.append(_unsafe(path, event))
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 if event.anchor is not None or event.tag is not None:
                     raise _refused_node(event)
@@ -343,10 +421,13 @@ def _compose(text: str) -> tuple[Any, Positions, list[UnsafeText]]:  # noqa: C90
                     else:
                         path = (*frame[1], len(frame[0]))
                         frame[0].append(new)
-                values[path] = (mark.line + 1, mark.column + 1)
-                stack.append([new, path, None, is_map])
+                index = len(at)
+                at.append((mark.line + 1) * _PACK + mark.column + 1)
+                end.append(index + 1)  # until its end event
+                what.append(_MAPPING if is_map else _SEQUENCE)
+                stack.append([new, path, None, is_map, index])
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                stack.pop()
+                end[stack.pop()[4]] = len(at)
             elif cls is AliasEvent:
                 raise _refuse(f"alias `*{event.anchor}` is not allowed", event.start_mark)
             elif cls is DocumentStartEvent:
@@ -359,6 +440,7 @@ def _compose(text: str) -> tuple[Any, Positions, list[UnsafeText]]:  # noqa: C90
         raise _syntax_problem(exc, text) from None
     except YAMLError as exc:
         raise YamlProblem(_tidy(str(exc)), help="fix the YAML syntax") from None
+    positions.freeze()
     return root, positions, unsafe
 
 
@@ -371,17 +453,14 @@ def _unsafe(path: YamlPath, event: Any, is_key: bool = False) -> UnsafeText:
     return UnsafeText(path, event.value, start.line + 1, column, is_key)
 
 
-def _take_key(frame: list[Any], key: str, mark: Any, keys: dict[YamlPath, tuple[int, int]]) -> None:
-    pos = (mark.line + 1, mark.column + 1)
-    if key in frame[0]:
-        first = keys[(*frame[1], key)]
-        raise YamlProblem(
-            f"duplicate key `{key}` (first at line {first[0]})",
-            *pos,
-            help="remove or rename one of the two keys",
-        )
-    frame[2] = key
-    keys[(*frame[1], key)] = pos
+def _duplicate_key(positions: Positions, frame: list[Any], key: str, mark: Any) -> YamlProblem:
+    line, _ = positions._first_key(frame[4], key)
+    return YamlProblem(
+        f"duplicate key `{key}` (first at line {line})",
+        mark.line + 1,
+        mark.column + 1,
+        help="remove or rename one of the two keys",
+    )
 
 
 def _refused_node(event: Any) -> YamlProblem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -82,7 +83,8 @@ class Risk(Model):
             raise PydanticCustomError("closed_date", "risk is closed but has no `closed:` date", {})
         return self
 
-    @property
-    def assessments(self) -> list[DatedAssessment]:
-        """Every residual assessment, oldest first (history, then the current one)."""
-        return sorted([*self.history, self.residual], key=lambda a: a.date)
+    @functools.cached_property
+    def assessments(self) -> tuple[DatedAssessment, ...]:
+        """Every residual assessment, oldest first (history, then the current one); worked
+        out once (the model is frozen: nothing here can change)."""
+        return tuple(sorted([*self.history, self.residual], key=lambda a: a.date))

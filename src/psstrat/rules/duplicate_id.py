@@ -31,24 +31,27 @@ from collections.abc import Iterator
 
 from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Location, Severity
+from psstrat.repository import Declared, Repository
 from psstrat.rules._base import Rule, RuleContext
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     repo = ctx.repo
-    first: dict[str, Location] = {}
+    first: dict[str, Declared] = {}
     for d in repo.declared:
-        line, column = repo.positions[d.path].value(d.yaml_path)
-        here = Location(d.path, line, column)
-        if d.id not in first:
-            first[d.id] = here
+        seen = first.setdefault(d.id, d)
+        if seen is d:
             continue
-        seen = first[d.id]
+        there = _location(repo, seen)
         yield Finding(
-            here,
-            f"id `{d.id}` is already used at {seen.path}:{seen.line}:{seen.column}",
+            _location(repo, d),
+            f"id `{d.id}` is already used at {there.path}:{there.line}:{there.column}",
             "give this item a new id; ids must be unique across the repository",
         )
+
+
+def _location(repo: Repository, d: Declared) -> Location:
+    return Location(d.path, *repo.positions[d.path].value(d.yaml_path))
 
 
 RULE = Rule(Code.DUPLICATE_ID, Severity.ERROR, check, __doc__)

@@ -19,10 +19,10 @@ Fixed:
 """
 
 from collections.abc import Iterator
-from pathlib import PurePosixPath
 
 from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Location, Severity
+from psstrat.repository import Declared, Repository
 from psstrat.rules._base import Rule, RuleContext
 
 _PARENT_KIND = {"element": "strand", "milestone": "element", "sia-issue": "sia"}
@@ -34,13 +34,11 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     repo = ctx.repo
     by_place = {(d.path, d.yaml_path[:-1]): d for d in repo.declared}
     for d in repo.declared:
-        line, column = repo.positions[d.path].value(d.yaml_path)
-        here = Location(d.path, line, column)
         if d.yaml_path == ("id",) and d.kind in ("strand", "risk", "sia"):
-            stem = PurePosixPath(d.path).stem
+            stem = d.path.rsplit("/", 1)[-1].removesuffix(".yaml")
             if stem != d.id:
                 yield Finding(
-                    here,
+                    _location(repo, d),
                     f"file is named `{stem}.yaml` but holds id `{d.id}`",
                     f"rename the file to `{d.id}.yaml`, or correct the id",
                 )
@@ -56,10 +54,14 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         rest = d.id[len(prefix) :]
         if not (d.id.startswith(prefix) and rest.isdigit()):
             yield Finding(
-                here,
+                _location(repo, d),
                 f"{_NAMES[d.kind]} id `{d.id}` is not under its parent `{parent.id}`",
                 f"number it `{prefix}<n>`",
             )
+
+
+def _location(repo: Repository, d: Declared) -> Location:
+    return Location(d.path, *repo.positions[d.path].value(d.yaml_path))
 
 
 RULE = Rule(Code.ID_FILENAME, Severity.ERROR, check, __doc__)
