@@ -81,7 +81,7 @@ def test_deep_and_long_files_keep_their_positions() -> None:
 def _generated(tmp: Path) -> Path:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
-        from generate import generate  # type: ignore[import-not-found]
+        from generate import generate
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
     generate(tmp, 4, 3, repository.PARALLEL_FROM, dangling=5)
