@@ -330,3 +330,22 @@ def test_a_file_that_does_not_parse_is_not_added_to(
     code, _, err = new(cli, strategy, *args)
     assert code == 2 and "fix it before adding to it" in err and ".yaml:" in err
     assert {p: p.read_bytes() for p in strategy.rglob("*.yaml")} == before
+
+
+def test_risk_ids_go_on_past_r9999(cli: CliRunner, strategy: Path) -> None:
+    """R9999 is not the end of the register: the next is R10000, which validates; a second
+    way to write a number (R00001 for R0001) is refused."""
+    last = strategy / "data/risks/R9999.yaml"
+    text = (strategy / "data/risks/R0001.yaml").read_text(encoding="utf-8")
+    last.write_text(text.replace("id: R0001", "id: R9999"), encoding="utf-8")
+    args = ["--title", "Big register", "--category", "people", "--raised", START]
+    code, out, err = new(cli, strategy, "risk", *args, "--likelihood", "2", "--impact", "2")
+    assert code == 0, err
+    assert (strategy / "data/risks/R10000.yaml").is_file()
+    assert "id: R10000" in (strategy / "data/risks/R10000.yaml").read_text(encoding="utf-8")
+    code, out, _ = invoke(cli, "validate", "--root", str(strategy), "--as-of", START)
+    assert code == 0, out
+    padded = strategy / "data/risks/R00001.yaml"
+    padded.write_text(text.replace("id: R0001", "id: R00001"), encoding="utf-8")
+    code, out, _ = invoke(cli, "validate", "--root", str(strategy), "--as-of", START)
+    assert code == 1 and "R00001" in out and "schema" in out
