@@ -7,10 +7,9 @@ here, and custom checks in psstrat.model.common already raise messages in these 
 from __future__ import annotations
 
 import difflib
-import string
 import types
 import typing
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +29,7 @@ class SchemaProblem:
 def suggest(value: str, candidates: Iterable[str], note: str = "") -> str:
     """` (did you mean `X`?)` for the nearest candidate, or nothing; ``note`` follows the id
     (`, Head of Professional Standards`)."""
-    close = nearest(value, candidates)
+    close = Candidates(candidates).nearest(value)
     return did_you_mean(close, note) if close else ""
 
 
@@ -42,29 +41,36 @@ SCAN_ALL = 300
 """Up to this many candidates difflib compares the value with every one; above it, only with
 the candidates one edit away (a typo), found by lookup: a did-you-mean over 10,000 risk ids
 would otherwise cost 60 ms per dangling reference."""
-_ALPHABET = frozenset(string.ascii_letters + string.digits + "-._")
 
 
-def nearest(value: str, candidates: Iterable[str]) -> str | None:
-    """The candidate difflib finds closest to ``value`` (ratio 0.6 or more), or None."""
-    pool = candidates if isinstance(candidates, Collection) else list(candidates)
-    if len(pool) > SCAN_ALL:
-        known = pool if isinstance(pool, Set | Mapping) else set(pool)
-        pool = sorted(edit for edit in _one_edit(value) if edit in known)
-    close = difflib.get_close_matches(value, list(pool), n=1, cutoff=0.6)
-    return close[0] if close else None
+class Candidates:
+    """The ids a value may have meant, made once for many lookups."""
 
+    def __init__(self, candidates: Iterable[str]) -> None:
+        self.known = frozenset(candidates)
+        self._letters: frozenset[str] | None = None
 
-def _one_edit(value: str) -> set[str]:
-    """Every string one deletion, transposition, substitution or insertion from ``value``."""
-    letters = _ALPHABET | set(value)
-    splits = [(value[:i], value[i:]) for i in range(len(value) + 1)]
-    edits = {a + b[1:] for a, b in splits if b}
-    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    edits |= {a + c + b[1:] for a, b in splits if b for c in letters}
-    edits |= {a + c + b for a, b in splits for c in letters}
-    edits.discard(value)
-    return edits
+    def nearest(self, value: str) -> str | None:
+        """The candidate difflib finds closest to ``value`` (ratio 0.6 or more), or None."""
+        pool: Iterable[str] = self.known
+        if len(self.known) > SCAN_ALL:
+            pool = [edit for edit in self._one_edit(value) if edit in self.known]
+        close = difflib.get_close_matches(value, sorted(pool), n=1, cutoff=0.6)
+        return close[0] if close else None
+
+    def _one_edit(self, value: str) -> set[str]:
+        """Every string one deletion, transposition, substitution or insertion from
+        ``value``, with only the characters the candidates use (no other could match)."""
+        if self._letters is None:
+            self._letters = frozenset().union(*self.known)
+        letters = self._letters
+        splits = [(value[:i], value[i:]) for i in range(len(value) + 1)]
+        edits = {a + b[1:] for a, b in splits if b}
+        edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        edits |= {a + c + b[1:] for a, b in splits if b for c in letters}
+        edits |= {a + c + b for a, b in splits for c in letters}
+        edits.discard(value)
+        return edits
 
 
 def schema_problems(

@@ -210,8 +210,10 @@ def notes_between(notes: Iterable[N], span: Span) -> list[N]:
 
 def residual_as_of(risk: Risk, as_of: dt.date) -> DatedAssessment | None:
     """The latest residual assessment dated on or before D (None before the first)."""
-    known = [a for a in risk.assessments if a.date <= as_of]
-    return known[-1] if known else None
+    for assessment in reversed(risk.assessments):  # oldest first: the latest is at the end
+        if assessment.date <= as_of:
+            return assessment
+    return None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ words; psstrat.messages turns pydantic's own error types into words the same way
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from typing import Annotated, Any, Self
@@ -212,6 +213,7 @@ class Note(Model):
 _DIGITS = re.compile(r"(\d+)")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
     """Sort S2 before S10, S5.1.M9 before S5.1.M10 and R9999 before R10000."""
     parts = _DIGITS.split(text)  # text, digits, text, digits, ...

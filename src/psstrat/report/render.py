@@ -209,13 +209,18 @@ class _Sandbox(SandboxedEnvironment):
     # Intercepting also stops Jinja folding `10 ** 10 ** 10` at compile time.
     intercepted_binops = frozenset({"**", "*"})
 
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        """On the context's own views, only their fields (an allowlist, looked up once per
-        type: a paper of 10,000 risks reads 40,000 of them); elsewhere Jinja's rules."""
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """On the context's own views, only their fields: an allowlist looked up once per
+        type (a paper of 10,000 risks reads 40,000 of them); anything else as Jinja's sandbox
+        decides. A view's fields are data (text, numbers, tuples, views), never callables."""
         fields = _VIEW_FIELDS.get(type(obj))
-        if fields is not None:
-            return attr in fields
-        return bool(super().is_safe_attribute(obj, attr, value))
+        if fields is None:
+            return super().getattr(obj, attribute)
+        if attribute in fields:
+            return getattr(obj, attribute)
+        if hasattr(obj, attribute):
+            return self.unsafe_undefined(obj, attribute)
+        return self.undefined(obj=obj, name=attribute)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         _check_binop(operator, left, right)

@@ -4,6 +4,7 @@ report, the strand; the strands, risks and ids in scope are worked out once, her
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from psstrat.marking import View, is_risk_linked
@@ -64,7 +65,12 @@ class Scope:
     def repo(self) -> Repository:
         return self.view.repo
 
-    @property
+    @functools.cached_property
     def window(self) -> Span:
         """The days of the quarter the paper covers: to its end, or to the as-of date."""
         return self.quarter.as_at(self.as_of)
+
+    @functools.cached_property
+    def following(self) -> Quarter:
+        """The next quarter (what is due then is listed as due next)."""
+        return self.quarter.next()

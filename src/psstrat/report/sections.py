@@ -105,7 +105,7 @@ def _placed_milestone(scope: Scope, e: WorkElement, m: Milestone) -> _Placed:
     if st.state is MilestoneState.OVERDUE:
         listed = "overdue"
     elif st.state not in (MilestoneState.COMPLETE, MilestoneState.CANCELLED) and (
-        st.effective_due in scope.quarter.next()
+        st.effective_due in scope.following
     ):
         listed = "due-next"
     # Done before the quarter: not on its timeline; done in it: at the completion date.

@@ -28,7 +28,7 @@ from pydantic import BaseModel
 
 from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
-from psstrat.messages import did_you_mean, nearest
+from psstrat.messages import Candidates, did_you_mean
 from psstrat.repository import Repository
 from psstrat.rules._base import Rule, RuleContext
 from psstrat.yamlio import YamlPath
@@ -122,15 +122,15 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
     for d in repo.declared:
         by_kind.setdefault(d.kind, set()).add(d.id)
     known = {
-        target: set().union(*(by_kind.get(kind, ()) for kind in target.kinds))
+        target: Candidates(id_ for kind in target.kinds for id_ in by_kind.get(kind, ()))
         for target in (OWNER, OUTCOME, RISK, STRAND, STRAND_OR_ELEMENT, SIA_ISSUE)
     }
     for ref in references(repo):
         ids = known[ref.target]
         for i, value in enumerate(ref.ids):
-            if value is None or value in ids:
+            if value is None or value in ids.known:
                 continue
-            close = nearest(value, ids)
+            close = ids.nearest(value)
             hint = ""
             if close:
                 hint = did_you_mean(
