@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 
+import jinja2
+import jinja2.nodes
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -201,3 +204,37 @@ def test_timeline_labels_carry_titles(cli: CliRunner) -> None:
 def test_timeline_shapes_differ_by_state() -> None:
     shapes = set(TIMELINE_SHAPES.values())
     assert len(shapes) == len(TIMELINE_SHAPES)  # told apart without colour
+
+
+ARITHMETIC = (
+    jinja2.nodes.Add,
+    jinja2.nodes.Sub,
+    jinja2.nodes.Mul,
+    jinja2.nodes.Div,
+    jinja2.nodes.FloorDiv,
+    jinja2.nodes.Mod,
+    jinja2.nodes.Pow,
+    jinja2.nodes.Neg,
+    jinja2.nodes.Pos,
+)
+
+
+def _arithmetic(source: str) -> list[str]:
+    ast = jinja2.Environment().parse(source)
+    return [f"line {n.lineno}: {type(n).__name__}" for n in ast.find_all(ARITHMETIC)]
+
+
+def test_no_arithmetic_in_the_templates() -> None:
+    """Every number and coordinate the paper shows is computed once, in report/, and tested
+    there: the templates only place values (HTML, Markdown, the SVG charts, the Word file)."""
+    found = {}
+    for path in sorted((ROOT / "templates").glob("*.j2")):
+        found[path.name] = _arithmetic(path.read_text(encoding="utf-8"))
+    with zipfile.ZipFile(ROOT / "templates" / "report.docx") as docx_file:
+        xml = docx_file.read("word/document.xml").decode("utf-8")
+    text = re.sub(r"<[^>]+>", "", xml)
+    expressions = re.findall(r"\{\{.*?\}\}", text)
+    assert len(expressions) > 20  # the Word template's values are there to check
+    found["report.docx"] = [e for e in expressions if _arithmetic(e)]
+    assert found == {name: [] for name in found}
+    assert _arithmetic("{{ c.x + 23 }}") == ["line 1: Add"]  # the check itself sees it
