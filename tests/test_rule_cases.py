@@ -8,6 +8,7 @@ A case file holds a list of cases under `cases:`:
       as_of: 2025-06-30                  # optional; the repository's start otherwise
       change: {<file>: <YAML fragment>}  # merged as tests/rule_repo.py says
       delete: [<file>]                   # optional
+      replace: {<file>: [<old>, <new>]}  # optional: the text itself, as it is
       link: {<file>: <target>}           # optional: symbolic links
       finds:                             # [] for a case that must pass
         - at: <file>:<dotted.path>       # the value there; `@key` the key, `@file` the file
@@ -45,6 +46,10 @@ def run_case(code: str, case: dict[str, Any], root: Path) -> tuple[list[Any], li
         (root / rel).unlink()
     for rel, fragment in (case.get("change") or {}).items():
         rule_repo.apply(root, rel, fragment)
+    for rel, (old, new) in (case.get("replace") or {}).items():
+        text = (root / rel).read_text(encoding="utf-8")
+        assert old in text, (rel, old)
+        (root / rel).write_text(text.replace(old, new, 1), encoding="utf-8")
     for rel, target in (case.get("link") or {}).items():
         rule_repo.link(root, rel, target)
     as_of = dt.date.fromisoformat(case["as_of"]) if case.get("as_of") else rule_repo.START

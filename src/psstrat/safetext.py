@@ -22,6 +22,8 @@ LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 """Everything Python's str.splitlines() (and Unicode) treats as a line break."""
 UNSAFE = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{BIDI}]")
 """C0 and C1 controls, DEL, the line and paragraph separators, and bidi controls."""
+UNSAFE_BUT_NEWLINE = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029{BIDI}]")
+"""The same without the newline (a YAML file is made of lines)."""
 _BREAKS = re.compile(f"[{LINE_BREAKS}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 

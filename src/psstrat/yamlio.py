@@ -57,7 +57,7 @@ from ruamel.yaml.events import (  # noqa: E402
 from ruamel.yaml.nodes import ScalarNode as _ScalarNode  # noqa: E402
 
 from psstrat.isodate import ISO_DATE, parse_iso  # noqa: E402
-from psstrat.safetext import UNSAFE  # noqa: E402
+from psstrat.safetext import UNSAFE, UNSAFE_BUT_NEWLINE  # noqa: E402
 
 
 class YamlProblem(Exception):
@@ -335,62 +335,71 @@ def _compose(text: str) -> tuple[Any, Positions, list[UnsafeText]]:  # noqa: C90
     """Build plain values from parser events, recording where each key and value starts.
 
     This loop runs once per event of every file, so it is written for speed: scalars (most
-    events) are handled first and inline, and a position is one packed integer appended to
+    events) are handled first and inline, the open container is held in local variables
+    (the stack keeps the ones around it), and a position is one packed integer appended to
     an array (see Positions).
     """
     positions = Positions()
     at, end = positions._at, positions._end
     what: list[object] = []
     positions._what = what
-    # A frame per open container: [container, its path, pending key, is a mapping, entry]
-    stack: list[list[Any]] = []
+    # The open container: the value, its path, the key awaiting its value (a mapping's),
+    # whether it is a mapping, and its entry. The stack holds the enclosing ones.
+    container: Any = None
+    path: YamlPath = ()
+    key: str | None = None
+    is_map = False
+    entry = 0
+    stack: list[tuple[Any, YamlPath, str | None, bool, int]] = []
     root: Any = None
     documents = 0
+    count = 0  # entries so far
     may_resolve = _resolvable_starts()
     plain = _plain_scalar
     unsafe: list[UnsafeText] = []
+    # Only escapes and characters already in the text make a value unsafe, except for the
+    # line breaks of multi-line values: without either, a value with no newline is safe.
+    check_all = UNSAFE_BUT_NEWLINE.search(text) is not None or "\\" in text
     find_unsafe = UNSAFE.search
     intern = sys.intern
     try:
         for event in _events(text):
             cls = event.__class__
             if cls is ScalarEvent:
-                if event.anchor is not None or event.tag is not None:
+                if event.anchor is not None or event.ctag is not None:
                     raise _refused_node(event)
                 value = event.value
                 mark = event.start_mark
-                index = len(at)
                 at.append((mark.line + 1) * _PACK + mark.column + 1)
-                end.append(index + 1)
-                if not stack:
+                count += 1
+                end.append(count)
+                suspect = (check_all or "\n" in value) and find_unsafe(value) is not None
+                if container is None:
                     what.append(None)
                     root = plain(value) if event.implicit[0] and value[:1] in may_resolve else value
                     continue
-                frame = stack[-1]
-                if frame[3] and frame[2] is None:
-                    if value in frame[0]:
-                        raise _duplicate_key(positions, frame, value, mark)
+                if is_map and key is None:
+                    if value in container:
+                        raise _duplicate_key(positions, entry, value, mark)
                     what.append(intern(value))
-                    frame[2] = value
-                    if find_unsafe(value):
-                        unsafe.append(_unsafe((*frame[1], value), event, is_key=True))
+                    key = value
+                    if suspect:
+                        unsafe.append(_unsafe((*path, value), event, is_key=True))
                     continue
                 what.append(None)
                 if event.implicit[0] and value[:1] in may_resolve:
                     value = plain(value)  # unquoted and may be a number, bool or null
-                if frame[3]:
-                    key = frame[2]
-                    frame[2] = None
-                    frame[0][key] = value
-                    if find_unsafe(event.value):
-                        unsafe.append(_unsafe((*frame[1], key), event))
+                if is_map:
+                    container[key] = value
+                    if suspect:
+                        unsafe.append(_unsafe((*path, str(key)), event))
+                    key = None
                 else:
-                    container = frame[0]
-                    if find_unsafe(event.value):
-                        unsafe.append(_unsafe((*frame[1], len(container)), event))
+                    if suspect:
+                        unsafe.append(_unsafe((*path, len(container)), event))
                     container.append(value)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
-                if event.anchor is not None or event.tag is not None:
+                if event.anchor is not None or event.ctag is not None:
                     raise _refused_node(event)
                 mark = event.start_mark
                 if len(stack) >= MAX_DEPTH:
@@ -400,34 +409,39 @@ def _compose(text: str) -> tuple[Any, Positions, list[UnsafeText]]:  # noqa: C90
                         mark.column + 1,
                         help="flatten the structure; no strategy file nests this deep",
                     )
-                is_map = cls is MappingStartEvent
-                new: Any = {} if is_map else []
-                if not stack:
-                    root, path = new, ()
+                new: Any = {} if cls is MappingStartEvent else []
+                new_path: YamlPath = ()
+                if container is None:
+                    root = new
+                elif is_map:
+                    if key is None:
+                        raise YamlProblem(
+                            "a mapping key must be plain text, not a list or mapping",
+                            mark.line + 1,
+                            mark.column + 1,
+                            help="write keys as `name: value`",
+                        )
+                    container[key] = new
+                    new_path = (*path, key)
+                    key = None
                 else:
-                    frame = stack[-1]
-                    if frame[3]:
-                        key = frame[2]
-                        if key is None:
-                            raise YamlProblem(
-                                "a mapping key must be plain text, not a list or mapping",
-                                mark.line + 1,
-                                mark.column + 1,
-                                help="write keys as `name: value`",
-                            )
-                        frame[2] = None
-                        frame[0][key] = new
-                        path = (*frame[1], key)
-                    else:
-                        path = (*frame[1], len(frame[0]))
-                        frame[0].append(new)
-                index = len(at)
+                    new_path = (*path, len(container))
+                    container.append(new)
                 at.append((mark.line + 1) * _PACK + mark.column + 1)
-                end.append(index + 1)  # until its end event
-                what.append(_MAPPING if is_map else _SEQUENCE)
-                stack.append([new, path, None, is_map, index])
+                end.append(count + 1)  # until its end event
+                what.append(_MAPPING if cls is MappingStartEvent else _SEQUENCE)
+                stack.append((container, path, key, is_map, entry))
+                container, path, key, is_map, entry = (
+                    new,
+                    new_path,
+                    None,
+                    cls is MappingStartEvent,
+                    count,
+                )
+                count += 1
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                end[stack.pop()[4]] = len(at)
+                end[entry] = count
+                container, path, key, is_map, entry = stack.pop()
             elif cls is AliasEvent:
                 raise _refuse(f"alias `*{event.anchor}` is not allowed", event.start_mark)
             elif cls is DocumentStartEvent:
@@ -447,14 +461,14 @@ def _compose(text: str) -> tuple[Any, Positions, list[UnsafeText]]:  # noqa: C90
 def _unsafe(path: YamlPath, event: Any, is_key: bool = False) -> UnsafeText:
     start, end = event.start_mark, event.end_mark
     column = start.column + 1
-    if event.style is None and start.line == end.line:
+    if not event.style and start.line == end.line:  # plain: libyaml says "", ruamel None
         match = UNSAFE.search(event.value)
         column += match.start() if match else 0
     return UnsafeText(path, event.value, start.line + 1, column, is_key)
 
 
-def _duplicate_key(positions: Positions, frame: list[Any], key: str, mark: Any) -> YamlProblem:
-    line, _ = positions._first_key(frame[4], key)
+def _duplicate_key(positions: Positions, entry: int, key: str, mark: Any) -> YamlProblem:
+    line, _ = positions._first_key(entry, key)
     return YamlProblem(
         f"duplicate key `{key}` (first at line {line})",
         mark.line + 1,
@@ -810,7 +824,7 @@ def _canonical_events(text: str, shape: Shape) -> bool:  # noqa: C901
             if frame[0] == "m":
                 frame[4] = None
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
-            if event.anchor is not None or event.tag is not None:
+            if event.anchor is not None or event.ctag is not None:
                 return False
             child = _child_shape(stack, shape)
             if not stack:
