@@ -11,6 +11,7 @@ reaches an output, it is shown and never obeyed.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import TypeVar
 
@@ -61,15 +62,23 @@ def one_line_all(value: T) -> T:
         cleaned = tuple(one_line_all(v) for v in value)
         same = all(new is old for new, old in zip(cleaned, value, strict=True))
         return value if same else cleaned  # type: ignore[return-value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    kind: type = type(value)
+    names = _field_names(kind)
+    if names:
         changes = {}
-        for f in dataclasses.fields(value):
-            old = getattr(value, f.name)
+        for name in names:
+            old = getattr(value, name)
             new = one_line_all(old)
             if new is not old:  # what needs no change comes back as it was
-                changes[f.name] = new
-        return dataclasses.replace(value, **changes) if changes else value
+                changes[name] = new
+        return dataclasses.replace(value, **changes) if changes else value  # type: ignore[type-var]
     return value
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A dataclass's field names (empty for anything else), worked out once per type."""
+    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else ()
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
