@@ -116,3 +116,25 @@ def test_loading_on_every_core_gives_the_same_repository(
     assert _summary(parallel) == _summary(serial)
     codes = {code for code, _ in parallel.load_findings}
     assert {"yaml-syntax", "schema"} <= codes
+
+
+@pytest.mark.parametrize("parallel", [True, False], ids=["parallel", "one core"])
+def test_without_positions_problems_are_placed_all_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    """report, status and overdue load without positions and place a problem by reading its
+    file again: every problem is where validate, which keeps them all, says it is."""
+    root = _generated(tmp_path)
+    (root / "data/risks/R0003.yaml").write_text("id: R0003\nid: R0004\n", "utf-8")  # duplicate
+    if not parallel:
+        monkeypatch.setattr(repository, "PARALLEL_FROM", 10**9)
+    as_of = dt.date(2006, 1, 1)
+    placed = run_rules(load_repository(root), as_of)
+    unplaced_repo = load_repository(root, positions=False)
+    # Nothing is placed until asked, but for the schema's problems (found while loading).
+    assert set(unplaced_repo.positions) == {"data/risks/R0002.yaml"}
+    unplaced = run_rules(unplaced_repo, as_of)
+    assert unplaced == placed
+    assert {d.code for d in placed} >= {"yaml-syntax", "schema", "unknown-reference"}
+    assert any("duplicate key `id` (first at line 1)" in d.message for d in placed)
+    assert set(unplaced_repo.positions) <= {d.path for d in placed}

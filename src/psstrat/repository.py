@@ -92,6 +92,8 @@ class Repository:
     """(file, key or value) holding control, separator or bidi characters, for the
     control-character rule."""
     _shared_paths: dict[YamlPath, YamlPath] = field(default_factory=dict, repr=False)
+    _unplaced: dict[str, Path | bytes] = field(default_factory=dict, repr=False)
+    """Files loaded without their positions: read again if a problem in one is reported."""
 
     # -- positions -------------------------------------------------------------------------
 
@@ -99,11 +101,20 @@ class Repository:
         """Location of ``item`` (a loaded model) or of a field path inside it."""
         path, yaml_path = self.item_paths[id(item)]
         full = yaml_path + fields
-        positions = self.positions.get(path)
-        if positions is None:
-            return Location(path, 1, 1)
+        positions = self.positions_of(path)
         line, column = positions.key(full) if key else positions.value(full)
         return Location(path, line, column)
+
+    def positions_of(self, rel: str) -> Positions:
+        """Where everything in a loaded file is (in a repository loaded without positions,
+        the file is read again, once, the first time it is asked for)."""
+        positions = self.positions.get(rel)
+        if positions is None:
+            source = self._unplaced.pop(rel, None)
+            doc = _parse(source, positions=True) if source is not None else None
+            positions = doc.positions if isinstance(doc, Document) else Positions()
+            self.positions[rel] = positions
+        return positions
 
     # -- lookups -----------------------------------------------------------------------------
 
@@ -151,11 +162,18 @@ class Repository:
 
 
 def load_repository(
-    root: Path, settings: Settings | None = None, sources: dict[str, bytes] | None = None
+    root: Path,
+    settings: Settings | None = None,
+    sources: dict[str, bytes] | None = None,
+    *,
+    positions: bool = True,
 ) -> Repository:
     """The repository at ``root`` with its psstrat.yaml (or ``settings``), or, given
     ``sources`` (relative path -> bytes, e.g. read from a git commit), the repository those
-    files make: the same checks either way. The one loader; everything else calls it."""
+    files make: the same checks either way. The one loader; everything else calls it.
+
+    Without ``positions``, where things are is worked out only for the files a problem is
+    reported in (when it is asked for): for commands that report few problems, if any."""
     if settings is None:
         settings = load_settings(root)
     repo = Repository(root=root, settings=settings)
@@ -188,8 +206,10 @@ def load_repository(
         else:
             expected.append((rel, kind))
     with _no_garbage_collection():
-        parsed = _parse_all([files[rel] for rel, _ in expected])
+        parsed = _parse_all([files[rel] for rel, _ in expected], positions)
         for (rel, kind), doc in zip(expected, parsed, strict=True):
+            if not positions:
+                repo._unplaced[rel] = files[rel]
             _load_file(repo, rel, kind, doc)
     repo._shared_paths.clear()
     repo.strands.sort(key=lambda s: natural_key(s.id))
@@ -259,29 +279,36 @@ a register of 10,000 risks spends most of its time in the YAML parser. (Validati
 this process: sending models back costs more than validating them here.)"""
 
 
-def _parse(source: Path | bytes) -> Document | Finding:
+def _parse(source: Path | bytes, positions: bool = True) -> Document | Finding:
     """A file's document, or why it cannot be read (a Finding at line 0 or the error)."""
     try:
-        return read_yaml(source) if isinstance(source, Path) else parse_yaml(_limited(source))
+        if isinstance(source, Path):
+            return read_yaml(source, positions=positions)
+        return parse_yaml(_limited(source), positions=positions)
     except YamlProblem as exc:
         return Finding(Location("", exc.line, exc.column), exc.message, exc.help)
     except OSError as exc:
         return Finding(Location(""), f"cannot read file: {exc.strerror}", "check its permissions")
 
 
-def _parse_all(sources: list[Path | bytes]) -> Iterator[Document | Finding]:
+def _parse_all(sources: list[Path | bytes], positions: bool) -> Iterator[Document | Finding]:
     """Each source parsed, in order: in worker processes when there are many and more than
     one core; the values are the same either way."""
+    parse = _parse if positions else _parse_unplaced
     cores = os.cpu_count() or 1
     if len(sources) < PARALLEL_FROM or cores < 2 or sys.platform != "linux":
-        yield from map(_parse, sources)
+        yield from map(parse, sources)
         return
     import multiprocessing
 
     # Forked before any thread starts (Pool starts its threads after its workers), with the
     # parent's modules already imported: a worker costs nothing to start.
     with multiprocessing.get_context("fork").Pool(min(cores, 4)) as pool:
-        yield from pool.imap(_parse, sources, chunksize=256)
+        yield from pool.imap(parse, sources, chunksize=256)
+
+
+def _parse_unplaced(source: Path | bytes) -> Document | Finding:
+    return _parse(source, positions=False)
 
 
 def _load_file(repo: Repository, rel: str, kind: str, doc: Document | Finding) -> None:
@@ -290,14 +317,16 @@ def _load_file(repo: Repository, rel: str, kind: str, doc: Document | Finding) -
         where = Location(rel, doc.location.line, doc.location.column)
         repo.load_findings.append((Code.YAML_SYNTAX, Finding(where, doc.message, doc.help)))
         return
-    repo.positions[rel] = doc.positions
+    if rel not in repo._unplaced:
+        repo.positions[rel] = doc.positions
     repo.unsafe_text.extend((rel, u) for u in doc.unsafe_text)
     repo.declared.extend(_declarations(rel, kind, doc.data))
     model = model_of(kind)
     try:
         item = model.model_validate(doc.data, context=repo.settings.validation_context)
     except ValidationError as exc:
-        repo.load_findings.extend(_schema_findings(rel, exc, model, doc))
+        placed = Document(doc.data, repo.positions_of(rel), doc.unsafe_text)
+        repo.load_findings.extend(_schema_findings(rel, exc, model, placed))
         return
     _register(repo, rel, item)
 

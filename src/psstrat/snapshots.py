@@ -157,7 +157,7 @@ def _side(root: Path, commit: Commit | None, files: dict[str, bytes]) -> Side:
             settings = parse_settings(raw_settings)
         except PsstratError as exc:
             problems.append(f"its settings do not load ({exc}); defaults used")
-    repo = load_repository(root, settings, sources=files)
+    repo = load_repository(root, settings, sources=files, positions=False)
     broken = sorted(repo.unreadable_files())
     problems += [f"{rel} does not load and is left out" for rel in broken]
     return Side(repo, commit, problems)

@@ -181,14 +181,14 @@ class UnsafeText:
     is_key: bool = False
 
 
-def read_yaml(path: Path, empty_ok: bool = False) -> Document:
+def read_yaml(path: Path, empty_ok: bool = False, positions: bool = True) -> Document:
     """Read one file: UTF-8, at most 1 MiB, one YAML document with a mapping at the top
     (or, with ``empty_ok``, nothing at all: blank or only comments, read as an empty mapping).
 
     Raises YamlProblem for anything that is not plain YAML of that shape, and OSError when the
     file cannot be read at all.
     """
-    return parse_yaml(read_bytes(path), empty_ok)
+    return parse_yaml(read_bytes(path), empty_ok, positions)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -212,22 +212,23 @@ def read_bytes(path: Path) -> bytes:
     return raw
 
 
-def parse_yaml(raw: bytes, empty_ok: bool = False) -> Document:
-    """Parse bytes that should hold one YAML mapping."""
+def parse_yaml(raw: bytes, empty_ok: bool = False, positions: bool = True) -> Document:
+    """Parse bytes that should hold one YAML mapping; without ``positions`` none are kept (a
+    command that reports no problem by place saves the work)."""
     text = _decode(raw)
     if not text.strip():
         if empty_ok:
             return Document({}, Positions())
         raise YamlProblem("file is empty", help="write a mapping of keys, or delete the file")
-    data, positions, unsafe = _compose(text)
+    data, where, unsafe = _compose(text, positions)
     if data is None and empty_ok:
-        return Document({}, positions, unsafe)
+        return Document({}, where, unsafe)
     if not isinstance(data, dict):
         raise YamlProblem(
             f"the top of the file must be a mapping of keys, not {describe(data)}",
             help="start the file with `id: ...` and the item's other keys",
         )
-    return Document(data, positions, unsafe)
+    return Document(data, where, unsafe)
 
 
 def _decode(raw: bytes) -> str:
@@ -331,13 +332,13 @@ def _refuse(what: str, mark: Any) -> YamlProblem:
 
 
 # Named exception (C901): one loop over libyaml's events, on the hot path of every load.
-def _compose(text: str) -> tuple[Any, Positions, list[UnsafeText]]:  # noqa: C901
+def _compose(text: str, record: bool = True) -> tuple[Any, Positions, list[UnsafeText]]:  # noqa: C901
     """Build plain values from parser events, recording where each key and value starts.
 
     This loop runs once per event of every file, so it is written for speed: scalars (most
     events) are handled first and inline, the open container is held in local variables
     (the stack keeps the ones around it), and a position is one packed integer appended to
-    an array (see Positions).
+    an array (see Positions), unless ``record`` is False.
     """
     positions = Positions()
     at, end = positions._at, positions._end
@@ -370,23 +371,29 @@ def _compose(text: str) -> tuple[Any, Positions, list[UnsafeText]]:  # noqa: C90
                     raise _refused_node(event)
                 value = event.value
                 mark = event.start_mark
-                at.append((mark.line + 1) * _PACK + mark.column + 1)
                 count += 1
-                end.append(count)
+                if record:
+                    at.append((mark.line + 1) * _PACK + mark.column + 1)
+                    end.append(count)
                 suspect = (check_all or "\n" in value) and find_unsafe(value) is not None
                 if container is None:
-                    what.append(None)
+                    if record:
+                        what.append(None)
                     root = plain(value) if event.implicit[0] and value[:1] in may_resolve else value
                     continue
                 if is_map and key is None:
                     if value in container:
+                        if not record:  # the message names the first: find it again
+                            _compose(text, record=True)
                         raise _duplicate_key(positions, entry, value, mark)
-                    what.append(intern(value))
+                    if record:
+                        what.append(intern(value))
                     key = value
                     if suspect:
                         unsafe.append(_unsafe((*path, value), event, is_key=True))
                     continue
-                what.append(None)
+                if record:
+                    what.append(None)
                 if event.implicit[0] and value[:1] in may_resolve:
                     value = plain(value)  # unquoted and may be a number, bool or null
                 if is_map:
@@ -427,9 +434,10 @@ def _compose(text: str) -> tuple[Any, Positions, list[UnsafeText]]:  # noqa: C90
                 else:
                     new_path = (*path, len(container))
                     container.append(new)
-                at.append((mark.line + 1) * _PACK + mark.column + 1)
-                end.append(count + 1)  # until its end event
-                what.append(_MAPPING if cls is MappingStartEvent else _SEQUENCE)
+                if record:
+                    at.append((mark.line + 1) * _PACK + mark.column + 1)
+                    end.append(count + 1)  # until its end event
+                    what.append(_MAPPING if cls is MappingStartEvent else _SEQUENCE)
                 stack.append((container, path, key, is_map, entry))
                 container, path, key, is_map, entry = (
                     new,
@@ -440,7 +448,8 @@ def _compose(text: str) -> tuple[Any, Positions, list[UnsafeText]]:  # noqa: C90
                 )
                 count += 1
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                end[entry] = count
+                if record:
+                    end[entry] = count
                 container, path, key, is_map, entry = stack.pop()
             elif cls is AliasEvent:
                 raise _refuse(f"alias `*{event.anchor}` is not allowed", event.start_mark)

@@ -157,10 +157,12 @@ def fail(exc: PsstratError) -> NoReturn:
 
 
 def repository_at(root: Path | None) -> Repository:
-    """The repository at --root (or found upwards), loaded but not yet checked."""
+    """The repository at --root (or found upwards), loaded but not yet checked. The commands
+    that call this report a problem only to refuse data with errors, so positions are worked
+    out only for the files such a problem is in (validate keeps them all)."""
     from psstrat.repository import load_repository
 
-    return load_repository(resolve_root(root))
+    return load_repository(resolve_root(root), positions=False)
 
 
 def require_clean(repo: Repository, as_of: dt.date, allow_errors: bool) -> int:

@@ -61,7 +61,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _location(repo: Repository, d: Declared) -> Location:
-    return Location(d.path, *repo.positions[d.path].value(d.yaml_path))
+    return Location(d.path, *repo.positions_of(d.path).value(d.yaml_path))
 
 
 RULE = Rule(Code.ID_FILENAME, Severity.ERROR, check, __doc__)
