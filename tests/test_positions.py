@@ -138,3 +138,27 @@ def test_without_positions_problems_are_placed_all_the_same(
     assert {d.code for d in placed} >= {"yaml-syntax", "schema", "unknown-reference"}
     assert any("duplicate key `id` (first at line 1)" in d.message for d in placed)
     assert set(unplaced_repo.positions) <= {d.path for d in placed}
+
+
+_PARENT = os.getpid()
+_PARSE = repository._parse
+
+
+def _dies_in_a_worker(source: Path | bytes, positions: bool = True) -> Any:
+    """repository._parse, but a worker process that meets R0300.yaml dies on the spot."""
+    if os.getpid() != _PARENT and str(source).endswith("R0300.yaml"):
+        os._exit(9)
+    return _PARSE(source, positions)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: nothing runs in parallel")
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux only")
+def test_a_worker_that_dies_leaves_the_rest_to_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed mid-load (out of memory, say) does not hang or break the load: what it
+    had not sent back is parsed in the main process, and the repository is the same."""
+    root = _generated(tmp_path)
+    expected = _summary(load_repository(root))
+    monkeypatch.setattr(repository, "_parse", _dies_in_a_worker)
+    assert _summary(load_repository(root)) == expected

@@ -300,11 +300,23 @@ def _parse_all(sources: list[Path | bytes], positions: bool) -> Iterator[Documen
         yield from map(parse, sources)
         return
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    # Forked before any thread starts (Pool starts its threads after its workers), with the
-    # parent's modules already imported: a worker costs nothing to start.
-    with multiprocessing.get_context("fork").Pool(min(cores, 4)) as pool:
-        yield from pool.imap(parse, sources, chunksize=256)
+    # Forked (the workers start with psstrat already imported), all at once before the
+    # executor starts its thread. Where workers cannot run (no semaphores, as in some
+    # containers) or one dies (killed for memory), the rest is parsed here.
+    done = 0
+    try:
+        pool = ProcessPoolExecutor(min(cores, 4), mp_context=multiprocessing.get_context("fork"))
+        try:
+            for doc in pool.map(parse, sources, chunksize=256):
+                yield doc
+                done += 1
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    except (OSError, BrokenProcessPool):
+        yield from map(parse, sources[done:])
 
 
 def _parse_unplaced(source: Path | bytes) -> Document | Finding:
