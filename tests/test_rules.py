@@ -152,3 +152,17 @@ def test_rule_fires_where_the_problem_is(repo: RepoBuilder, code: str) -> None:
 def test_rule_documents_itself(code: str) -> None:
     doc = RULES[code].documentation
     assert "Catches:" in doc and "Why:" in doc and "Fix:" in doc
+
+
+def test_every_code_has_its_rule_module_and_no_more() -> None:
+    """codes.py (below the settings) and the rule modules name the same rules: a new rule
+    needs both, and a module's name is its code."""
+    import importlib
+
+    from psstrat.codes import CODES
+
+    assert set(RULES) == CODES
+    for code, rule in RULES.items():
+        module = importlib.import_module(f"psstrat.rules.{code.replace('-', '_')}")
+        assert module.RULE is rule
+        assert rule.summary and rule.check is module.check

@@ -118,14 +118,6 @@ class Repository:
 
     # -- lookups -----------------------------------------------------------------------------
 
-    def ids_of(self, *kinds: str) -> dict[str, Declared]:
-        """The first declaration of every id of the given kinds."""
-        out: dict[str, Declared] = {}
-        for d in self.declared:
-            if d.kind in kinds and d.id not in out:
-                out[d.id] = d
-        return out
-
     def elements(self) -> Iterator[tuple[Strand, WorkElement]]:
         for strand in self.strands:
             for element in strand.work_elements:
