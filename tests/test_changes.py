@@ -145,7 +145,9 @@ def test_raised_renumbered_and_layout_only(
     code, out, _ = changes(cli, repo, "--since", history["raised"], "--until", history["renamed"])
     assert "Risks raised\n  R0003 Vetting backlog" in out
     assert "Risks removed\n  R0002 Vetting backlog" in out
-    code, out, _ = changes(cli, repo, "--since", history["renamed"], "--until", history["comment"])
+    code, out, _ = changes(
+        cli, repo, "--since", history["renamed"], "--until", history["comment"], "--session", "all"
+    )
     assert code == 0
     assert "No changes to the strategy." in out
     assert "One file changed in comments, layout or wording only." in out
@@ -157,13 +159,14 @@ def test_a_commit_that_does_not_load_is_compared_as_far_as_it_does(
     repo.write("data/risks/R0003.yaml", "id: R0003\ntitle: [broken\n")
     repo.edit(S1, "title: Code reviewed", "title: Code reviewed by the SIO")
     broken = commit(repo, "a commit with invalid YAML", "2005-03-05T10:00:00")
-    code, out, _ = changes(cli, repo, "--since", history["comment"], "--until", broken)
+    span = ["--since", history["comment"], "--until", broken]
+    code, out, _ = changes(cli, repo, *span, "--session", "all")
     assert code == 0
     assert (
         f"Not compared: commit {broken[:10]} (2005-03-05): data/risks/R0003.yaml does not " in out
     )
     assert "One file changed in comments, layout or wording only." in out  # the retitling
-    code, out, _ = changes(cli, repo, "--since", history["comment"])  # the working tree too
+    code, out, _ = changes(cli, repo, "--since", history["comment"], "--session", "all")
     assert "Not compared: the working tree: data/risks/R0003.yaml does not load" in out
     assert "R0003" not in out.split("Not compared")[0].replace("R0003.yaml", "")
 
@@ -180,7 +183,9 @@ def test_since_a_date_a_branch_and_the_last_meeting(
     code, out, _ = changes(cli, repo, "--since", "2005-02-01", "--until", history["risk"])
     assert "(commit " + history["work"][:10] in out
     git(repo.root, "branch", "before-risk", history["work"])
-    code, out, _ = changes(cli, repo, "--since", "before-risk", "--until", history["risk"])
+    code, out, _ = changes(
+        cli, repo, "--since", "before-risk", "--until", history["risk"], "--session", "all"
+    )
     assert "R0001" in out
     code, _, err = changes(cli, repo, "--since", "no-such-branch")
     assert code == 2 and "`no-such-branch` names no commit" in err
@@ -197,7 +202,7 @@ def test_markdown_and_json(cli: CliRunner, repo: RepoBuilder, history: dict[str,
     assert code == 0
     data = json.loads(out)
     assert {c["group"] for c in data["changes"]} >= {"milestones-completed", "leads"}
-    assert data["session"] == "all"
+    assert data["session"] == "open"  # the default: what anyone reading a pull request may see
 
 
 def test_titles_cannot_forge_markup_or_commands(
@@ -225,7 +230,7 @@ def test_outside_git_it_says_so(cli: CliRunner, repo: RepoBuilder) -> None:
 def test_history_follows_a_score_and_a_rag_through_the_commits(
     cli: CliRunner, repo: RepoBuilder, history: dict[str, str]
 ) -> None:
-    code, out, _ = invoke(cli, "history", "R0001", "--root", str(repo.root))
+    code, out, _ = invoke(cli, "history", "R0001", "--root", str(repo.root), "--session", "all")
     assert code == 0
     assert out == (
         "R0001: residual score, commit by commit\n"
@@ -233,7 +238,7 @@ def test_history_follows_a_score_and_a_rag_through_the_commits(
         f"  2005-02-15  {history['risk'][:10]}    12 (high) -> 16 (very high)\n"
     )
     repo.edit(R1, "residual: {likelihood: 4, impact: 4", "residual: {likelihood: 2, impact: 4")
-    code, out, _ = invoke(cli, "history", "R0001", "--root", str(repo.root))
+    code, out, _ = invoke(cli, "history", "R0001", "--root", str(repo.root), "--session", "all")
     assert out.endswith("  uncommitted  working tree  16 (very high) -> 8 (medium)\n")
     code, out, _ = invoke(cli, "history", "S1", "--root", str(repo.root), "-f", "json")
     points = json.loads(out)["points"]
@@ -250,8 +255,11 @@ def test_history_keeps_to_the_session_and_skips_what_does_not_load(
     assert code == 2 and "no history of R0001 that the open session may see" in err
     repo.write(S1, "id: S1\ntitle: [broken\n")
     commit(repo, "broken", "2005-03-10T10:00:00")
-    code, out, _ = invoke(cli, "history", "S1", "--root", str(repo.root))
+    code, out, _ = invoke(cli, "history", "S1", "--root", str(repo.root), "--session", "all")
     assert code == 0 and "(2 versions that did not load left out)" in out  # commit + working tree
+    # The open session: today's version does not load, so its marking is unknown.
+    code, _, err = invoke(cli, "history", "S1", "--root", str(repo.root))
+    assert code == 2 and "the latest version of data/strands/S1.yaml does not load" in err
     code, _, err = invoke(cli, "history", "Q1", "--root", str(repo.root))
     assert code == 2 and "is not a risk, strand or work element id" in err
 

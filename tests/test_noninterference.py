@@ -3,7 +3,11 @@
 For generated repositories with markings anywhere, the open-session output equals the output
 of the same repository with every withheld item deleted from the files, apart from the count
 of withheld items (the one trace the report is allowed). This holds for the report (whole and
-per strand, Markdown and HTML), `status` and `overdue`.
+per strand, Markdown and HTML), `status`, `overdue` and the problems the session judges (so
+its exit status too), on broken data as well: errors inside withheld items, errors in what the
+session sees, and files that do not load (withheld whole: their marking is unknown). And it
+holds for `changes` and `history` between two generated versions committed to git, where
+today's marking governs both: the earlier version is deleted as the later one marks it.
 """
 
 from __future__ import annotations
@@ -12,13 +16,19 @@ import copy
 import dataclasses
 import datetime as dt
 import json
+import re
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from psstrat.changes import compare
+from psstrat.errors import PsstratError
 from psstrat.marking import restrict
 from psstrat.overdue import find_overdue
 from psstrat.report.context import build_context
@@ -26,7 +36,10 @@ from psstrat.report.render import render
 from psstrat.report.scope import Paper
 from psstrat.repository import load_repository
 from psstrat.schedule import Quarter
+from psstrat.snapshots import pair
 from psstrat.status import build_status
+from psstrat.trail import item_trail
+from psstrat.validate import judge
 
 MARKINGS = [None, "official", "official-sensitive", "secret"]
 OPEN_MAX = 0  # official: markings rank from 0
@@ -41,9 +54,10 @@ rag = st.sampled_from(["not-started", "on-track", "at-risk", "off-track", "compl
 
 
 @st.composite
-def repositories(draw: st.DrawFn) -> dict[str, Any]:
-    """A repository as data: file path -> mapping. References may point anywhere, including
-    at items that end up withheld."""
+def repositories(draw: st.DrawFn, broken: bool = False) -> dict[str, Any]:
+    """A repository as data: file path -> mapping (or, for a file that does not load, its
+    text). References may point anywhere, including at items that end up withheld. With
+    ``broken``, errors anywhere, withheld or not (see `break_`)."""
     n_strands = draw(st.integers(1, 3))
     element_ids = [f"S{s}.{e}" for s in range(1, n_strands + 1) for e in range(1, 4)]
     risk_ids = [f"R000{i}" for i in range(1, draw(st.integers(0, 4)) + 1)]
@@ -57,11 +71,15 @@ def repositories(draw: st.DrawFn) -> dict[str, Any]:
             "outcomes": [{"id": "O1", "title": "Outcome"}],
         },
         "data/owners.yaml": {
-            "owners": [{"id": "lead-a", "role": "Lead A"}, {"id": "lead-b", "role": "Lead B"}]
+            "owners": [
+                {"id": "lead-a", "role": "Lead A"},
+                {"id": "lead-b", "role": "Lead B", "marking": draw(marking)},
+            ]
         },
         "data/meetings.yaml": {
             "meetings": [
-                {"date": "2005-01-13", "report": 7, "strands": draw(st.sampled_from([[], ["S1"]]))}
+                {"date": "2005-01-13", "report": 7, "strands": draw(st.sampled_from([[], ["S1"]]))},
+                {"date": "2005-01-20", "report": 8, "marking": draw(marking)},
             ]
         },
     }
@@ -145,55 +163,126 @@ def repositories(draw: st.DrawFn) -> dict[str, Any]:
             "marking": draw(marking),
             "issues": issues,
         }
+    if broken:
+        break_(draw, files)
     return files
+
+
+def break_(draw: st.DrawFn, files: dict[str, Any]) -> None:
+    """Errors anywhere, in withheld items or not: a lead nobody is, a duplicate milestone id,
+    milestones completed before their element started (risks at 25 and not escalated, and
+    history after the residual, come with the generator); and files that do not load: one
+    with an unknown key, and one that is not YAML."""
+    strands = sorted(p for p in files if p.startswith("data/strands/"))
+    for path in strands:
+        for element in files[path]["work_elements"]:
+            if draw(st.booleans()):
+                element["lead"] = "lead-nobody"
+            if element["milestones"] and draw(st.booleans()):
+                element["milestones"].append(dict(element["milestones"][0], title="Again"))
+            if draw(st.booleans()):
+                element["start"] = "2005-06-01"
+    loaded = sorted(p for p in files if p.startswith(("data/strands/", "data/risks/")))
+    if draw(st.booleans()) and loaded:
+        path = draw(st.sampled_from(loaded))
+        files[path] = json.dumps({**files[path], "bogus": True})
+    if draw(st.booleans()):
+        files["data/strands/S9.yaml"] = f"id: S9\ntitle: [unclosed\nmarking: {draw(marking)}\n"
 
 
 def _rank(item: dict[str, Any], container: int) -> int:
     return max(container, MARKINGS.index(item.get("marking")) - 1 if item.get("marking") else 0)
 
 
-def delete_withheld(files: dict[str, Any], maximum: int = OPEN_MAX) -> dict[str, Any]:
-    """The same repository with every item above the session's maximum rank removed from the
-    files: written here independently of psstrat's own gate."""
+Ranks = dict[tuple[str, ...], int]
+NESTED = {
+    "work_elements": ("element", ("milestones", "updates")),
+    "milestones": ("milestone", ()),
+    "updates": ("update", ()),
+    "issues": ("sia-issue", ("progress",)),
+    "progress": ("progress", ()),
+    "owners": ("owner", ()),
+    "meetings": ("meeting", ()),
+}
+"""The generator's lists of marked items: what one is called, and its own lists."""
+
+
+def _key(kind: str, item: dict[str, Any], container: tuple[str, ...]) -> tuple[str, ...]:
+    """The same item in both versions: by id, or (a note, a meeting) by what it says."""
+    if "id" in item:
+        return (kind, item["id"])
+    return (kind, *container, json.dumps({k: v for k, v in item.items() if k != "marking"}))
+
+
+def prune(
+    files: dict[str, Any], maximum: int = OPEN_MAX, governed: Ranks | None = None
+) -> tuple[dict[str, Any], Ranks]:
+    """The repository with every item above the session's maximum rank removed from the files
+    (and every file that does not load), written here independently of psstrat's own gate; and
+    the effective rank of every item, by key. With ``governed`` (the ranks of a later version),
+    an item the later version holds is ranked as it is there."""
+    ranks: Ranks = {}
+
+    def rank(key: tuple[str, ...], item: dict[str, Any], container: int) -> int:
+        own = governed[key] if governed is not None and key in governed else _rank(item, 0)
+        ranks[key] = max(ranks.get(key, -1), max(container, own))
+        return ranks[key]
+
+    def inside(data: dict[str, Any], key: tuple[str, ...], container: int, kept: bool) -> None:
+        for field, (kind, _) in NESTED.items():
+            if field not in data:
+                continue
+            survivors = []
+            for child in data[field]:
+                child_key = _key(kind, child, key)
+                child_rank = rank(child_key, child, container)
+                inside(child, child_key, child_rank, kept and child_rank <= maximum)
+                if child_rank <= maximum:
+                    survivors.append(child)
+            data[field] = survivors
+
     out: dict[str, Any] = {}
     for path, data in files.items():
+        if isinstance(data, str):
+            continue  # does not load: withheld whole
         data = copy.deepcopy(data)
-        rank = _rank(data, 0)
-        if rank > maximum:
-            continue  # a whole strand, risk or SIA file
-        for list_key, inner_keys in (
-            ("work_elements", ("milestones", "updates")),
-            ("issues", ("progress",)),
-        ):
-            kept = []
-            for child in data.get(list_key, []):
-                child_rank = _rank(child, rank)
-                if child_rank > maximum:
-                    continue
-                for key in inner_keys:
-                    child[key] = [g for g in child[key] if _rank(g, child_rank) <= maximum]
-                kept.append(child)
-            if list_key in data:
-                data[list_key] = kept
-        out[path] = data
-    return out
+        kind = path.split("/")[1]
+        key = (kind, data["id"]) if kind in ("strands", "risks", "sia") else (kind, path)
+        top = rank(key, data, 0)
+        inside(data, key, top, top <= maximum)
+        if top <= maximum:
+            out[path] = data
+    return out, ranks
+
+
+def delete_withheld(files: dict[str, Any], maximum: int = OPEN_MAX) -> dict[str, Any]:
+    return prune(files, maximum)[0]
 
 
 def write(root: Path, files: dict[str, Any]) -> None:
     for path, data in files.items():
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(data), encoding="utf-8")  # JSON is YAML
+        text = data if isinstance(data, str) else json.dumps(data)  # JSON is YAML
+        target.write_text(text, encoding="utf-8")
+
+
+def problems(root: Path, session: str) -> tuple[list[str], int]:
+    """The errors the session judges (their places aside: deleting items moves lines), and so
+    its exit status; and the view the commands would show."""
+    judged = judge(load_repository(root), session, AS_OF)
+    lines = [re.sub(r":\d+:\d+", "", f"{d.path} {d.code} {d.message}") for d in judged.errors]
+    return lines, len(judged.errors)
 
 
 def outputs(root: Path, forget_withheld: bool, session: str = "open") -> list[str]:
     """Every output of the repository at ``root`` for ``session``."""
     repo = load_repository(root)
-    assert not repo.load_findings, repo.load_findings
-    texts = []
+    lines, errors = problems(root, session)
+    texts = [*lines]
     strands = [None, *(s.id for s in restrict(repo, session).repo.strands)]
     for strand in strands:
-        context = build_context(repo, Paper(Q3, AS_OF, session, strand))
+        context = build_context(repo, Paper(Q3, AS_OF, session, strand), errors=errors)
         if forget_withheld:
             context = dataclasses.replace(context, withheld=(), withheld_total=0)
         else:
@@ -205,8 +294,11 @@ def outputs(root: Path, forget_withheld: bool, session: str = "open") -> list[st
     return texts
 
 
+SESSIONS = st.sampled_from([("open", OPEN_MAX), ("closed", CLOSED_MAX)])
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(repositories(), st.sampled_from([("open", OPEN_MAX), ("closed", CLOSED_MAX)]))
+@given(repositories(), SESSIONS)
 def test_outputs_equal_outputs_with_withheld_items_deleted(
     files: dict[str, Any], session: tuple[str, int]
 ) -> None:
@@ -217,6 +309,99 @@ def test_outputs_equal_outputs_with_withheld_items_deleted(
         write(full, files)
         write(deleted, delete_withheld(files, maximum))
         assert outputs(full, True, name) == outputs(deleted, False, name)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(repositories(broken=True), SESSIONS)
+def test_on_broken_data_too(files: dict[str, Any], session: tuple[str, int]) -> None:
+    """Errors inside withheld items and files that do not load change nothing the session is
+    shown, nor which problems it judges (so nor its exit status)."""
+    name, maximum = session
+    with tempfile.TemporaryDirectory() as tmp:
+        full, deleted = Path(tmp, "full"), Path(tmp, "deleted")
+        write(full, files)
+        write(deleted, delete_withheld(files, maximum))
+        assert outputs(full, True, name) == outputs(deleted, False, name)
+
+
+def git(root: Path, *args: str) -> None:
+    env = {
+        "GIT_AUTHOR_DATE": "2005-01-05T12:00:00",
+        "GIT_COMMITTER_DATE": "2005-01-05T12:00:00",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "PATH": "/usr/bin:/bin:/usr/local/bin",
+        "HOME": str(root),
+    }
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+def two_versions(root: Path, before: dict[str, Any], after: dict[str, Any]) -> None:
+    """``before`` committed, ``after`` in the working tree."""
+    write(root, before)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "before")
+    shutil.rmtree(root / "data")
+    write(root, after)
+
+
+def changes_and_history(root: Path, session: str) -> list[Any]:
+    """What `changes --since HEAD` lists (groups, ids, texts, markings) and counts, and the
+    `history` of every strand, work element and risk the session sees today (values and
+    changes; commits and dates differ between the two repositories)."""
+    result = compare(pair(root, "HEAD", None, AS_OF, session), session)
+    found: list[Any] = [
+        [(c.group, c.id, c.text, c.marking) for c in result.changes],
+        result.quiet,
+    ]
+    repo = load_repository(root)
+    view = restrict(repo, session).repo
+    ids = [s.id for s in view.strands] + [e.id for _, e in view.elements()]
+    for item_id in [*ids, *(r.id for r in view.risks)]:
+        try:
+            trail = item_trail(repo, item_id, session)
+        except PsstratError as exc:
+            found.append(str(exc))
+            continue
+        found.append([(p.value, p.change, p.date is None) for p in trail.points])
+    return found
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(repositories(broken=True), repositories(broken=True), SESSIONS)
+def test_changes_and_history_equal_those_with_withheld_items_deleted(
+    before: dict[str, Any], after: dict[str, Any], session: tuple[str, int]
+) -> None:
+    """Between two versions, with today's marking governing both: the earlier version as the
+    later one marks it. `changes` leaves out a file that does not load on either side (on
+    both); `history` skips a version that does not load."""
+    name, maximum = session
+    broken = {p for files in (before, after) for p, d in files.items() if isinstance(d, str)}
+    kept_after, later = prune(after, maximum)
+    with tempfile.TemporaryDirectory() as tmp:
+        full = Path(tmp, "full")
+        two_versions(full, before, after)
+        got = changes_and_history(full, name)
+        # For `changes`: a file that does not load on either side is left out of both.
+        both = {p: d for p, d in before.items() if p not in broken}
+        changes_view = Path(tmp, "changes")
+        _, later_kept = prune({p: d for p, d in after.items() if p not in broken}, maximum)
+        two_versions(
+            changes_view,
+            prune(both, maximum, later_kept)[0],
+            {p: d for p, d in kept_after.items() if p not in broken},
+        )
+        expected_changes = changes_and_history(changes_view, name)[:2]
+        # For `history`: each version as far as it loads, today's marking governing.
+        history_view = Path(tmp, "history")
+        two_versions(history_view, prune(before, maximum, later)[0], kept_after)
+        expected_history = changes_and_history(history_view, name)[2:]
+        assert got[:2] == expected_changes
+        assert got[2:] == expected_history
 
 
 def test_the_property_can_fail() -> None:

@@ -96,6 +96,8 @@ def test_filters(late: RepoBuilder, cli: CliRunner) -> None:
     assert len(as_json(invoke(cli, *base, "--owner", "lead-b")[1])) == 2
     code, out, err = invoke(cli, *base, "--strand", "S11")
     assert (code, out) == (2, "")
+    assert "--strand S11 is not a strand the open session may see (did you mean `S1`?)" in err
+    code, out, err = invoke(cli, *base, "--strand", "S11", "--session", "all")
     assert "--strand S11 is not a strand (did you mean `S1`?); strands are S1" in err
     code, _, err = invoke(cli, *base, "--owner", "lead-c")
     assert code == 2 and "lead-c is not an owner in data/owners.yaml (did you mean" in err
@@ -122,7 +124,7 @@ def test_data_with_errors_is_refused_unless_allowed(
     """Regression: `overdue --fail` said "No milestones overdue" and exited 0 when a strand
     file could not be read."""
     repo.write(S1, "id: [\n")
-    args = [command, "--root", str(repo.root), "--as-of", "2004-12-31"]
+    args = [command, "--root", str(repo.root), "--as-of", "2004-12-31", "--session", "all"]
     code, out, err = invoke(cli, *args, *(["--fail"] if command == "overdue" else []))
     assert (code, out) == (1, "")
     assert "data/strands/S1.yaml:2:1: error[yaml-syntax]" in err
@@ -144,9 +146,8 @@ def test_january_2004_committee_on_shipped_data(cli: CliRunner, fmt: str) -> Non
 
 def test_status_json(late: RepoBuilder, cli: CliRunner) -> None:
     late.edit(S1, "status: on-track", "status: at-risk")
-    code, out, _ = invoke(
-        cli, "status", "--root", str(late.root), "--as-of", "2004-12-31", "--format", "json"
-    )
+    args = ["status", "--root", str(late.root), "--as-of", "2004-12-31", "--format", "json"]
+    code, out, _ = invoke(cli, *args, "--session", "all")
     assert code == 0
     data = as_json(out)
     assert isinstance(data, dict)
@@ -182,7 +183,8 @@ def test_status_as_of_before_a_risk_was_raised(repo: RepoBuilder, cli: CliRunner
 
 
 def test_status_text_on_shipped_data(cli: CliRunner) -> None:
-    code, out, _ = invoke(cli, "status", "--root", ROOT, "--as-of", "2004-12-31")
+    args = ["status", "--root", ROOT, "--as-of", "2004-12-31", "--session", "all"]
+    code, out, _ = invoke(cli, *args)
     assert code == 0
     assert max(len(line) for line in out.splitlines()) <= 80
     for text in ("S4", "RED", "Residual risk heat map (7 live risks)", "R0001", "very high"):

@@ -272,10 +272,10 @@ def test_output_file_format_from_extension(
 
 
 def test_refuses_to_render_with_errors(cli: CliRunner, repo: RepoBuilder) -> None:
-    repo.edit(S1, "lead: lead-a", "lead: nobody")
+    repo.edit(S1, "id: S1.1.M2", "id: S1.1.M1")
     code, out, err = run(cli, repo, "--quarter", "2004-Q3")
     assert (code, out) == (1, "")
-    assert "error[unknown-reference]" in err and "--allow-errors" in err
+    assert "error[duplicate-id]" in err and "--allow-errors" in err
     code, out, _ = run(cli, repo, "--quarter", "2004-Q3", "--allow-errors")
     assert code == 0 and "progress report, Q3 2004/05" in out
 

@@ -408,7 +408,8 @@ def test_session_gate_on_status_and_overdue(
     args = [command, "--root", str(sensitive.root), "--as-of", "2004-12-31", "-f", fmt]
     code, open_out, _ = invoke(cli, *args, "--session", "open")
     assert code == 0 and CANARY not in open_out and "S2" not in open_out.replace("S2.", "")
-    code, all_out, _ = invoke(cli, *args)  # default: all, labelled
+    assert invoke(cli, *args)[1] == open_out  # the default: fail closed
+    code, all_out, _ = invoke(cli, *args, "--session", "all")  # asked for: labelled
     assert code == 0
     assert CANARY in all_out or (command, fmt) == ("status", "text")  # it shows no strand titles
     assert "official-sensitive" in all_out.lower()

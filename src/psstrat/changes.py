@@ -1,7 +1,11 @@
 """What a change means for the strategy: the semantic difference between two sides.
 
-Both sides are first passed through the session's marking gate, so a change to an item the
-session may not see is not there to be found: it appears only in a session that may see it.
+Both sides are first passed through the session's marking gate, with today's marking governing
+both (psstrat.marking): an item the later side holds is ranked on the earlier side as it is on
+the later one, and one it no longer holds as it was, so a change to an item the session may not
+see is not there to be found, and re-marking an item above the session hides it on both sides,
+exactly as if it had never been visible. A file that does not load on either side is left out
+of both (its marking is unknown); the ids a change quotes are only those the session may see.
 Each change is one line a committee member or reviewer reads ("S4.2.M2 Code of Ethics agreed
 re-planned from 30 June 2004 to 31 December 2004, 184 days later"), in groups, in the order a
 reader wants them. Files that changed with no meaning listed here are counted: in session
@@ -11,18 +15,21 @@ session may see (so nothing withheld is counted either).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from psstrat.english import count, long_date, sentence
-from psstrat.marking import View, restrict
+from psstrat.english import count, long_date, sentence, verb
+from psstrat.errors import PsstratError
+from psstrat.marking import View, marks, restrict
 from psstrat.model.risk import Risk
 from psstrat.model.sia import Sia
 from psstrat.model.strand import Milestone, Strand, WorkElement
 from psstrat.repository import DATA, Repository
 from psstrat.schedule import element_rag, strand_rag
-from psstrat.snapshots import Pair
+from psstrat.settings import SETTINGS_FILE
+from psstrat.snapshots import Pair, Side
 
 GROUPS = {
     "milestones-completed": "Milestones completed",
@@ -90,14 +97,25 @@ def grouped(changes: Iterable[Change]) -> list[tuple[str, list[Change]]]:
 
 
 def compare(pair: Pair, session: str) -> Changes:
-    before, after = restrict(pair.before.repo, session), restrict(pair.after.repo, session)
+    restricted = session != "all"
+    for side in (pair.before, pair.after):
+        if restricted and side.settings_problem:
+            raise PsstratError(
+                f"{SETTINGS_FILE} at {side.label} does not load ({side.settings_problem}), so "
+                f"its markings cannot be established and nothing is shown to the {session} "
+                "session; fix it, or compare with another commit"
+            )
+    broken = set(pair.before.broken) | set(pair.after.broken)
+    later = _without(pair.after.repo, broken)
+    # Ranked by today's settings and today's markings (the later side's).
+    earlier = dataclasses.replace(_without(pair.before.repo, broken), settings=later.settings)
+    earlier.index()
+    after = restrict(later, session)
+    before = restrict(earlier, session, governed=marks(later))
     result = Changes(pair.since, pair.before.label, pair.after.label, session)
-    result.problems = [f"{pair.before.label}: {p}" for p in pair.before.problems] + [
-        f"{pair.after.label}: {p}" for p in pair.after.problems
-    ]
-    broken = _broken(pair.before.repo) | _broken(pair.after.repo)
+    result.problems = [p for side in (pair.before, pair.after) for p in _problems(side, session)]
     diff = _Diff(before, after)
-    result.changes = [c for c in diff.all() if c.file not in broken]
+    result.changes = list(diff.all())
     listed = {c.file for c in result.changes} | broken
     result.quiet = sum(
         1 for rel in _quiet_candidates(pair, before, after, session) if rel not in listed
@@ -105,10 +123,32 @@ def compare(pair: Pair, session: str) -> Changes:
     return result
 
 
-def _broken(repo: Repository) -> set[str]:
-    """Files that do not load on a side: what they hold is not compared (it would otherwise
-    look added or removed)."""
-    return repo.unreadable_files()
+def _without(repo: Repository, files: set[str]) -> Repository:
+    """The repository without some of its files (a copy; the original is left as it is)."""
+    if not files & set(repo.files):
+        return repo
+    kept = dataclasses.replace(repo, files={k: v for k, v in repo.files.items() if k not in files})
+    kept.index()
+    return kept
+
+
+def _problems(side: Side, session: str) -> list[str]:
+    """What a side could not compare. A session that may not see everything is told how many
+    files do not load, never which: a file's name is its id, and its marking is unknown."""
+    out = []
+    if side.settings_problem:
+        out.append(
+            f"{side.label}: its settings do not load ({side.settings_problem}); defaults used"
+        )
+    if side.broken and session == "all":
+        out += [f"{side.label}: {rel} does not load and is left out" for rel in side.broken]
+    elif side.broken:
+        n = len(side.broken)
+        out.append(
+            f"{side.label}: {count(n, 'file')} {verb(n, 'does')} not load and "
+            f"{verb(n, 'is')} left out (not named: the marking is unknown)"
+        )
+    return out
 
 
 def _quiet_candidates(pair: Pair, before: View, after: View, session: str) -> list[str]:
@@ -120,25 +160,15 @@ def _quiet_candidates(pair: Pair, before: View, after: View, session: str) -> li
 
 
 def _visible_values(view: View) -> dict[str, Any]:
-    """What the session may see of each data file, by file (strands, risks, SIAs)."""
-    values: dict[str, Any] = {}
-    for strand in view.repo.strands:
-        values[f"{DATA}/strands/{strand.id}.yaml"] = strand.model_dump()
-    for risk in view.repo.risks:
-        values[f"{DATA}/risks/{risk.id}.yaml"] = risk.model_dump()
-    for sia in view.repo.sias:
-        values[f"{DATA}/sia/{sia.id}.yaml"] = sia.model_dump()
-    repo = view.repo
-    values[f"{DATA}/owners.yaml"] = [o.model_dump() for o in repo.owners.values()]
-    values[f"{DATA}/meetings.yaml"] = repo.meetings.model_dump() if repo.meetings else None
-    values[f"{DATA}/strategy.yaml"] = repo.strategy.model_dump() if repo.strategy else None
-    return values
+    """What the session may see of each data file, by file."""
+    return {rel: item.model_dump() for rel, item in view.repo.files.items()}
 
 
 class _Diff:
     def __init__(self, before: View, after: View) -> None:
         self.before, self.after = before, after
         self.settings = after.settings
+        self.seen_before, self.seen_after = _strand_ids(before), _strand_ids(after)
 
     def all(self) -> Iterator[Change]:
         yield from self.strands()
@@ -315,17 +345,27 @@ class _Diff:
             if before is None:
                 yield self.change("sia", issue, f"{issue.id} {issue.title} added", file)
                 continue
-            aligned = {r.text: r.aligned_to for r in before.recommendations}
+            # Only the strands and work elements each side's session sees are quoted.
+            aligned = {
+                r.text: [a for a in r.aligned_to if a in self.seen_before]
+                for r in before.recommendations
+            }
             for rec in issue.recommendations:
+                aligned_to = [a for a in rec.aligned_to if a in self.seen_after]
                 if rec.text not in aligned:
-                    to = ", ".join(rec.aligned_to) or "nothing yet"
+                    to = ", ".join(aligned_to) or "nothing yet"
                     text = f"{issue.id} recommendation added: {rec.text} (aligned to {to})"
                     yield self.change("sia", issue, text, file)
-                elif aligned[rec.text] != rec.aligned_to:
+                elif aligned[rec.text] != aligned_to:
                     was = ", ".join(aligned[rec.text]) or "nothing"
-                    now = ", ".join(rec.aligned_to) or "nothing"
+                    now = ", ".join(aligned_to) or "nothing"
                     text = f"{issue.id} recommendation re-aligned from {was} to {now}: {rec.text}"
                     yield self.change("sia", issue, text, file)
+
+
+def _strand_ids(view: View) -> set[str]:
+    repo = view.repo
+    return {s.id for s in repo.strands} | {e.id for _, e in repo.elements()}
 
 
 T = TypeVar("T", Strand, WorkElement, Milestone, Risk, Sia)

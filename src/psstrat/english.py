@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-_IRREGULAR = {"is": "are", "was": "were", "has": "have"}
+_IRREGULAR = {"is": "are", "was": "were", "has": "have", "does": "do"}
 
 
 def plural(noun: str) -> str:

@@ -12,6 +12,7 @@ import datetime as dt
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 TIMEOUT = 120
 
@@ -22,6 +23,13 @@ class GitUnavailable(Exception):
 
 class NoSuchCommit(Exception):
     """A ref, or a date, that names no commit."""
+
+
+@dataclass(frozen=True)
+class Oversized:
+    """A blob larger than the limit it was read with: not read, only its size known."""
+
+    size: int
 
 
 @dataclass(frozen=True)
@@ -142,9 +150,12 @@ class GitTree:
         )
         return [p.removeprefix(self.prefix) for p in out.split("\0") if p]
 
-    def read(self, ref: str, paths: list[str]) -> dict[str, bytes]:
+    def read(
+        self, ref: str, paths: list[str], limit: int | None = None
+    ) -> dict[str, bytes | Oversized]:
         """The contents of ``paths`` (relative to the strategy's root) at ``ref``, in two git
-        processes; a path the ref does not have is left out.
+        processes (three with a ``limit``: a blob over it is never read, only sized); a path
+        the ref does not have is left out.
 
         Blobs are looked up by id from one `ls-tree` of their folders: asking `cat-file` for
         `ref:path` instead walks the folder for every path, which takes git 20 s for 10,000
@@ -162,21 +173,48 @@ class GitTree:
             if len(parts) == 3 and parts[1] == "blob":
                 blobs[path.removeprefix(self.prefix)] = parts[2]
         wanted = [p for p in paths if p in blobs]
-        contents = self._cat([blobs[p] for p in wanted])
+        contents = self._cat([blobs[p] for p in wanted], limit)
         return {p: raw for p, raw in zip(wanted, contents, strict=True) if raw is not None}
 
-    def read_many(self, wanted: list[tuple[str, str]]) -> list[bytes | None]:
-        """The contents of each (ref, path) in one git process; None where there is none."""
-        return self._cat([f"{ref}:{self.prefix}{p}" for ref, p in wanted])
+    def read_many(
+        self, wanted: list[tuple[str, str]], limit: int | None = None
+    ) -> list[bytes | Oversized | None]:
+        """The contents of each (ref, path) in one git process (two with a ``limit``); None
+        where there is none."""
+        return self._cat([f"{ref}:{self.prefix}{p}" for ref, p in wanted], limit)
 
-    def _cat(self, objects: list[str]) -> list[bytes | None]:
-        """The contents of each object (an id, or `ref:path`) from `git cat-file --batch`."""
+    def _cat(self, objects: list[str], limit: int | None = None) -> list[bytes | Oversized | None]:
+        """The contents of each object (an id, or `ref:path`) from `git cat-file --batch`;
+        with a ``limit``, objects are sized first (`--batch-check`) and one over it is not
+        read at all: a committed 30 MB file costs nothing."""
+        if not objects:
+            return []
+        if limit is None:
+            return list(self._batch(objects, "--batch"))
+        sizes = list(self._batch(objects, "--batch-check"))
+        small = [
+            o for o, size in zip(objects, sizes, strict=True) if size is not None and size <= limit
+        ]
+        read = iter(self._batch(small, "--batch"))
+        found: list[bytes | Oversized | None] = []
+        for size in sizes:
+            if size is None:
+                found.append(None)
+            elif size > limit:
+                found.append(Oversized(size))
+            else:
+                found.append(next(read))
+        return found
+
+    def _batch(self, objects: list[str], mode: str) -> list[Any]:
+        """`git cat-file --batch` (each blob's bytes) or `--batch-check` (each blob's size);
+        None for an object that is missing or not a blob."""
         if not objects:
             return []
         specs = "".join(f"{name}\n" for name in objects)
         try:
             result = subprocess.run(
-                ["git", "-C", str(self.top), "cat-file", "--batch"],
+                ["git", "-C", str(self.top), "cat-file", mode],
                 input=specs.encode("utf-8"),
                 capture_output=True,
                 check=False,
@@ -184,7 +222,7 @@ class GitTree:
             )
         except (OSError, subprocess.SubprocessError) as exc:
             raise GitUnavailable(str(exc)) from None
-        found: list[bytes | None] = []
+        found: list[Any] = []
         out = result.stdout
         at = 0
         for _ in objects:
@@ -198,6 +236,9 @@ class GitTree:
                 found.append(None)
                 continue
             _, kind, size = header.rsplit(b" ", 2)
+            if mode == "--batch-check":
+                found.append(int(size) if kind == b"blob" else None)
+                continue
             found.append(out[at : at + int(size)] if kind == b"blob" else None)
             at += int(size) + 1
         return found

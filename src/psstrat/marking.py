@@ -1,38 +1,56 @@
 """Protective markings: the security boundary between sessions.
 
-`restrict` applies a session's gate once, to the whole repository, and returns a View: the
-same repository with every item above the session's maximum *removed* (strands, work
-elements, milestones, updates, risks, SIAs, SIA issues and progress notes), plus the list of
-what was removed. Every command that shows data to a session (report, status, overdue) works
-on the View only, so everything it prints (a RAG, a count, a heat map, a list of links) is
-computed from what the session may see: an open output is the output of the repository with
-the withheld items deleted. The only trace of a withheld item is what a command chooses to
-count from ``View.held`` (the report's "withheld for closed session" counts, by kind).
+`restrict` applies a session's gate once, to the whole repository, and returns a View: a
+repository built, through the registry of file kinds (psstrat.kinds), from each file's item
+with every item above the session's maximum *removed*, plus the list of what was removed.
+Only what the registry names is gated and kept: a kind of file, or a list of items, that is
+not registered is not in a view at all. Every command that shows data to a session works on
+the View only, so everything it prints (a RAG, a count, a heat map, a list of links, the
+problems it judges) is computed from what the session may see: an open output is the output
+of the repository with the withheld items deleted. The only trace of a withheld item is what
+a command chooses to count from ``View.held`` (the report's "withheld for closed session"
+counts, by kind) and ``View.unread``.
 
 An item's effective marking is the highest of its own and of everything that contains it (the
 strategy contains everything). Only the outermost withheld item is held back: nothing nested in
 it is looked at, not even how many updates it has.
+
+Fail closed. For every session but `all`: a file whose marking cannot be read (it does not
+load, so neither its marking nor its items' are known) is withheld whole; and if the
+strategy's marking cannot be established (data/strategy.yaml is missing or does not load) the
+gate refuses: nothing may be shown when what contains everything is unknown.
+
+Today's marking governs every version (`changes`, `history`): given the ranks of a later
+version (`marks`), an item the later version holds takes the later version's rank in an earlier
+version too, so re-marking an item above a session hides every version of it from that session,
+exactly as if it had never been visible.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from psstrat.errors import PsstratError
+from psstrat.kinds import STRATEGY, Kind, Part, kind_of
 from psstrat.model.risk import Risk
-from psstrat.model.sia import Sia, SiaIssue
-from psstrat.model.strand import Strand, WorkElement
+from psstrat.model.strand import Strand
 from psstrat.repository import Repository
 from psstrat.settings import Settings
+from psstrat.yamlio import YamlPath
 
 SESSIONS = ("open", "closed", "all")
 """open and closed withhold what is above `open_session_max` / `closed_session_max`; all
 withholds nothing (for the directorate's own use) and labels what is above open."""
+
+Key = tuple[str, ...]
+"""An item as the same item in every version: its kind of id and id, or, for an item with
+no id, its kind, its container's key and its content (a changed note is another note)."""
+Marks = dict[Key, int]
+"""The effective rank of every item of one version, by key."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +83,9 @@ class View:
     ranks: dict[int, int] = field(default_factory=dict)
     """Effective rank of every item in ``repo``, by ``id()`` of the object."""
     strategy_withheld: bool = False
+    unread: tuple[str, ...] = ()
+    """Files withheld whole because their marking cannot be read (they do not load); never
+    named to a session that may not see the whole repository, only counted."""
 
     @property
     def settings(self) -> Settings:
@@ -112,9 +133,6 @@ class View:
         )
 
 
-Admit = Callable[..., int]
-
-
 def session_max_rank(settings: Settings, session: str) -> int:
     if session == "open":
         return settings.rank(settings.open_session_max)
@@ -125,79 +143,213 @@ def session_max_rank(settings: Settings, session: str) -> int:
     raise PsstratError(f"--session {session} is not one of {', '.join(SESSIONS)}; use one of those")
 
 
-def restrict(repo: Repository, session: str) -> View:
-    """The repository as ``session`` may see it: every withheld item removed."""
-    settings = repo.settings
-    view = View(repo, session)
-    maximum = session_max_rank(settings, session)
-
-    def admit(kind: str, item: Any, container: int, *within: Any) -> int:
-        """The item's effective rank, or -1 (and held back) when the session may not see it."""
-        rank = max(container, settings.rank(item.marking))
-        if rank > maximum:
-            view.held.append(HeldBack(kind, item, within))
-            return -1
-        return rank
-
-    top = 0
-    if repo.strategy is not None:
-        top = admit("strategy", repo.strategy, 0)
-        if top < 0:
-            view.strategy_withheld = True
-            view.repo = dataclasses.replace(
-                repo, strategy=None, strands=[], risks=[], sias=[], item_paths={}, declared=[]
-            )
-            return view
-        view.ranks[id(repo.strategy)] = top
-
-    strands = [
-        k for k in (_gate(view, admit, "strand", s, top) for s in repo.strands) if k is not None
-    ]
-    risks = [k for k in (_gate(view, admit, "risk", r, top) for r in repo.risks) if k is not None]
-    sias = [k for k in (_gate(view, admit, "SIA", s, top) for s in repo.sias) if k is not None]
-    view.repo = dataclasses.replace(
-        repo,
-        strands=strands,
-        risks=risks,
-        sias=sias,
-        # Positions and declared ids describe the files, withheld items included: only rules
-        # (which run on the whole repository, never on a view) may use them.
-        item_paths={},
-        declared=[],
+def require_strategy_marking(repo: Repository, session: str, known: bool = False) -> None:
+    """Refuse a session that may not see everything when the strategy's marking is unknown:
+    the strategy contains everything, so nothing could be shown safely. (``known``: a later
+    version's strategy governs this one, as in `changes`.)"""
+    if session == "all" or repo.strategy is not None or known:
+        return
+    raise PsstratError(
+        f"{STRATEGY.path} is missing or does not load, so the strategy's marking cannot be "
+        f"established and nothing is shown to the {session} session; fix it first (`psstrat "
+        "validate` says what is wrong)"
     )
-    return view
 
 
-_CHILDREN: dict[type, tuple[tuple[str, str], ...]] = {
-    Strand: (("work_elements", "work element"),),
-    WorkElement: (("milestones", "milestone"), ("updates", "update")),
-    Sia: (("issues", "SIA issue"),),
-    SiaIssue: (("progress", "SIA progress note"),),
-}
-"""What each kind of item contains that carries a marking of its own: (field, kind)."""
+def _not_loaded(repo: Repository) -> set[str]:
+    """Files under data/ that are there but did not load: do not parse, do not validate, or
+    are not read (a link, a FIFO)."""
+    return {f.location.path for _, f in repo.load_findings if f.location.path not in repo.files}
 
 
-# Named exception (PLR0913): the recursion carries the item and everything around it.
-def _gate(  # noqa: PLR0913
-    view: View, admit: Admit, kind: str, item: M, container: int, within: tuple[Any, ...] = ()
-) -> M | None:
-    """The item with every withheld item inside it removed, or None when it is withheld."""
-    rank = admit(kind, item, container, *within)
-    if rank < 0:
-        return None
-    lists = {}
-    for name, child_kind in _CHILDREN.get(type(item), ()):
-        children = (
-            _gate(view, admit, child_kind, child, rank, (*within, item))
-            for child in getattr(item, name)
-        )
-        lists[name] = [c for c in children if c is not None]
-    kept = _copy(item, **lists)
-    view.ranks[id(kept)] = rank
-    return kept
+def restrict(repo: Repository, session: str, governed: Marks | None = None) -> View:
+    """The repository as ``session`` may see it: every withheld item removed. With
+    ``governed`` (the `marks` of a later version), an item the later version holds is ranked
+    as it is there."""
+    settings = repo.settings
+    maximum = session_max_rank(settings, session)
+    gate = _Gate(repo, session, maximum, governed)
+    return gate.view()
+
+
+def marks(repo: Repository) -> Marks:
+    """The effective rank of every item of this version, withheld or not, by key: what
+    governs earlier versions of the same items (`restrict(..., governed=)`)."""
+    found: Marks = {}
+    settings = repo.settings
+
+    def mark(key: Key, rank: int) -> None:
+        # Two items with one key (a duplicate id): the higher rank governs, fail closed.
+        found[key] = max(found.get(key, -1), rank)
+
+    def inside(parts: tuple[Part, ...], item: Any, key: Key, rank: int) -> None:
+        for part in parts:
+            if not _has_marks(part):
+                continue
+            for child in getattr(item, part.field):
+                child_key = _part_key(part, child, key)
+                child_rank = max(rank, settings.rank(child.marking) if part.marked else 0)
+                mark(child_key, child_rank)
+                inside(part.parts, child, child_key, child_rank)
+
+    strategy = repo.files.get(STRATEGY.path)
+    top = settings.rank(getattr(strategy, "marking", None))
+    for rel, item in repo.files.items():
+        kind = kind_of(rel)
+        if kind is None:
+            continue
+        rank = max(top, settings.rank(getattr(item, "marking", None)) if kind.marked else 0)
+        key = _top_key(kind, rel, item)
+        mark(key, rank)
+        inside(kind.parts, item, key, rank)
+    return found
+
+
+def _has_marks(part: Part) -> bool:
+    """Whether the part's items, or anything inside them, carry a marking of their own."""
+    return part.many and (part.marked or any(_has_marks(p) for p in part.parts))
+
+
+def _top_key(kind: Kind, rel: str, item: Any) -> Key:
+    if kind.folder is not None and kind.declares:
+        return (kind.declares, str(getattr(item, "id", rel)))
+    return (kind.key, rel)
+
+
+def _part_key(part: Part, item: Any, container: Key) -> Key:
+    if part.declares:
+        return (part.declares, str(item.id))
+    content = item.model_dump(mode="json", exclude={"marking"})
+    return (part.name, *container, repr(sorted(content.items())))
 
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class _Gate:
+    """One pass of the gate over a repository, building its View."""
+
+    def __init__(
+        self, repo: Repository, session: str, maximum: int, governed: Marks | None
+    ) -> None:
+        self.repo, self.session, self.maximum, self.governed = repo, session, maximum, governed
+        self.settings = repo.settings
+        self.result = View(repo, session)
+        self.copies: dict[int, tuple[str, YamlPath]] = {}
+
+    def view(self) -> View:
+        repo, view = self.repo, self.result
+        strategy_key = (STRATEGY.key, STRATEGY.path)
+        require_strategy_marking(
+            repo, self.session, known=bool(self.governed and strategy_key in self.governed)
+        )
+        top = self.rank(strategy_key, repo.strategy, STRATEGY.marked, 0)
+        if top > self.maximum:
+            view.strategy_withheld = True
+            if repo.strategy is not None:
+                view.held.append(HeldBack(STRATEGY.name, repo.strategy))
+            view.repo = self.repository({})
+            return view
+        files: dict[str, BaseModel] = {}
+        for rel in sorted(repo.files):
+            kind = kind_of(rel)
+            if kind is None:
+                continue
+            item = repo.files[rel]
+            key = _top_key(kind, rel, item)
+            kept = self.gate(kind.name, kind.parts, kind.marked, item, top, key, ())
+            if kept is not None:
+                files[rel] = kept
+        view.repo = self.repository(files)
+        if self.session != "all":
+            view.unread = tuple(sorted(_not_loaded(repo)))
+        return view
+
+    def rank(self, key: Key, item: Any, marked: bool, container: int) -> int:
+        """The item's effective rank: its container's, raised by its own marking, or by the
+        later version's rank for the same item when one governs."""
+        if self.governed is not None and key in self.governed:
+            own = self.governed[key]
+        else:
+            own = self.settings.rank(item.marking) if marked and item is not None else 0
+        return max(container, own)
+
+    # Named exception (PLR0913): the recursion carries the item and everything around it.
+    def gate(  # noqa: PLR0913
+        self,
+        name: str,
+        parts: tuple[Part, ...],
+        marked: bool,
+        item: M,
+        container: int,
+        key: Key,
+        within: tuple[Any, ...],
+    ) -> M | None:
+        """The item with every withheld item inside it removed, or None when it is withheld."""
+        rank = self.rank(key, item, marked, container)
+        if rank > self.maximum:
+            self.result.held.append(HeldBack(name, item, within))
+            return None
+        lists = {}
+        for part in parts:
+            if not _has_marks(part):
+                continue  # nothing inside carries a marking: kept as it is
+            children = (
+                self.gate(
+                    part.name,
+                    part.parts,
+                    part.marked,
+                    child,
+                    rank,
+                    _part_key(part, child, key) if self.governed is not None else (),
+                    (*within, item),
+                )
+                for child in getattr(item, part.field)
+            )
+            lists[part.field] = [c for c in children if c is not None]
+        kept = _copy(item, **lists)
+        self.result.ranks[id(kept)] = rank
+        if kept is not item and id(item) in self.repo.item_paths:
+            self.copies[id(kept)] = self.repo.item_paths[id(item)]
+        return kept
+
+    def repository(self, files: dict[str, BaseModel]) -> Repository:
+        """The view's repository: the kept files' items, indexed as the loader indexes them,
+        with what rules need to judge the session's problems (where each visible item is,
+        the ids declared and the unsafe text in what the session may see)."""
+        repo = self.repo
+        restricted = self.session != "all"
+        regions = self.withheld_regions(files)
+
+        def visible(rel: str, path: YamlPath) -> bool:
+            if rel not in files:
+                return False
+            return not any(path[: len(r)] == r for r in regions.get(rel, ()))
+
+        view = Repository(
+            root=repo.root,
+            settings=repo.settings,
+            files=files,
+            session=self.session if restricted else None,
+            files_read=repo.files_read,
+            load_findings=[] if restricted else list(repo.load_findings),
+            declared=[d for d in repo.declared if visible(d.path, d.yaml_path[:-1])],
+            positions=repo.positions,
+            item_paths={**repo.item_paths, **self.copies},
+            unsafe_text=[(rel, u) for rel, u in repo.unsafe_text if visible(rel, u.path)],
+        )
+        view._unplaced = repo._unplaced  # shared: a file is read again at most once
+        view.index()
+        return view
+
+    def withheld_regions(self, files: dict[str, BaseModel]) -> dict[str, list[YamlPath]]:
+        """Where, in the files a view keeps, each withheld item is."""
+        regions: dict[str, list[YamlPath]] = {}
+        for held in self.result.held:
+            place = self.repo.item_paths.get(id(held.item))
+            if place is not None and place[0] in files:
+                regions.setdefault(place[0], []).append(place[1])
+        return regions
 
 
 def _copy(item: M, **lists: list[Any]) -> M:

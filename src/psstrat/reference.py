@@ -11,21 +11,18 @@ import re
 from pathlib import Path
 
 from psstrat.errors import PsstratError
+from psstrat.kinds import KINDS as FILE_KINDS
 
 KINDS = {
     "layout": "Layout",
     "every-file": "Rules for every file",
-    "owners": "data/owners.yaml",
-    "strategy": "data/strategy.yaml",
-    "strand": "data/strands/",
-    "risk": "data/risks/",
-    "sia": "data/sia/",
-    "meetings": "data/meetings.yaml",
+    **{kind.key: kind.heading for kind in FILE_KINDS},
     "settings": "psstrat.yaml",
     "dates": "Derived state",
     "codes": "Problem codes",
 }
-"""`psstrat explain KIND` -> the start of the heading of its section in the reference."""
+"""`psstrat explain KIND` -> the start of the heading of its section in the reference (each
+kind of file's from the registry, psstrat.kinds)."""
 HINT = "`psstrat explain format` prints the format reference"
 
 

@@ -8,6 +8,7 @@ from the raw data, so references to them from other files do not become false al
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import sys
@@ -18,12 +19,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from psstrat import kinds
 from psstrat.codes import UNREADABLE, Code
 from psstrat.diagnostics import Finding, Location
 from psstrat.errors import PsstratError
+from psstrat.kinds import DATA, KINDS, Kind, Part, kind_of
 from psstrat.model.common import natural_key
 from psstrat.model.risk import Risk
-from psstrat.model.sia import Sia, SiaIssue
+from psstrat.model.sia import Sia
 from psstrat.model.strand import Milestone, Strand, WorkElement
 from psstrat.model.strategy import MeetingsFile, Owner, OwnersFile, Strategy
 from psstrat.safefiles import scan
@@ -39,14 +42,13 @@ from psstrat.yamlio import (
     read_yaml,
 )
 
-DATA = "data"
-SINGLE_FILES: dict[str, type[BaseModel]] = {
-    "strategy.yaml": Strategy,
-    "owners.yaml": OwnersFile,
-    "meetings.yaml": MeetingsFile,
-}
-REQUIRED_FILES = ("strategy.yaml", "owners.yaml")
-FOLDERS: dict[str, type[BaseModel]] = {"strands": Strand, "risks": Risk, "sia": Sia}
+__all__ = ["DATA", "Declared", "Repository", "file_kind", "find_root", "load_repository"]
+
+SINGLE_FILES: dict[str, type[BaseModel]] = {k.file: k.model for k in KINDS if k.folder is None}
+REQUIRED_FILES = tuple(k.file for k in KINDS if k.required)
+FOLDERS: dict[str, type[BaseModel]] = {k.file: k.model for k in KINDS if k.folder is not None}
+Source = Path | bytes | YamlProblem
+"""A file to load: its path on disk, its bytes (from git), or why it could not be read."""
 MAX_SCHEMA_PROBLEMS = 50
 """Listed per file; a file that is wrong throughout needs fixing, not 150,000 lines."""
 
@@ -75,8 +77,17 @@ class Declared:
 
 @dataclass
 class Repository:
+    """Every file that loaded (``files``, by path from the root) and the typed indexes built
+    from them (``index``): the strategy, owners by id, meetings, strands, risks and SIAs."""
+
     root: Path
     settings: Settings
+    files: dict[str, BaseModel] = field(default_factory=dict)
+    """Each file that loaded, by path from the root: the item it holds (the registry in
+    psstrat.kinds says which kind by the path)."""
+    session: str | None = None
+    """The session whose view this is (psstrat.marking.restrict), None for the whole
+    repository."""
     strategy: Strategy | None = None
     owners: dict[str, Owner] = field(default_factory=dict)
     meetings: MeetingsFile | None = None
@@ -92,7 +103,7 @@ class Repository:
     """(file, key or value) holding control, separator or bidi characters, for the
     control-character rule."""
     _shared_paths: dict[YamlPath, YamlPath] = field(default_factory=dict, repr=False)
-    _unplaced: dict[str, Path | bytes] = field(default_factory=dict, repr=False)
+    _unplaced: dict[str, Source] = field(default_factory=dict, repr=False)
     """Files loaded without their positions: read again if a problem in one is reported."""
 
     # -- positions -------------------------------------------------------------------------
@@ -146,22 +157,60 @@ class Repository:
         return {f.location.path for code, f in self.load_findings if code in UNREADABLE}
 
     def owner_label(self, owner_id: str | None) -> str:
-        """An owner as people know them: the role, or 'vacant'."""
+        """An owner as people know them: the role, or 'vacant'. In a session's view an owner
+        it does not know may be withheld from it, or may not exist: it says neither."""
         if owner_id is None:
             return "vacant"
         owner = self.owners.get(owner_id)
-        return owner.label if owner else f"{owner_id} (not in owners.yaml)"
+        if owner is not None:
+            return owner.label
+        if self.session is not None:
+            return f"{owner_id} (unknown to the {self.session} session)"
+        return f"{owner_id} (not in owners.yaml)"
+
+    def index(self) -> None:
+        """Build the typed indexes from ``files``, in path order: what the loader and the
+        marking gate both do, so a view holds exactly what its files hold."""
+        self.strategy, self.owners, self.meetings = None, {}, None
+        self.strands, self.risks, self.sias = [], [], []
+        for rel in sorted(self.files):
+            kind = kind_of(rel)
+            if kind is not None:
+                _add(self, kind, self.files[rel])
+        self.strands.sort(key=lambda s: natural_key(s.id))
+        self.risks.sort(key=lambda r: natural_key(r.id))
+        self.sias.sort(key=lambda s: natural_key(s.id))
+
+
+def _add(repo: Repository, kind: Kind, item: BaseModel) -> None:
+    """One file's item into the index its kind fills."""
+    if isinstance(item, Strategy):
+        repo.strategy = item
+    elif isinstance(item, OwnersFile):
+        for owner in item.owners:
+            repo.owners.setdefault(owner.id, owner)
+    elif isinstance(item, MeetingsFile):
+        repo.meetings = item
+    elif isinstance(item, Strand):
+        repo.strands.append(item)
+    elif isinstance(item, Risk):
+        repo.risks.append(item)
+    elif isinstance(item, Sia):
+        repo.sias.append(item)
+    else:  # a kind registered without an index: a bug, caught by tests/test_kinds.py
+        raise TypeError(f"no index for {kind.key} files")
 
 
 def load_repository(
     root: Path,
     settings: Settings | None = None,
-    sources: dict[str, bytes] | None = None,
+    sources: dict[str, bytes | YamlProblem] | None = None,
     *,
     positions: bool = True,
 ) -> Repository:
     """The repository at ``root`` with its psstrat.yaml (or ``settings``), or, given
-    ``sources`` (relative path -> bytes, e.g. read from a git commit), the repository those
+    ``sources`` (relative path -> bytes, e.g. read from a git commit, or the YamlProblem that
+    kept a file from being read), the repository those
     files make: the same checks either way. The one loader; everything else calls it.
 
     Without ``positions``, where things are is worked out only for the files a problem is
@@ -169,7 +218,7 @@ def load_repository(
     if settings is None:
         settings = load_settings(root)
     repo = Repository(root=root, settings=settings)
-    files: dict[str, Path | bytes]
+    files: dict[str, Source]
     if sources is None:
         found, unsafe = scan(root, DATA)
         files = dict(found)
@@ -204,9 +253,7 @@ def load_repository(
                 repo._unplaced[rel] = files[rel]
             _load_file(repo, rel, kind, doc)
     repo._shared_paths.clear()
-    repo.strands.sort(key=lambda s: natural_key(s.id))
-    repo.risks.sort(key=lambda r: natural_key(r.id))
-    repo.sias.sort(key=lambda s: natural_key(s.id))
+    repo.index()
     return repo
 
 
@@ -224,31 +271,25 @@ def _no_garbage_collection() -> Iterator[None]:
 
 
 def _data_files(
-    root: Path, files: dict[str, Path] | dict[str, Path | bytes]
-) -> Iterator[tuple[str, str | None]]:
+    root: Path, files: dict[str, Path] | dict[str, Source]
+) -> Iterator[tuple[str, Kind | None]]:
     """Every file found under data/, sorted, with the kind it should hold (None: unexpected)."""
     for rel in sorted(files):
         if rel.endswith(".md"):
             continue  # documentation beside the data
-        yield rel, file_kind(rel)
+        yield rel, kind_of(rel)
 
 
 def file_kind(rel: str) -> str | None:
-    """The kind of file a path under data/ should hold (`strands`, `strategy.yaml`, ...), or
-    None when it is not part of the format."""
-    parts = rel.split("/")
-    if parts[0] != DATA:
-        return None
-    if (len(parts) == 2 and parts[1] in SINGLE_FILES) or (
-        len(parts) == 3 and parts[1] in FOLDERS and parts[2].endswith(".yaml")
-    ):
-        return parts[1]
-    return None
+    """The kind of file a path under data/ should hold, by its file or folder name
+    (`strands`, `strategy.yaml`, ...), or None when it is not part of the format."""
+    kind = kind_of(rel)
+    return kind.file if kind is not None else None
 
 
 def model_of(kind: str) -> type[BaseModel]:
     """The model of a kind of file, as ``file_kind`` names it."""
-    return SINGLE_FILES.get(kind) or FOLDERS[kind]
+    return kinds.BY_FILE[kind].model
 
 
 def _unexpected(rel: str) -> Finding:
@@ -258,10 +299,9 @@ def _unexpected(rel: str) -> Finding:
     elif len(parts) == 3 and parts[1] in FOLDERS:
         remedy = f"only <id>.yaml files belong in {DATA}/{parts[1]}/; move or delete it"
     else:
-        remedy = (
-            f"{DATA}/ holds strategy.yaml, owners.yaml, meetings.yaml and the folders "
-            "strands/, risks/ and sia/; move or delete it"
-        )
+        files = " and ".join(", ".join(SINGLE_FILES).rsplit(", ", 1))
+        folders = " and ".join(", ".join(f"{f}/" for f in FOLDERS).rsplit(", ", 1))
+        remedy = f"{DATA}/ holds {files} and the folders {folders}; move or delete it"
     return Finding(Location(rel), f"file {rel} is not part of the format and is not read", remedy)
 
 
@@ -271,9 +311,11 @@ a register of 10,000 risks spends most of its time in the YAML parser. (Validati
 this process: sending models back costs more than validating them here.)"""
 
 
-def _parse(source: Path | bytes, positions: bool = True) -> Document | Finding:
+def _parse(source: Source, positions: bool = True) -> Document | Finding:
     """A file's document, or why it cannot be read (a Finding at line 0 or the error)."""
     try:
+        if isinstance(source, YamlProblem):
+            raise source
         if isinstance(source, Path):
             return read_yaml(source, positions=positions)
         return parse_yaml(_limited(source), positions=positions)
@@ -283,7 +325,7 @@ def _parse(source: Path | bytes, positions: bool = True) -> Document | Finding:
         return Finding(Location(""), f"cannot read file: {exc.strerror}", "check its permissions")
 
 
-def _parse_all(sources: list[Path | bytes], positions: bool) -> Iterator[Document | Finding]:
+def _parse_all(sources: list[Source], positions: bool) -> Iterator[Document | Finding]:
     """Each source parsed, in order: in worker processes when there are many and more than
     one core; the values are the same either way."""
     parse = _parse if positions else _parse_unplaced
@@ -311,11 +353,11 @@ def _parse_all(sources: list[Path | bytes], positions: bool) -> Iterator[Documen
         yield from map(parse, sources[done:])
 
 
-def _parse_unplaced(source: Path | bytes) -> Document | Finding:
+def _parse_unplaced(source: Source) -> Document | Finding:
     return _parse(source, positions=False)
 
 
-def _load_file(repo: Repository, rel: str, kind: str, doc: Document | Finding) -> None:
+def _load_file(repo: Repository, rel: str, kind: Kind, doc: Document | Finding) -> None:
     repo.files_read += 1
     if isinstance(doc, Finding):
         where = Location(rel, doc.location.line, doc.location.column)
@@ -325,14 +367,14 @@ def _load_file(repo: Repository, rel: str, kind: str, doc: Document | Finding) -
         repo.positions[rel] = doc.positions
     repo.unsafe_text.extend((rel, u) for u in doc.unsafe_text)
     repo.declared.extend(_declarations(rel, kind, doc.data))
-    model = model_of(kind)
+    model = kind.model
     try:
         item = model.model_validate(doc.data, context=repo.settings.validation_context)
     except ValidationError as exc:
         placed = Document(doc.data, repo.positions_of(rel), doc.unsafe_text)
         repo.load_findings.extend(_schema_findings(rel, exc, model, placed))
         return
-    _register(repo, rel, item)
+    _register(repo, rel, kind, item)
 
 
 def _schema_findings(
@@ -369,73 +411,56 @@ def _limited(raw: bytes) -> bytes:
     return raw
 
 
-def _register(repo: Repository, rel: str, item: BaseModel) -> None:
-    """Add a loaded file's item to the repository, and note the YAML path of every item in it
-    that rules point at (``Repository.where``)."""
+def _register(repo: Repository, rel: str, kind: Kind, item: BaseModel) -> None:
+    """Keep a loaded file's item, and note the YAML path of every item in it that rules
+    point at (``Repository.where``)."""
+    repo.files[rel] = item
     repo.item_paths[id(item)] = (rel, ())
     shared = repo._shared_paths
-    for yaml_path, inner in _inner_items(item):
+    for yaml_path, inner in inner_items(item, kind.parts):
         # Most files repeat the same paths (`residual`, `history.0`): one tuple serves all.
         repo.item_paths[id(inner)] = (rel, shared.setdefault(yaml_path, yaml_path))
-    if isinstance(item, Strategy):
-        repo.strategy = item
-    elif isinstance(item, OwnersFile):
-        for owner in item.owners:
-            repo.owners.setdefault(owner.id, owner)
-    elif isinstance(item, MeetingsFile):
-        repo.meetings = item
-    elif isinstance(item, Strand):
-        repo.strands.append(item)
-    elif isinstance(item, Risk):
-        repo.risks.append(item)
-    elif isinstance(item, Sia):
-        repo.sias.append(item)
 
 
-_INNER: dict[type[BaseModel], tuple[str, ...]] = {
-    Strategy: ("outcomes",),
-    OwnersFile: ("owners",),
-    MeetingsFile: ("meetings",),
-    Strand: ("work_elements",),
-    WorkElement: ("milestones", "updates"),
-    Risk: ("history",),
-    Sia: ("issues",),
-    SiaIssue: ("recommendations", "progress"),
-}
-"""The lists of items inside each kind of item."""
+def inner_items(
+    item: BaseModel, parts: tuple[Part, ...], at: YamlPath = ()
+) -> Iterator[tuple[YamlPath, BaseModel]]:
+    """Every item inside ``item`` that the registry names (psstrat.kinds), with its YAML
+    path."""
+    for part in parts:
+        value = getattr(item, part.field)
+        if not part.many:
+            if value is not None:
+                yield (*at, part.field), value
+                yield from inner_items(value, part.parts, (*at, part.field))
+            continue
+        for i, inner in enumerate(value):
+            yield (*at, part.field, i), inner
+            yield from inner_items(inner, part.parts, (*at, part.field, i))
 
 
-def _inner_items(item: BaseModel, at: YamlPath = ()) -> Iterator[tuple[YamlPath, BaseModel]]:
-    """Every item inside ``item`` with its YAML path (a risk's residual assessment too)."""
-    if isinstance(item, Risk):
-        yield (*at, "residual"), item.residual
-    for name in _INNER.get(type(item), ()):
-        for i, inner in enumerate(getattr(item, name)):
-            yield (*at, name, i), inner
-            yield from _inner_items(inner, (*at, name, i))
-
-
-# Where ids are declared in each kind of file: (kind of id, path pattern), "*" = every item.
-_DECLARES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
-    "strategy.yaml": [("strategy", ()), ("outcome", ("outcomes", "*"))],
-    "owners.yaml": [("owner", ("owners", "*"))],
-    "meetings.yaml": [],
-    "strands": [
-        ("strand", ()),
-        ("element", ("work_elements", "*")),
-        ("milestone", ("work_elements", "*", "milestones", "*")),
-    ],
-    "risks": [("risk", ())],
-    "sia": [("sia", ()), ("sia-issue", ("issues", "*"))],
-}
-
-
-def _declarations(rel: str, kind: str, data: dict[str, Any]) -> Iterator[Declared]:
+def _declarations(rel: str, kind: Kind, data: dict[str, Any]) -> Iterator[Declared]:
     """The ids in raw data, tolerating any shape, so valid references still resolve."""
-    for id_kind, pattern in _DECLARES[kind]:
+    for id_kind, pattern in _declares(kind):
         for yaml_path, node in _walk(data, pattern, ()):
             if isinstance(node, dict) and isinstance(node.get("id"), str):
                 yield Declared(id_kind, node["id"], rel, (*yaml_path, "id"))
+
+
+@functools.cache
+def _declares(kind: Kind) -> list[tuple[str, tuple[str, ...]]]:
+    """Where a kind of file declares ids: (kind of id, path pattern), `*` every list item."""
+    found: list[tuple[str, tuple[str, ...]]] = [(kind.declares, ())] if kind.declares else []
+
+    def visit(parts: tuple[Part, ...], at: tuple[str, ...]) -> None:
+        for part in parts:
+            here = (*at, part.field, "*") if part.many else (*at, part.field)
+            if part.declares:
+                found.append((part.declares, here))
+            visit(part.parts, here)
+
+    visit(kind.parts, ())
+    return found
 
 
 def _walk(node: Any, pattern: tuple[str, ...], at: YamlPath) -> Iterator[tuple[YamlPath, Any]]:

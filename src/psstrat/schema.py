@@ -18,25 +18,18 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from psstrat.kinds import KINDS as FILE_KINDS
 from psstrat.model.common import CHOICE_KEY
-from psstrat.model.risk import Risk
-from psstrat.model.sia import Sia
-from psstrat.model.strand import Strand
-from psstrat.model.strategy import MeetingsFile, OwnersFile, Strategy
-from psstrat.settings import Settings
+from psstrat.settings import SETTINGS_FILE, Settings
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 KINDS: dict[str, tuple[type[BaseModel], str, str]] = {
-    "strategy": (Strategy, "data/strategy.yaml", "The strategy"),
-    "owners": (OwnersFile, "data/owners.yaml", "Who may lead or own things"),
-    "meetings": (MeetingsFile, "data/meetings.yaml", "The committee's meetings"),
-    "strand": (Strand, "data/strands/*.yaml", "One strand of the strategy"),
-    "risk": (Risk, "data/risks/*.yaml", "One risk-register entry"),
-    "sia": (Sia, "data/sia/*.yaml", "One Strategic Intelligence Assessment"),
-    "settings": (Settings, "psstrat.yaml", "psstrat's settings for this repository"),
+    **{kind.key: (kind.model, kind.path, kind.title) for kind in FILE_KINDS},
+    "settings": (Settings, SETTINGS_FILE, "psstrat's settings for this repository"),
 }
-"""Each kind of file: its model, the files it describes (a glob from the root), a title."""
+"""Each kind of file (the registry's, and the settings): its model, the files it describes
+(a glob from the root), a title."""
 
 
 def file_name(kind: str) -> str:

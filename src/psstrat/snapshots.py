@@ -2,10 +2,12 @@
 
 `pair` reads the two sides of a comparison: the files under data/ (and psstrat.yaml) that
 differ between them, plus the strategy, owners and meetings files every comparison needs for
-its context. Both sides are loaded by the same loader `validate` uses, into the same models,
-so the marking gate applies to them as to anything else. A side whose files do not validate
-is compared as far as it loads, and says so. Only the changed files are read and parsed: on
-a repository of 10,000 risks, a pull request that changes three files reads about seven.
+its context. Both sides are read as `validate` reads files (a blob over 1 MiB is never read;
+in the working tree only regular files inside the repository) and loaded by the same loader,
+into the same models, so the marking gate applies to them as to anything else. A side whose
+files do not validate is compared as far as it loads, and says so. Only the changed files are
+read and parsed: on a repository of 10,000 risks, a pull request that changes three files
+reads about seven.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from psstrat.errors import PsstratError
-from psstrat.git import Commit, GitTree, GitUnavailable, NoSuchCommit
+from psstrat.git import Commit, GitTree, GitUnavailable, NoSuchCommit, Oversized
 from psstrat.isodate import parse_iso
+from psstrat.kinds import SIA, STRAND, kind_of
 from psstrat.repository import DATA, Repository, load_repository
 from psstrat.settings import SETTINGS_FILE, Settings, parse_settings
+from psstrat.yamlio import MAX_BYTES, YamlProblem
 
 CONTEXT = (f"{DATA}/strategy.yaml", f"{DATA}/owners.yaml", f"{DATA}/meetings.yaml")
 """Read on both sides of every comparison: the strategy's marking gates everything, owners
@@ -32,9 +36,10 @@ class Side:
     repo: Repository
     commit: Commit | None
     """None for the working tree."""
-    problems: list[str] = field(default_factory=list)
-    """Files that do not load on this side (left out of the comparison), and settings that
-    could not be used."""
+    settings_problem: str | None = None
+    """Why this side's psstrat.yaml could not be used (defaults were), if it could not."""
+    broken: list[str] = field(default_factory=list)
+    """Files that do not load on this side (left out of the comparison on both sides)."""
 
     @property
     def label(self) -> str:
@@ -53,9 +58,9 @@ class Pair:
     """What --since was resolved from, for the reader: `last-meeting (13 January 2005)`."""
 
 
-def pair(root: Path, since: str, until: str | None, today: dt.date) -> Pair:
-    """The two sides: ``since`` (a commit, branch, tag, YYYY-MM-DD or `last-meeting`) and
-    ``until`` (a ref; None for the working tree)."""
+def pair(root: Path, since: str, until: str | None, today: dt.date, session: str = "all") -> Pair:
+    """The two sides: ``since`` (a commit, branch, tag, YYYY-MM-DD or `last-meeting`: the
+    last meeting ``session`` may see) and ``until`` (a ref; None for the working tree)."""
     try:
         tree = GitTree.of(root)
     except GitUnavailable as exc:
@@ -66,7 +71,7 @@ def pair(root: Path, since: str, until: str | None, today: dt.date) -> Pair:
         after_commit = tree.commit(until) if until is not None else None
         end_ref = after_commit.sha if after_commit else "HEAD"
         end_day = after_commit.date if after_commit else today
-        before_commit, described = _resolve_since(tree, root, since, end_ref, end_day)
+        before_commit, described = _resolve_since(tree, root, since, end_ref, end_day, session)
         changed = tree.changed(before_commit.sha, after_commit.sha if after_commit else None)
     except NoSuchCommit as exc:
         raise PsstratError(
@@ -74,20 +79,52 @@ def pair(root: Path, since: str, until: str | None, today: dt.date) -> Pair:
         ) from None
     except GitUnavailable as exc:
         raise PsstratError(f"git could not compare the commits ({exc})") from None
-    wanted = sorted({*changed, *CONTEXT, SETTINGS_FILE})
-    before = _side(root, before_commit, tree.read(before_commit.sha, wanted))
-    if after_commit is None:
-        after = _side(root, None, _working_tree(root, wanted))
-    else:
-        after = _side(root, after_commit, tree.read(after_commit.sha, wanted))
+    wanted = {*changed, *CONTEXT, SETTINGS_FILE}
+    if any(kind_of(rel) is SIA for rel in changed):
+        # A recommendation's alignments are quoted only as far as the session sees the
+        # strands and work elements they name: every strand file is needed to know that.
+        wanted |= _strand_files(tree, root, before_commit.sha)
+        wanted |= _strand_files(tree, root, after_commit.sha if after_commit else None)
+    before = _side(root, before_commit, _committed(tree, before_commit.sha, sorted(wanted)))
+    after = _side(root, after_commit, _read_side(tree, root, after_commit, sorted(wanted)))
     return Pair(before, after, changed, described)
 
 
-def _resolve_since(
-    tree: GitTree, root: Path, since: str, end_ref: str, end_day: dt.date
+def _strand_files(tree: GitTree, root: Path, ref: str | None) -> set[str]:
+    folder = f"{DATA}/{STRAND.folder}"
+    if ref is not None:
+        return set(tree.files(ref, folder))
+    from psstrat.safefiles import scan
+
+    return {rel for rel in scan(root, DATA)[0] if kind_of(rel) is STRAND}
+
+
+def _read_side(
+    tree: GitTree, root: Path, commit: Commit | None, wanted: list[str]
+) -> dict[str, bytes | YamlProblem]:
+    return _working_tree(root, wanted) if commit is None else _committed(tree, commit.sha, wanted)
+
+
+def _committed(tree: GitTree, ref: str, wanted: list[str]) -> dict[str, bytes | YamlProblem]:
+    """The wanted files at a commit; one over 1 MiB is never read (it loads as that problem)."""
+    return {
+        rel: _TOO_LARGE if isinstance(raw, Oversized) else raw
+        for rel, raw in tree.read(ref, wanted, MAX_BYTES).items()
+    }
+
+
+_TOO_LARGE = YamlProblem(
+    f"file is larger than {MAX_BYTES // 1024} KiB",
+    help="split it into smaller files; no strategy file needs to be this large",
+)
+
+
+# Named exception (PLR0913): what --since means depends on every one of these.
+def _resolve_since(  # noqa: PLR0913
+    tree: GitTree, root: Path, since: str, end_ref: str, end_day: dt.date, session: str
 ) -> tuple[Commit, str]:
     if since == "last-meeting":
-        meetings = _meeting_dates(tree, root, end_ref)
+        meetings = _meeting_dates(tree, root, end_ref, session)
         earlier = [d for d in meetings if d < end_day]
         if not earlier:
             raise PsstratError(
@@ -107,57 +144,64 @@ def _resolve_since(
     return tree.commit(since), since
 
 
-def _meeting_dates(tree: GitTree, root: Path, end_ref: str) -> list[dt.date]:
-    from psstrat.model.strategy import MeetingsFile
-    from psstrat.yamlio import YamlProblem, parse_yaml
+def _meeting_dates(tree: GitTree, root: Path, end_ref: str, session: str) -> list[dt.date]:
+    """The dates of the meetings ``session`` may see at the end of the comparison: a meeting
+    marked above it does not move what is compared (its date would be a trace of it)."""
+    from psstrat.marking import restrict
 
-    rel = f"{DATA}/meetings.yaml"
-    raw = (
-        _working_tree(root, [rel]).get(rel)
-        if end_ref == "HEAD"
-        else tree.read(end_ref, [rel]).get(rel)
-    )
-    if raw is None:
-        return []
-    try:
-        meetings = MeetingsFile.model_validate(parse_yaml(raw).data)
-    except (YamlProblem, ValueError):
+    commit = None if end_ref == "HEAD" else tree.commit(end_ref)
+    context = [*CONTEXT, SETTINGS_FILE]
+    side = _side(root, commit, _read_side(tree, root, commit, context))
+    meetings_file = f"{DATA}/meetings.yaml"
+    if side.settings_problem or meetings_file in side.broken:
         raise PsstratError(
-            "data/meetings.yaml does not load, so the last meeting is not known; fix it "
-            "(psstrat validate) or give --since a commit, branch or date"
-        ) from None
-    return [m.date for m in meetings.meetings]
+            f"{meetings_file} or {SETTINGS_FILE} does not load, so the last meeting is not "
+            "known; fix it (psstrat validate) or give --since a commit, branch or date"
+        )
+    meetings = restrict(side.repo, session).repo.meetings
+    return [m.date for m in meetings.meetings] if meetings else []
 
 
-def _working_tree(root: Path, wanted: list[str]) -> dict[str, bytes]:
-    """The wanted files as they are on disk: only regular files inside the repository."""
+def _working_tree(root: Path, wanted: list[str]) -> dict[str, bytes | YamlProblem]:
+    """The wanted files as they are on disk, read as `validate` reads them: only regular files
+    inside the repository (a link out of it, a FIFO or a device is not read), at most 1 MiB."""
     from psstrat.safefiles import scan
     from psstrat.settings import settings_file
-    from psstrat.yamlio import YamlProblem, read_bytes
+    from psstrat.yamlio import read_bytes
 
-    files, _ = scan(root, DATA)
-    found: dict[str, bytes] = {}
+    files, unsafe = scan(root, DATA)
+    refused = {f.location.path: f for f in unsafe}
+    found: dict[str, bytes | YamlProblem] = {}
     for rel in wanted:
-        path = settings_file(root) if rel == SETTINGS_FILE else files.get(rel)
+        if rel in refused:
+            found[rel] = YamlProblem(refused[rel].message, help=refused[rel].help)
+            continue
+        try:
+            path = settings_file(root) if rel == SETTINGS_FILE else files.get(rel)
+        except PsstratError as exc:
+            found[rel] = YamlProblem(str(exc))
+            continue
         if path is None:
             continue
         try:
             found[rel] = read_bytes(path)
-        except (YamlProblem, OSError):
-            found[rel] = b"\x00"  # unreadable: loads as a yaml-syntax problem, and says so
+        except YamlProblem as exc:
+            found[rel] = exc
+        except OSError as exc:
+            found[rel] = YamlProblem(f"cannot read file: {exc.strerror}", help="check it")
     return found
 
 
-def _side(root: Path, commit: Commit | None, files: dict[str, bytes]) -> Side:
-    problems = []
+def _side(root: Path, commit: Commit | None, files: dict[str, bytes | YamlProblem]) -> Side:
     settings = Settings()
+    settings_problem = None
     raw_settings = files.pop(SETTINGS_FILE, None)
-    if raw_settings is not None:
+    if isinstance(raw_settings, YamlProblem):
+        settings_problem = raw_settings.message
+    elif raw_settings is not None:
         try:
             settings = parse_settings(raw_settings)
         except PsstratError as exc:
-            problems.append(f"its settings do not load ({exc}); defaults used")
+            settings_problem = str(exc)
     repo = load_repository(root, settings, sources=files, positions=False)
-    broken = sorted(repo.unreadable_files())
-    problems += [f"{rel} does not load and is left out" for rel in broken]
-    return Side(repo, commit, problems)
+    return Side(repo, commit, settings_problem, sorted(repo.unreadable_files()))

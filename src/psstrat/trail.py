@@ -3,9 +3,13 @@ as it stood after every commit that changed it, read from git.
 
 A trend is then not only what someone typed into a risk's `history:`: each point is a commit
 (its date and id), and a score or RAG that was edited in place shows up too. Every version of
-the file is loaded with the same loader and passed through the session's marking gate: a
-version the session may not see is left out; if it may see none, the item is refused exactly
-as an unknown one would be.
+the file is read as `validate` reads files (a blob over 1 MiB is never read; the working
+tree's file only if it is a regular file inside the repository), loaded with the same loader,
+and passed through the session's marking gate with today's marking governing every version
+(psstrat.marking): an item, or a part of it, that the newest version holding it marks above
+the session is withheld from every version, as if it had never been visible. Each version is
+read with today's settings, strategy and owners. If the session may see no version, the item
+is refused exactly as an unknown one would be.
 """
 
 from __future__ import annotations
@@ -13,22 +17,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
 
 from psstrat.errors import PsstratError
-from psstrat.marking import restrict
+from psstrat.kinds import OWNERS, RISK, STRAND, STRATEGY, file_of
+from psstrat.marking import Marks, View, marks, require_strategy_marking, restrict
 from psstrat.model.common import ID_PATTERNS
-from psstrat.model.risk import Risk
-from psstrat.model.strand import Strand
-from psstrat.repository import DATA, Repository
+from psstrat.repository import DATA, Repository, load_repository
 from psstrat.schedule import element_rag, strand_rag
-from psstrat.yamlio import YamlProblem, parse_yaml
+from psstrat.yamlio import MAX_BYTES, YamlProblem
 
 _RISK = re.compile(ID_PATTERNS["risk"][0])
-_STRAND = re.compile(r"S[1-9]\d*")
-_ELEMENT = re.compile(r"(S[1-9]\d*)\.[1-9]\d*")
+_STRAND = re.compile(ID_PATTERNS["strand"][0])
+_ELEMENT = re.compile(ID_PATTERNS["element"][0])
+_TOO_LARGE = YamlProblem(f"file is larger than {MAX_BYTES // 1024} KiB")
 
 
 @dataclass(frozen=True)
@@ -53,37 +54,49 @@ class Trail:
 
 def item_trail(repo: Repository, item_id: str, session: str) -> Trail:
     """The trail of one item through the history of its file (``repo`` is the working tree,
-    for the settings, the strategy's marking, and the uncommitted state)."""
-    from psstrat.git import GitTree, GitUnavailable
+    for the settings, the strategy's marking, the owners and the uncommitted state)."""
+    from psstrat.git import GitTree, GitUnavailable, Oversized
 
     rel, measure = _file_of(item_id)
+    require_strategy_marking(repo, session)
     try:
         tree = GitTree.of(repo.root)
         versions = tree.log(rel)
-        blobs = tree.read_many([(commit.sha, path) for commit, path in versions])
+        blobs = tree.read_many([(commit.sha, path) for commit, path in versions], MAX_BYTES)
     except GitUnavailable as exc:
         raise PsstratError(f"psstrat history needs the strategy's git history ({exc})") from None
-    points: list[Point] = []
-    skipped = 0
-    previous: str | None = None
-    states: list[tuple[dt.date | None, str | None, bytes | None]] = [
-        (commit.date, commit.short, raw) for (commit, _), raw in zip(versions, blobs, strict=True)
+    states: list[tuple[dt.date | None, str | None, bytes | YamlProblem | None]] = [
+        (commit.date, commit.short, _TOO_LARGE if isinstance(raw, Oversized) else raw)
+        for (commit, _), raw in zip(versions, blobs, strict=True)
     ]
-    current = repo.root / rel
-    if current.is_file():
-        states.append((None, None, current.read_bytes()))
-    for date, commit, raw in states:
+    states.append((None, None, _working_copy(repo, rel)))
+    values: list[tuple[dt.date | None, str | None, str | None]] = []
+    governed: Marks = {}
+    skipped = 0
+    for date, commit, raw in reversed(states):  # newest first: today's marking governs
         if raw is None:
-            continue  # deleted in this commit
-        value = _value(repo, rel, raw, item_id, session)
-        if value is _UNREADABLE:
+            continue  # deleted in this commit, or not in the working tree
+        version = _version(repo, rel, raw)
+        if rel not in version.files:
+            if not values and session != "all":
+                raise PsstratError(
+                    f"the latest version of {rel} does not load, so its marking cannot be "
+                    f"established and nothing of its history is shown to the {session} "
+                    "session; fix it first (`psstrat validate` says what is wrong)"
+                )
             skipped += 1
             continue
+        values.append((date, commit, _value(restrict(version, session, governed), item_id)))
+        for key, rank in marks(version).items():
+            governed.setdefault(key, rank)
+    points: list[Point] = []
+    previous: str | None = None
+    for date, commit, value in reversed(values):
         if value is None or value == previous:
             continue
         change = f"{value} (first recorded)" if previous is None else f"{previous} -> {value}"
-        points.append(Point(date, commit, str(value), change))
-        previous = str(value)
+        points.append(Point(date, commit, value, change))
+        previous = value
     if not points:
         raise PsstratError(
             f"no history of {item_id} that the {session} session may see; give a risk (R0004), "
@@ -94,49 +107,59 @@ def item_trail(repo: Repository, item_id: str, session: str) -> Trail:
 
 def _file_of(item_id: str) -> tuple[str, str]:
     if _RISK.fullmatch(item_id):
-        return f"{DATA}/risks/{item_id}.yaml", "residual score"
+        return file_of(RISK, item_id), "residual score"
     if _STRAND.fullmatch(item_id):
-        return f"{DATA}/strands/{item_id}.yaml", "RAG"
-    element = _ELEMENT.fullmatch(item_id)
-    if element:
-        return f"{DATA}/strands/{element.group(1)}.yaml", "status (RAG)"
+        return file_of(STRAND, item_id), "RAG"
+    if _ELEMENT.fullmatch(item_id):
+        return file_of(STRAND, item_id.partition(".")[0]), "status (RAG)"
     raise PsstratError(
         f"`{item_id}` is not a risk, strand or work element id; give one like R0004, S2 or S2.1"
     )
 
 
-_UNREADABLE = object()
+def _working_copy(repo: Repository, rel: str) -> bytes | YamlProblem | None:
+    """The working tree's file as `validate` reads it: only a regular file inside the
+    repository (a link out of it is not read), at most 1 MiB."""
+    from psstrat.safefiles import scan
+    from psstrat.yamlio import read_bytes
 
-
-def _value(repo: Repository, rel: str, raw: bytes, item_id: str, session: str) -> Any:
-    """The measure in one version of the file, None when the session may not see the item
-    (or it is not in that version), _UNREADABLE when the version does not load."""
-    model: type[BaseModel] = Risk if rel.startswith(f"{DATA}/risks/") else Strand
+    files, unsafe = scan(repo.root, DATA)
+    if any(f.location.path == rel for f in unsafe):
+        return YamlProblem("not read (not a regular file inside the repository)")
+    path = files.get(rel)
+    if path is None:
+        return None
     try:
-        item = model.model_validate(parse_yaml(raw).data, context=repo.settings.validation_context)
-    except (YamlProblem, ValidationError):
-        return _UNREADABLE
-    single = Repository(
-        root=repo.root,
-        settings=repo.settings,
-        strategy=repo.strategy,
-        owners=repo.owners,
-        risks=[item] if isinstance(item, Risk) else [],
-        strands=[item] if isinstance(item, Strand) else [],
-    )
-    view = restrict(single, session).repo
-    if isinstance(item, Risk):
-        risk = next((r for r in view.risks if r.id == item_id), None)
-        if risk is None:
-            return None
+        return read_bytes(path)
+    except YamlProblem as exc:
+        return exc
+    except OSError as exc:
+        return YamlProblem(f"cannot read file: {exc.strerror}")
+
+
+def _version(repo: Repository, rel: str, raw: bytes | YamlProblem) -> Repository:
+    """One version of the file, loaded as validate loads it, with today's settings, strategy
+    and owners (the strategy's marking contains it; the owners name its leads)."""
+    version = load_repository(repo.root, repo.settings, sources={rel: raw}, positions=False)
+    for context in (STRATEGY.path, OWNERS.path):
+        if context in repo.files:
+            version.files[context] = repo.files[context]
+    version.index()
+    return version
+
+
+def _value(view: View, item_id: str) -> str | None:
+    """The measure as the session sees it in one version; None when it may not see the item
+    (or the version does not hold it)."""
+    repo = view.repo
+    risk = next((r for r in repo.risks if r.id == item_id), None)
+    if risk is not None:
         score = risk.residual.score
         return f"{score} ({repo.settings.band(score)})"
-    strand = next(iter(view.strands), None)
-    if strand is None:
-        return None
-    if strand.id == item_id:
-        return str(strand_rag(strand))
-    element = next((e for e in strand.work_elements if e.id == item_id), None)
-    if element is None:
-        return None
-    return f"{element.status} ({element_rag(element)})"
+    for strand in repo.strands:
+        if strand.id == item_id:
+            return str(strand_rag(strand))
+        element = next((e for e in strand.work_elements if e.id == item_id), None)
+        if element is not None:
+            return f"{element.status} ({element_rag(element)})"
+    return None

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from psstrat.diagnostics import Diagnostic, Severity
 from psstrat.repository import Repository, load_repository
 from psstrat.rules import run_rules
+
+if TYPE_CHECKING:
+    from psstrat.marking import View
 
 
 @dataclass(frozen=True)
@@ -44,3 +48,34 @@ class ValidationResult:
 def validate(root: Path, as_of: dt.date) -> ValidationResult:
     repo = load_repository(root)
     return ValidationResult(repo, run_rules(repo, as_of))
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The errors a session's command judges before it shows anything, and how many more the
+    whole repository has that the session does not judge."""
+
+    view: View
+    errors: list[Diagnostic]
+    """Located in, and decided by, only what the session may see."""
+    unjudged: int
+    """Errors in or about what the session may not see: counted, never described."""
+
+
+def judge(repo: Repository, session: str, as_of: dt.date) -> Judgement:
+    """The session's view of ``repo`` and the errors it judges.
+
+    Session `all` judges the whole repository, as `validate` does. Open and closed sessions
+    run the rules on their view: a problem inside a withheld item, in a file that does not
+    load (its marking is unknown, so it is withheld whole), or whose verdict turns on withheld
+    items (a reference to an id the session does not see) is not judged, so it can change
+    neither the output nor its exit status; it is only counted.
+    """
+    from psstrat.marking import restrict
+
+    view = restrict(repo, session)
+    if session == "all":
+        return Judgement(view, run_rules(repo, as_of, only=Severity.ERROR), 0)
+    errors = run_rules(view.repo, as_of, only=Severity.ERROR)
+    everything = run_rules(repo, as_of, only=Severity.ERROR)
+    return Judgement(view, errors, len(set(everything) - set(errors)))

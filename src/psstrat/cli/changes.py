@@ -48,7 +48,7 @@ def command(
         ),
     ] = None,
     root: RootOption = None,
-    session: SessionOption = Session.all,
+    session: SessionOption = Session.open,
     format: Annotated[
         Format,
         format_option(
@@ -65,7 +65,7 @@ def command(
     from psstrat.snapshots import pair
 
     try:
-        sides = pair(resolve_root(root), since, until, today())
+        sides = pair(resolve_root(root), since, until, today(), session.value)
         changes = compare(sides, session.value)
     except PsstratError as exc:
         fail(exc)

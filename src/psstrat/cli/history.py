@@ -30,7 +30,7 @@ def command(
         typer.Argument(metavar="ID", help="A risk (R0004), strand (S2) or work element (S2.1)."),
     ],
     root: RootOption = None,
-    session: SessionOption = Session.all,
+    session: SessionOption = Session.open,
     format: Annotated[
         Format,
         format_option(Format, "text or json."),

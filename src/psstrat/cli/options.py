@@ -15,6 +15,7 @@ from psstrat.errors import PsstratError
 
 if TYPE_CHECKING:
     from psstrat.repository import Repository
+    from psstrat.validate import Judgement
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -165,18 +166,29 @@ def repository_at(root: Path | None) -> Repository:
     return load_repository(resolve_root(root), positions=False)
 
 
-def require_clean(repo: Repository, as_of: dt.date, allow_errors: bool) -> int:
-    """Refuse (exit 1, errors listed on stderr) to report on data with errors, unless
-    --allow-errors; then say on stderr which files are left out, so nobody mistakes a
-    partial picture for the whole one. Returns how many errors there are."""
-    from psstrat.codes import UNREADABLE
-    from psstrat.diagnostics import Severity
-    from psstrat.output import text as diagnostics_text
-    from psstrat.rules import run_rules
+def require_clean(repo: Repository, session: str, as_of: dt.date, allow_errors: bool) -> Judgement:
+    """The session's view, after refusing (exit 1, errors listed on stderr) to report on data
+    with errors, unless --allow-errors; then say on stderr which files are left out, so nobody
+    mistakes a partial picture for the whole one.
 
-    errors = run_rules(repo, as_of, only=Severity.ERROR)
+    Only the errors the session judges count (psstrat.validate.judge): in open and closed
+    sessions those in what the session may see. Errors in withheld content are counted in one
+    line on stderr and never described, and never change the exit status."""
+    from psstrat.codes import UNREADABLE
+    from psstrat.output import text as diagnostics_text
+    from psstrat.validate import judge
+
+    judged = judge(repo, session, as_of)
+    errors = judged.errors
+    if judged.unjudged:
+        print(
+            f"psstrat: warning: {judged.unjudged} more error(s) are in, or about, what the "
+            f"{session} session may not see, and are not shown; run `psstrat validate` where "
+            "the whole repository may be read",
+            file=sys.stderr,
+        )
     if not errors:
-        return 0
+        return judged
     if not allow_errors:
         sys.stderr.write(diagnostics_text(errors))
         print(
@@ -192,7 +204,7 @@ def require_clean(repo: Repository, as_of: dt.date, allow_errors: bool) -> int:
         "run `psstrat validate` to see them",
         file=sys.stderr,
     )
-    return len(errors)
+    return judged
 
 
 def _first(paths: list[str]) -> str:

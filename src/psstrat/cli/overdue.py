@@ -71,20 +71,19 @@ def command(
     fail_on_overdue: Annotated[
         bool, typer.Option("--fail", help="Exit 1 when any milestone is overdue.")
     ] = False,
-    session: SessionOption = Session.all,
+    session: SessionOption = Session.open,
     allow_errors: AllowErrorsOption = False,
 ) -> None:
     """List milestones past due as of the date: id, title, strand, work element, lead, due,
     revised due, days overdue."""
-    from psstrat.marking import restrict
     from psstrat.output import overdue as present
     from psstrat.overdue import find_overdue
 
     day = as_of or today()
     try:
         repo = repository_at(root)
-        require_clean(repo, day, allow_errors)
-        rows = find_overdue(restrict(repo, session.value), day, within, strand, owner)
+        view = require_clean(repo, session.value, day, allow_errors).view
+        rows = find_overdue(view, day, within, strand, owner)
     except PsstratError as exc:
         fail(exc)
     if format is Format.json:

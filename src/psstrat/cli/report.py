@@ -120,7 +120,7 @@ def command(
         where = repo.root
         q = Quarter.parse(quarter, repo.settings.year_start_month)
         day = as_of or q.as_at(today()).last
-        errors = require_clean(repo, day, allow_errors)
+        errors = len(require_clean(repo, session.value, day, allow_errors).errors)
         source = source_commit(where)
         changes = _changes(where, q, since, session.value, strand)
         paper = Paper(q, day, session.value, strand)
@@ -147,7 +147,7 @@ def _changes(
     last = quarter.previous().last_day
     compared_with = f"the last report (as at {long_date(last)})" if since is None else since
     try:
-        sides = pair(root, since or last.isoformat(), None, today())
+        sides = pair(root, since or last.isoformat(), None, today(), session)
     except PsstratError as exc:
         if since is not None:
             raise  # what the user asked to compare with does not exist: say so, exit 2

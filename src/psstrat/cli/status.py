@@ -30,7 +30,7 @@ class Format(enum.StrEnum):
 def command(
     root: RootOption = None,
     as_of: AsOfOption = None,
-    session: SessionOption = Session.all,
+    session: SessionOption = Session.open,
     format: Annotated[
         Format,
         format_option(Format),
@@ -39,15 +39,14 @@ def command(
 ) -> None:
     """The one-screen picture before a meeting: each strand's RAG, lead, milestones by state
     and next milestone; the residual risk heat map and the highest risks."""
-    from psstrat.marking import restrict
     from psstrat.output import status as present
     from psstrat.status import build_status
 
     day = as_of or today()
     try:
         repo = repository_at(root)
-        require_clean(repo, day, allow_errors)
-        status = build_status(restrict(repo, session.value), day)
+        view = require_clean(repo, session.value, day, allow_errors).view
+        status = build_status(view, day)
     except PsstratError as exc:
         fail(exc)
     if format is Format.json:

@@ -73,6 +73,8 @@ class Owner(Model):
     """Optional: shown after the role"""
     email: str | None = None
     """Optional: an email address"""
+    marking: Marking | None = None
+    """Optional: protective marking (default the lowest)"""
 
     @property
     def label(self) -> str:
@@ -102,6 +104,8 @@ class Meeting(Model):
     """Optional: what was presented"""
     strands: list[StrandId] = Field(default_factory=list)
     """Strands presented at this meeting"""
+    marking: Marking | None = None
+    """Optional: protective marking (default the lowest)"""
 
 
 class MeetingsFile(Model):

@@ -216,6 +216,10 @@ def _held_in_scope(scope: Scope, held: HeldBack) -> bool:
     item, strand_id, as_of = held.item, scope.strand_id, scope.as_of
     if held.kind == "strategy":
         return True
+    if held.kind == "owner":
+        return item.id in _named_owners(scope)
+    if held.kind == "meeting":
+        return bool(item.date in scope.quarter or item.date in scope.quarter.next())
     if held.strand is not None:
         in_strand = strand_id in (None, held.strand)
         return in_strand and (held.kind != "update" or item.date in scope.window)
@@ -229,6 +233,18 @@ def _held_in_scope(scope: Scope, held: HeldBack) -> bool:
         issues = [held.within[1] if held.kind == "SIA progress note" else item]
     in_scope = sia.date <= as_of and any(issue_in_scope(i, scope) for i in issues)
     return in_scope and (held.kind != "SIA progress note" or item.date <= as_of)
+
+
+def _named_owners(scope: Scope) -> set[str]:
+    """The owners the paper would name: leads of what it shows, owners of its risks and their
+    controls, and its contact."""
+    repo = scope.repo
+    named = {s.lead for s in scope.strands} | {
+        e.lead for s in scope.strands for e in s.work_elements
+    }
+    named |= {r.owner for r in scope.risks} | {c.owner for r in scope.risks for c in r.controls}
+    named |= {repo.settings.report.author, repo.strategy.author if repo.strategy else None}
+    return {o for o in named if o is not None}
 
 
 def _meeting(

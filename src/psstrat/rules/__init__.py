@@ -98,12 +98,15 @@ def severity_of(code: str, repo: Repository) -> Severity | None:
 
 def run_rules(repo: Repository, as_of: dt.date, only: Severity | None = None) -> list[Diagnostic]:
     """Every problem in the repository (or only those of one severity), sorted by file and
-    position."""
+    position. On a session's view (``repo.session`` set) the rules that only the whole
+    repository can judge are left out."""
     ctx = RuleContext(repo, as_of)
     out: list[Diagnostic] = []
     for code, rule in RULES.items():
         severity = severity_of(code, repo)
         if severity is None or (only is not None and severity is not only):
+            continue
+        if rule.whole and repo.session is not None:
             continue
         out.extend(Diagnostic.of(f, code, severity) for f in rule.check(ctx))
     out.sort(key=lambda d: d.sort_key)

@@ -43,6 +43,10 @@ class Rule:
     severity: Severity
     check: Check
     doc: str | None
+    whole: bool = False
+    """Judged only on the whole repository (`validate`, session `all`): its verdict on an item
+    a session may see depends on items the session may not (a reference to an id the session
+    does not see may be to a withheld item, or to none), so a session's view cannot judge it."""
 
     @property
     def documentation(self) -> str:

@@ -22,19 +22,37 @@ from collections.abc import Iterator
 
 from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Location, Severity
+from psstrat.kinds import KINDS, Part
 from psstrat.repository import Declared, Repository
 from psstrat.rules._base import Rule, RuleContext
 
-_PARENT_KIND = {"element": "strand", "milestone": "element", "sia-issue": "sia"}
-_SEPARATOR = {"element": ".", "milestone": ".M", "sia-issue": "."}
-_NAMES = {"element": "work element", "milestone": "milestone", "sia-issue": "SIA issue"}
+
+def _nesting() -> dict[str, tuple[str, Part, int]]:
+    """From the registry: each kind of id that nests under its parent's, with the parent's
+    kind of id, the part, and how many YAML path steps up the parent's mapping is."""
+    found: dict[str, tuple[str, Part, int]] = {}
+
+    def visit(parts: tuple[Part, ...], parent: str | None, depth: int) -> None:
+        for part in parts:
+            steps = depth + (2 if part.many else 1)
+            if part.declares and part.under_parent and parent:
+                found[part.declares] = (parent, part, steps)
+            visit(part.parts, part.declares or parent, 0 if part.declares else steps)
+
+    for kind in KINDS:
+        visit(kind.parts, kind.declares, 0)
+    return found
+
+
+_NESTED = _nesting()
+_NAMED_BY_ID = frozenset(k.declares for k in KINDS if k.named_by_id and k.declares)
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
     repo = ctx.repo
     by_place = {(d.path, d.yaml_path[:-1]): d for d in repo.declared}
     for d in repo.declared:
-        if d.yaml_path == ("id",) and d.kind in ("strand", "risk", "sia"):
+        if d.yaml_path == ("id",) and d.kind in _NAMED_BY_ID:
             stem = d.path.rsplit("/", 1)[-1].removesuffix(".yaml")
             if stem != d.id:
                 yield Finding(
@@ -42,20 +60,21 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
                     f"file is named `{stem}.yaml` but holds id `{d.id}`",
                     f"rename the file to `{d.id}.yaml`, or correct the id",
                 )
-        parent_kind = _PARENT_KIND.get(d.kind)
-        if parent_kind is None:
+        nested = _NESTED.get(d.kind)
+        if nested is None:
             continue
-        # A milestone's parent is the work element two levels up; the others sit at the top.
-        parent_place = d.yaml_path[:-3] if d.kind == "milestone" else ()
+        parent_kind, part, steps = nested
+        # The parent's mapping is `steps` above this item's (a list and its index each count).
+        parent_place = d.yaml_path[: -1 - steps]
         parent = by_place.get((d.path, parent_place))
         if parent is None or parent.kind != parent_kind:
             continue
-        prefix = parent.id + _SEPARATOR[d.kind]
+        prefix = parent.id + (part.under_parent or "")
         rest = d.id[len(prefix) :]
         if not (d.id.startswith(prefix) and rest.isdigit()):
             yield Finding(
                 _location(repo, d),
-                f"{_NAMES[d.kind]} id `{d.id}` is not under its parent `{parent.id}`",
+                f"{part.name} id `{d.id}` is not under its parent `{parent.id}`",
                 f"number it `{prefix}<n>`",
             )
 

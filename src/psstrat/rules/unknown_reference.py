@@ -144,4 +144,6 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-RULE = Rule(Code.UNKNOWN_REFERENCE, Severity.ERROR, check, __doc__)
+# A session's view cannot tell a reference to a withheld item from one to nothing: judged on
+# the whole repository only (validate), never in an open or closed session's output.
+RULE = Rule(Code.UNKNOWN_REFERENCE, Severity.ERROR, check, __doc__, whole=True)

@@ -1,0 +1,342 @@
+"""Fail closed (issue 17): when a marking cannot be established the session is refused or the
+content withheld, nothing withheld changes an open output (its exit status included), and
+today's marking governs every version in `changes` and `history`. One regression test per
+defect found, each of which failed before the fix."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import RepoBuilder, invoke
+from tests.test_changes import commit, git
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+S1 = "data/strands/S1.yaml"
+S2 = "data/strands/S2.yaml"
+R1 = "data/risks/R0001.yaml"
+CANARY = "CANARY-5f3a"
+Q3 = ["--quarter", "2004-Q3"]
+AS_OF = ["--as-of", "2004-12-31"]
+
+SECRET_STRAND = f"""\
+id: S2
+title: Covert tactics {CANARY}
+lead: lead-a
+marking: official-sensitive
+work_elements:
+  - id: S2.1
+    title: Tactics {CANARY}
+    lead: lead-b
+    status: off-track
+    milestones:
+      - id: S2.1.M1
+        title: Covert milestone {CANARY}
+        due: 2004-12-01
+"""
+
+
+def run(cli: CliRunner, repo: RepoBuilder, *args: str) -> tuple[int, str, str]:
+    return invoke(cli, *args, "--root", str(repo.root))
+
+
+def outputs(cli: CliRunner, repo: RepoBuilder, session: str = "open") -> dict[str, tuple[int, str]]:
+    """What each data command prints to stdout, and its exit status, for a session."""
+    s = ["--session", session]
+    found = {}
+    for name, args in {
+        "report": ["report", *Q3, *s],
+        "strand report": ["report", *Q3, *s, "--strand", "S1"],
+        "status": ["status", *AS_OF, *s, "-f", "json"],
+        "overdue": ["overdue", *AS_OF, *s, "-f", "json", "--within", "400"],
+    }.items():
+        code, out, _ = run(cli, repo, *args)
+        found[name] = (code, out)
+    return found
+
+
+# -- unknown means withheld ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "breakage",
+    ["marking: official\nversion: 1.0\n", "marking: OFFICIAL-SENSITIVE\n", None],
+    ids=["schema error", "unknown marking", "missing"],
+)
+def test_a_strategy_whose_marking_is_unknown_refuses_every_session_but_all(
+    cli: CliRunner, repo: RepoBuilder, breakage: str | None
+) -> None:
+    """The gate applied the strategy's marking only when the strategy loaded: with it broken,
+    `status --session open --allow-errors` showed everything."""
+    repo.write(S2, SECRET_STRAND)
+    git(repo.root, "init", "-q", "-b", "main")
+    commit(repo, "start", "2005-01-01T10:00:00")
+    strategy = repo.root / "data/strategy.yaml"
+    if breakage is None:
+        strategy.unlink()
+    else:
+        repo.edit("data/strategy.yaml", "marking: official\n", breakage)
+    for session in ("open", "closed"):
+        s = ["--session", session]
+        for args in (
+            ["status", *AS_OF, *s, "--allow-errors"],
+            ["overdue", *AS_OF, *s, "--allow-errors"],
+            ["report", *Q3, *s, "--allow-errors"],
+            ["changes", "--since", "HEAD", *s, "--format", "md"],
+            ["history", "S2", *s],
+        ):
+            code, out, err = run(cli, repo, *args)
+            assert (code, out) == (2, ""), args
+            assert "the strategy's marking cannot be established" in err
+            assert CANARY not in err
+    code, out, _ = run(cli, repo, "status", *AS_OF, "--session", "all", "--allow-errors")
+    assert code == 0 and "S2" in out  # the directorate's own view still works
+
+
+def test_a_file_that_does_not_load_is_withheld_whole(cli: CliRunner, repo: RepoBuilder) -> None:
+    """A withheld file that does not load made the open outputs exit 1 and name it; now the
+    open outputs are those of the repository without it, and it is only counted."""
+    without = outputs(cli, repo)
+    repo.write("data/strands/S9.yaml", f"id: S9\ntitle: [{CANARY} unclosed\nmarking: secret\n")
+    repo.write("data/risks/R0009.yaml", f"id: R0009\ntitle: {CANARY}\nmarking: tippy-top\n")
+    assert outputs(cli, repo) == without
+    code, _, err = run(cli, repo, "report", *Q3)
+    assert code == 0 and CANARY not in err and "S9" not in err and "R0009" not in err
+    assert "more error(s)" in err and "are not shown" in err
+    code, _, err = run(cli, repo, "status", *AS_OF, "--session", "all")
+    assert code == 1 and "data/strands/S9.yaml" in err  # the whole repository: refused
+
+
+def test_an_error_inside_a_withheld_item_changes_no_open_output(
+    cli: CliRunner, repo: RepoBuilder
+) -> None:
+    """`lead: covert-leed` in a withheld strand made the open report, status and overdue exit
+    1 and print the withheld item's problem with a did-you-mean naming the lead's role; with
+    --allow-errors the open paper's DRAFT line counted it."""
+    repo.write(S2, SECRET_STRAND)
+    before = outputs(cli, repo)
+    repo.edit(S2, "    lead: lead-b\n", "    lead: lead-bb\n")
+    repo.edit(
+        S2,
+        "        due: 2004-12-01\n",
+        "        due: 2004-12-01\n      - {id: S2.1.M1, title: Again, due: 2004-12-01}\n",
+    )
+    repo.edit(R1, "marking: official-sensitive", f"marking: official-sensitive\nx-n: {CANARY}")
+    assert outputs(cli, repo) == before
+    for args in (["report", *Q3], ["status", *AS_OF], ["overdue", *AS_OF]):
+        code, _, err = run(cli, repo, *args)
+        assert code == 0 and "lead-bb" not in err and "Deputy Director" not in err
+        assert "S2.1.M1" not in err and "more error(s)" in err
+    code, out, _ = run(cli, repo, "report", *Q3, "--allow-errors")
+    assert code == 0 and "DRAFT" not in out
+
+
+def test_a_reference_the_session_cannot_resolve_is_not_judged_by_it(
+    cli: CliRunner, repo: RepoBuilder
+) -> None:
+    """An open item naming a withheld one, and one naming nothing, look alike to the open
+    session: neither changes its exit status (validate judges both)."""
+    repo.write(S2, SECRET_STRAND)
+    repo.edit(S1, "    risks: [R0001]\n", "    risks: [R0001, R0042]\n")
+    code, out, err = run(cli, repo, "report", *Q3)
+    assert code == 0 and "R0042" not in err and "1 more error(s)" in err
+    code, out, _ = run(cli, repo, "validate", *AS_OF)
+    assert code == 1 and "`R0042` is not a risk" in out
+
+
+def test_owners_and_meetings_carry_a_marking(cli: CliRunner, repo: RepoBuilder) -> None:
+    """Owners and meetings had no marking: a covert lead's role was in every paper."""
+    repo.edit(
+        "data/owners.yaml",
+        "  - id: lead-b\n    role: Deputy Director, DPS\n",
+        f"  - id: lead-b\n    role: Covert lead {CANARY}\n    marking: official-sensitive\n",
+    )
+    repo.edit(
+        "data/meetings.yaml",
+        "strands: [S1]\n",
+        f"strands: [S1]\n  - date: 2004-10-21\n    report: 99\n    title: {CANARY}\n"
+        "    marking: official-sensitive\n",
+    )
+    assert run(cli, repo, "validate", *AS_OF)[0] == 0
+    code, out, _ = run(cli, repo, "report", *Q3)
+    assert code == 0 and CANARY not in out
+    assert "lead-b (unknown to the open session)" in out
+    code, closed, _ = run(cli, repo, "report", *Q3, "--session", "closed")
+    assert f"Covert lead {CANARY}" in closed
+
+
+# -- defaults ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["status", *AS_OF],
+        ["overdue", *AS_OF, "--within", "400"],
+        ["changes", "--since", "HEAD"],
+        ["history", "S2"],
+    ],
+)
+def test_every_command_defaults_to_the_open_session(
+    cli: CliRunner, repo: RepoBuilder, args: list[str]
+) -> None:
+    """status, overdue, changes and history defaulted to `--session all`: the README's
+    `changes --format md` for a pull request published withheld items."""
+    git(repo.root, "init", "-q", "-b", "main")
+    commit(repo, "start", "2005-01-01T10:00:00")
+    repo.write(S2, SECRET_STRAND)
+    commit(repo, "the secret strand", "2005-01-02T10:00:00")
+    repo.edit(S2, "status: off-track", "status: at-risk")
+    code, out, err = run(cli, repo, *args)
+    assert CANARY not in out + err
+    assert "official-sensitive" not in (out + err).lower()
+    code, out, err = run(cli, repo, *args, "--session", "all")
+    assert code == 0 and ("S2" in out or CANARY in out)
+
+
+# -- today's marking governs every version -------------------------------------------------
+
+
+@pytest.fixture
+def remarked(repo: RepoBuilder) -> RepoBuilder:
+    """A commit in which S1.1 and its milestones are open, and a working tree in which S1.1
+    is marked official-sensitive (and its status changed, and a milestone completed)."""
+    git(repo.root, "init", "-q", "-b", "main")
+    commit(repo, "start", "2004-12-01T10:00:00")
+    repo.edit(S1, "    status: on-track\n", "    status: off-track\n")
+    commit(repo, "off track", "2004-12-02T10:00:00")
+    repo.edit(
+        S1, "    status: off-track\n", "    status: at-risk\n    marking: official-sensitive\n"
+    )
+    repo.edit(
+        S1, "        due: 2005-06-30\n", "        due: 2005-06-30\n        completed: 2005-01-02\n"
+    )
+    return repo
+
+
+def test_re_marking_an_item_hides_every_version_of_it(
+    cli: CliRunner, remarked: RepoBuilder
+) -> None:
+    """Re-marking an element official-sensitive made the open `changes` say it was removed
+    (printing its old title), and `history` gate old commits by their own markings."""
+    code, out, _ = run(cli, remarked, "changes", "--since", "HEAD~1")
+    assert code == 0
+    assert "S1.1" not in out and "Publish an information code" not in out
+    assert "removed" not in out and "No changes to the strategy." in out
+    code, closed, _ = run(cli, remarked, "changes", "--since", "HEAD~1", "--session", "closed")
+    assert "S1.1 Publish an information code: from on-track to at-risk" in closed
+    assert "S1.1.M2 Code implemented, on 2 January 2005" in closed
+    code, _, err = run(cli, remarked, "history", "S1.1")
+    assert code == 2 and "no history of S1.1 that the open session may see" in err
+    code, out, _ = run(cli, remarked, "history", "S1")
+    assert code == 0 and out.count("\n") == 2  # one point: S1 with no element it may see
+    code, out, _ = run(cli, remarked, "history", "S1.1", "--session", "closed")
+    assert "on-track (green) -> off-track (red)" in out and "-> at-risk (amber)" in out
+
+
+def test_de_marking_an_item_shows_its_history(cli: CliRunner, repo: RepoBuilder) -> None:
+    """The other way round: an item open today is shown in every version, as it is now."""
+    repo.write(S2, SECRET_STRAND)
+    git(repo.root, "init", "-q", "-b", "main")
+    commit(repo, "start", "2004-12-01T10:00:00")
+    repo.edit(S2, "marking: official-sensitive\n", "")
+    repo.edit(S2, "status: off-track", "status: at-risk")
+    code, out, _ = run(cli, repo, "changes", "--since", "HEAD")
+    assert code == 0 and f"S2.1 Tactics {CANARY}: from off-track to at-risk" in out
+
+
+def test_alignments_quote_only_what_the_session_sees(cli: CliRunner, repo: RepoBuilder) -> None:
+    """Open `changes` printed withheld ids in alignments (`aligned to S4, S4.1`)."""
+    repo.write(S2, SECRET_STRAND)
+    git(repo.root, "init", "-q", "-b", "main")
+    commit(repo, "start", "2004-12-01T10:00:00")
+    repo.edit(
+        "data/sia/SIA-2004.yaml",
+        "    progress:",
+        "      - text: Recruit covert staff\n        aligned_to: [S1, S2.1]\n    progress:",
+    )
+    repo.edit("data/sia/SIA-2004.yaml", "aligned_to: [S1.1]", "aligned_to: [S1.1, S2]")
+    code, out, _ = run(cli, repo, "changes", "--since", "HEAD")
+    assert "recommendation added: Recruit covert staff (aligned to S1)" in out
+    assert "S2" not in out and "re-aligned" not in out
+    code, out, _ = run(cli, repo, "changes", "--since", "HEAD", "--session", "closed")
+    assert code == 0 and "(aligned to S1, S2.1)" in out
+    assert "re-aligned from S1.1 to S1.1, S2" in out
+
+
+def test_files_that_do_not_load_are_counted_not_named(cli: CliRunner, repo: RepoBuilder) -> None:
+    """Open `changes` named withheld files that fail to load; a side whose psstrat.yaml did
+    not load silently used the default markings."""
+    git(repo.root, "init", "-q", "-b", "main")
+    commit(repo, "start", "2004-12-01T10:00:00")
+    repo.write("data/strands/S7.yaml", f"id: S7\ntitle: [{CANARY}\n")
+    code, out, _ = run(cli, repo, "changes", "--since", "HEAD")
+    assert code == 0 and "S7" not in out and CANARY not in out
+    assert "one file does not load and is left out (not named" in out
+    code, out, _ = run(cli, repo, "changes", "--since", "HEAD", "--session", "all")
+    assert "data/strands/S7.yaml does not load" in out
+    repo.write("psstrat.yaml", "markings: [official, secret]\nopen_session_max: [\n")
+    code, out, err = run(cli, repo, "changes", "--since", "HEAD")
+    assert (code, out) == (2, "") and "its markings cannot be established" in err
+    code, out, _ = run(cli, repo, "changes", "--since", "HEAD", "--session", "all")
+    assert code == 0 and "its settings do not load" in out
+
+
+def test_the_last_meeting_is_the_last_one_the_session_sees(
+    cli: CliRunner, repo: RepoBuilder
+) -> None:
+    """A meeting marked above the session would move what `--since last-meeting` compares."""
+    git(repo.root, "init", "-q", "-b", "main")
+    first = commit(repo, "start", "2005-01-01T10:00:00")
+    repo.edit(S1, "status: on-track", "status: at-risk")
+    second = commit(repo, "at risk", "2005-02-01T10:00:00")
+    repo.edit(
+        "data/meetings.yaml",
+        "strands: [S1]\n",
+        "strands: [S1]\n  - date: 2005-02-10\n    marking: official-sensitive\n",
+    )
+    code, out, _ = run(cli, repo, "changes", "--since", "last-meeting")
+    assert code == 0 and f"(commit {first[:10]}" in out and "13 January 2005" in out
+    code, out, _ = run(cli, repo, "changes", "--since", "last-meeting", "--session", "closed")
+    assert code == 0 and f"(commit {second[:10]}" in out and "10 February 2005" in out
+
+
+# -- history reads only what validate reads ------------------------------------------------
+
+
+def test_history_reads_what_validate_reads(
+    cli: CliRunner, repo: RepoBuilder, tmp_path: Path
+) -> None:
+    """`history` read a working-tree link to a file outside the repository and scored it, and
+    parsed a committed blob of any size."""
+    git(repo.root, "init", "-q", "-b", "main")
+    commit(repo, "start", "2004-12-01T10:00:00")
+    padding = "x-pad: " + "y" * (2 * 1024 * 1024) + "\n"
+    repo.write(S1, repo.read(S1).replace("status: on-track", "status: off-track") + padding)
+    commit(repo, "a huge file", "2004-12-02T10:00:00")
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(repo.read(S1).replace(padding, "").replace("off-track", "at-risk"))
+    (repo.root / S1).unlink()
+    (repo.root / S1).symlink_to(outside)
+    code, out, _ = run(cli, repo, "history", "S1.1", "--session", "all")
+    assert code == 0
+    assert "off-track" not in out and "at-risk" not in out
+    assert "(2 versions that did not load left out)" in out
+    code, out, err = run(cli, repo, "history", "S1.1")  # today's version is not read: refused
+    assert (code, out) == (2, "") and "the latest version of data/strands/S1.yaml" in err
+
+
+def test_json_of_a_refusal_is_not_printed(cli: CliRunner, repo: RepoBuilder) -> None:
+    """A refused session prints nothing on stdout in any format, so nothing half-made is
+    parsed by a pipeline."""
+    repo.write("data/strategy.yaml", "id: [\n")
+    for args in (["status", "-f", "json"], ["overdue", "-f", "json"]):
+        code, out, _ = run(cli, repo, *args)
+        assert (code, out) == (2, "")
+    code, out, _ = run(cli, repo, "status", "-f", "json", "--session", "all", "--allow-errors")
+    assert code == 0 and json.loads(out)["session"] == "all"
