@@ -308,7 +308,12 @@ def test_outputs_equal_outputs_with_withheld_items_deleted(
         full, deleted = Path(tmp, "full"), Path(tmp, "deleted")
         write(full, files)
         write(deleted, delete_withheld(files, maximum))
-        assert outputs(full, True, name) == outputs(deleted, False, name)
+        shown = outputs(full, True, name)
+        assert shown == outputs(deleted, False, name)
+        # No output quotes the id of an item the session does not see.
+        assert {i for text in shown for i in ID.findall(text)} <= ids_in(
+            delete_withheld(files, maximum)
+        )
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -321,7 +326,12 @@ def test_on_broken_data_too(files: dict[str, Any], session: tuple[str, int]) -> 
         full, deleted = Path(tmp, "full"), Path(tmp, "deleted")
         write(full, files)
         write(deleted, delete_withheld(files, maximum))
-        assert outputs(full, True, name) == outputs(deleted, False, name)
+        shown = outputs(full, True, name)
+        assert shown == outputs(deleted, False, name)
+        # No output quotes the id of an item the session does not see.
+        assert {i for text in shown for i in ID.findall(text)} <= ids_in(
+            delete_withheld(files, maximum)
+        )
 
 
 def git(root: Path, *args: str) -> None:
@@ -402,6 +412,32 @@ def test_changes_and_history_equal_those_with_withheld_items_deleted(
         expected_history = changes_and_history(history_view, name)[2:]
         assert got[:2] == expected_changes
         assert got[2:] == expected_history
+        # Nor does a change quote the id of an item the session does not see (a reference
+        # in what it sees to one it does not, say a recommendation's alignment).
+        seen = ids_in(prune(both, maximum, later_kept)[0]) | ids_in(kept_after)
+        quoted = {i for change in got[0] for i in ID.findall(change[2])}
+        assert quoted <= seen
+
+
+ID = re.compile(r"\b(?:S\d+(?:\.\d+(?:\.M\d+)?)?|R\d{4}|SIA-\d{4}(?:\.\d+)?)\b")
+
+
+def ids_in(files: dict[str, Any]) -> set[str]:
+    """Every id declared in the files (as data)."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("id"), str):
+                found.add(node["id"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(list(files.values()))
+    return found
 
 
 def test_the_property_can_fail() -> None:

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from psstrat.english import count, long_date, sentence, verb
 from psstrat.errors import PsstratError
+from psstrat.kinds import RISK, SIA, STRAND, file_of
 from psstrat.marking import View, marks, restrict
 from psstrat.model.risk import Risk
 from psstrat.model.sia import Sia
@@ -192,7 +193,7 @@ class _Diff:
 
     def strands(self) -> Iterator[Change]:
         for sid, a, b in _paired(self.before.repo.strands, self.after.repo.strands):
-            file = f"{DATA}/strands/{sid}.yaml"
+            file = file_of(STRAND, sid)
             if b is not None and a is None:
                 yield self.change("strands", b, f"{sid} {b.title} added", file)
                 continue
@@ -271,7 +272,7 @@ class _Diff:
 
     def risks(self) -> Iterator[Change]:
         for rid, a, b in _paired(self.before.repo.risks, self.after.repo.risks):
-            file = f"{DATA}/risks/{rid}.yaml"
+            file = file_of(RISK, rid)
             if b is not None and a is None:
                 text = f"{rid} {b.title}, raised {long_date(b.raised)}: {self.rating(b)}"
                 yield self.change("risks-raised", b, text, file)
@@ -327,7 +328,7 @@ class _Diff:
 
     def sias(self) -> Iterator[Change]:
         for sid, a, b in _paired(self.before.repo.sias, self.after.repo.sias):
-            file = f"{DATA}/sia/{sid}.yaml"
+            file = file_of(SIA, sid)
             if b is not None and a is None:
                 text = f"{sid} {b.title}, presented {long_date(b.date)}, added"
                 yield self.change("sia", b, text, file)
