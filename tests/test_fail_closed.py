@@ -107,7 +107,7 @@ def test_a_file_that_does_not_load_is_withheld_whole(cli: CliRunner, repo: RepoB
     assert outputs(cli, repo) == without
     code, _, err = run(cli, repo, "report", *Q3)
     assert code == 0 and CANARY not in err and "S9" not in err and "R0009" not in err
-    assert "more error(s)" in err and "are not shown" in err
+    assert "more error(s) not judged in the open session" in err and "not shown" in err
     code, _, err = run(cli, repo, "status", *AS_OF, "--session", "all")
     assert code == 1 and "data/strands/S9.yaml" in err  # the whole repository: refused
 

@@ -9,7 +9,8 @@ the View only, so everything it prints (a RAG, a count, a heat map, a list of li
 problems it judges) is computed from what the session may see: an open output is the output
 of the repository with the withheld items deleted. The only trace of a withheld item is what
 a command chooses to count from ``View.held`` (the report's "withheld for closed session"
-counts, by kind) and ``View.unread``.
+counts, by kind); a file withheld whole because it does not load is not even that (the
+commands count the errors they do not judge, on stderr).
 
 An item's effective marking is the highest of its own and of everything that contains it (the
 strategy contains everything). Only the outermost withheld item is held back: nothing nested in
@@ -83,9 +84,6 @@ class View:
     ranks: dict[int, int] = field(default_factory=dict)
     """Effective rank of every item in ``repo``, by ``id()`` of the object."""
     strategy_withheld: bool = False
-    unread: tuple[str, ...] = ()
-    """Files withheld whole because their marking cannot be read (they do not load); never
-    named to a session that may not see the whole repository, only counted."""
 
     @property
     def settings(self) -> Settings:
@@ -154,12 +152,6 @@ def require_strategy_marking(repo: Repository, session: str, known: bool = False
         f"established and nothing is shown to the {session} session; fix it first (`psstrat "
         "validate` says what is wrong)"
     )
-
-
-def _not_loaded(repo: Repository) -> set[str]:
-    """Files under data/ that are there but did not load: do not parse, do not validate, or
-    are not read (a link, a FIFO)."""
-    return {f.location.path for _, f in repo.load_findings if f.location.path not in repo.files}
 
 
 def restrict(repo: Repository, session: str, governed: Marks | None = None) -> View:
@@ -261,8 +253,6 @@ class _Gate:
             if kept is not None:
                 files[rel] = kept
         view.repo = self.repository(files)
-        if self.session != "all":
-            view.unread = tuple(sorted(_not_loaded(repo)))
         return view
 
     def rank(self, key: Key, item: Any, marked: bool, container: int) -> int:

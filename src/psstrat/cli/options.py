@@ -182,9 +182,9 @@ def require_clean(repo: Repository, session: str, as_of: dt.date, allow_errors: 
     errors = judged.errors
     if judged.unjudged:
         print(
-            f"psstrat: warning: {judged.unjudged} more error(s) are in, or about, what the "
-            f"{session} session may not see, and are not shown; run `psstrat validate` where "
-            "the whole repository may be read",
+            f"psstrat: warning: {judged.unjudged} more error(s) not judged in the {session} "
+            "session (in, or turning on, what it may not see) and not shown; `psstrat "
+            "validate` shows them, where the whole repository may be read",
             file=sys.stderr,
         )
     if not errors:
