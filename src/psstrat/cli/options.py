@@ -149,10 +149,11 @@ def resolve_root(root: Path | None) -> Path:
 
 
 def fail(exc: PsstratError) -> NoReturn:
-    """Print a PsstratError as one line on stderr and exit 2."""
-    from psstrat.safetext import visible
+    """Print a PsstratError as one line on stderr and exit 2 (the message may quote the data:
+    shown `visible` and `inert`)."""
+    from psstrat.safetext import inert, visible
 
-    print(f"psstrat: error: {visible(str(exc))}", file=sys.stderr)
+    print(inert(f"psstrat: error: {visible(str(exc))}"), file=sys.stderr)
     raise typer.Exit(2)
 
 
@@ -173,6 +174,7 @@ def require_clean(repo: Repository, as_of: dt.date, allow_errors: bool) -> int:
     from psstrat.diagnostics import Severity
     from psstrat.output import text as diagnostics_text
     from psstrat.rules import run_rules
+    from psstrat.safetext import inert
 
     errors = run_rules(repo, as_of, only=Severity.ERROR)
     if not errors:
@@ -188,8 +190,10 @@ def require_clean(repo: Repository, as_of: dt.date, allow_errors: bool) -> int:
     broken = sorted({d.path for d in errors if d.code in UNREADABLE})
     left_out = f"; {len(broken)} file(s) are left out ({_first(broken)})" if broken else ""
     print(
-        f"psstrat: warning: {len(errors)} error(s) in the data{left_out}; "
-        "run `psstrat validate` to see them",
+        inert(
+            f"psstrat: warning: {len(errors)} error(s) in the data{left_out}; "
+            "run `psstrat validate` to see them"
+        ),
         file=sys.stderr,
     )
     return len(errors)
