@@ -349,3 +349,26 @@ def test_risk_ids_go_on_past_r9999(cli: CliRunner, strategy: Path) -> None:
     padded.write_text(text.replace("id: R0001", "id: R00001"), encoding="utf-8")
     code, out, _ = invoke(cli, "validate", "--root", str(strategy), "--as-of", START)
     assert code == 1 and "R00001" in out and "schema" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["element", "--strand", "../../x/S9", "--title", "x"], "--strand: `../../x/S9` is not"),
+        (["element", "--strand", "S1/../../x/S9", "--title", "x"], "is not a strand id"),
+        (
+            ["milestone", "--element", "../../x/S9.1", "--title", "x", "--due", "2025-01-01"],
+            "--element: `../../x/S9.1` is not a work element id; give one like S5.1",
+        ),
+    ],
+)
+def test_ids_that_would_leave_the_folder_are_refused(
+    cli: CliRunner, strategy: Path, args: list[str], words: str
+) -> None:
+    """Regression: `new element --strand ../../x/S9` read x/S9.yaml and crashed (exit 3)."""
+    (strategy / "x").mkdir()
+    (strategy / "x/S9.yaml").write_text((strategy / STRAND).read_text().replace("S1", "S9"))
+    before = {p: p.read_bytes() for p in strategy.rglob("*") if p.is_file()}
+    code, out, err = new(cli, strategy, *args)
+    assert (code, out) == (2, "") and words in err and err.count("\n") == 1, err
+    assert {p: p.read_bytes() for p in strategy.rglob("*") if p.is_file()} == before

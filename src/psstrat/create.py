@@ -80,6 +80,16 @@ class Census:
         return texts
 
 
+def checked_id(kind: str, value: str) -> str:
+    """``value``, if it is an id of this kind (``ID_PATTERNS``): ids given by the user become
+    part of a path (data/strands/<strand>.yaml), so nothing else may get that far."""
+    pattern, example = ID_PATTERNS[kind]
+    if not re.fullmatch(pattern, value):
+        what = {"strand": "strand", "element": "work element"}.get(kind, kind)
+        raise ValueError(f"`{value}` is not a {what} id; give one like {example}")
+    return value
+
+
 def next_number(taken: set[int]) -> int:
     return max(taken, default=0) + 1
 
@@ -152,7 +162,7 @@ def new_element(
     repo: Repository, census: Census, strand_id: str, title: str, lead: str | None
 ) -> Creation:
     _owner(repo, lead)
-    rel = _strand_file(repo, strand_id)
+    rel = _strand_file(repo, _checked("strand", strand_id))
     texts = census.texts(rel)
     number = next_number(_numbers(rf"\b{re.escape(strand_id)}\.(\d+)\b", texts))
     element_id = f"{strand_id}.{number}"
@@ -163,7 +173,7 @@ def new_element(
 def new_milestone(
     repo: Repository, census: Census, element_id: str, title: str, due: dt.date
 ) -> Creation:
-    strand_id = element_id.split(".")[0]
+    strand_id = _checked("element", element_id).split(".")[0]
     rel = _strand_file(repo, strand_id)
     data = _current(repo, rel)
     index = next(
@@ -255,6 +265,13 @@ def _new_file(
     text = document_text(values)
     _check(repo, rel, text)
     return Creation(rel, text, new_id or str(values["id"]), True, census.notes)
+
+
+def _checked(kind: str, value: str) -> str:
+    try:
+        return checked_id(kind, value)
+    except ValueError as exc:
+        raise PsstratError(str(exc)) from None
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,13 @@ def _text(what: str) -> Callable[[str], str]:
     return check
 
 
+def _id(kind: str) -> Callable[[str], str]:
+    """The parser of an option naming an item: its id, checked before it reaches a path."""
+    from psstrat.create import checked_id
+
+    return lambda value: checked_id(kind, value.strip())
+
+
 def _run(root: Path | None, make: Callable[[Repository, Census], Creation]) -> None:
     from psstrat.cli.options import resolve_root
     from psstrat.create import Census
@@ -172,7 +179,7 @@ def element(
         return new_element(
             repo,
             census,
-            ask(strand, "--strand", "Strand (e.g. S1)"),
+            ask(strand, "--strand", "Strand (e.g. S1)", _id("strand")),
             ask(title, "--title", "Title", _text("the title")),
             lead,
         )
@@ -197,7 +204,7 @@ def milestone(
         return new_milestone(
             repo,
             census,
-            ask(element, "--element", "Work element (e.g. S1.1)"),
+            ask(element, "--element", "Work element (e.g. S1.1)", _id("element")),
             ask(title, "--title", "Title", _text("the title")),
             ask(due, "--due", "Due (YYYY-MM-DD)", parse_date),
         )
