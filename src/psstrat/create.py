@@ -12,7 +12,8 @@ repository's lock before it counts ids and holds it until the file is written, a
 is read again inside it: nothing one process appends is lost to another, and no id is taken
 twice. A new file is created exclusively (an id some other program took meanwhile is
 re-numbered, never overwritten), and an edited file is replaced only if it is still what the
-edit was made from: the two guarantees that hold even where there is no lock (Windows).
+edit was made from. Where there is no lock (Windows), those two still hold; only two edits of
+one file in the same instant, between the check and the replace, could still collide.
 """
 
 from __future__ import annotations
@@ -103,8 +104,8 @@ def add(root: Path, census: Census, make: Callable[[Census], Creation]) -> Creat
     with locked(root) as exclusive:
         if not exclusive:
             census.notes.append(
-                "the repository could not be locked here; exclusive creation and re-reading "
-                "still keep another process's additions"
+                "the repository could not be locked here (no file locking); run one psstrat "
+                "new at a time"
             )
         for _ in range(ATTEMPTS):
             creation = make(census)

@@ -221,7 +221,7 @@ def locked(directory: Path, seconds: float | None = None) -> Iterator[bool]:
     anywhere), held for the block; yields whether it could be taken. The lock goes with the
     process, however it ends. Where there is no flock (Windows), or the file system refuses
     it (some network file systems), the block runs unlocked and this yields False; callers
-    then rely on exclusive creation and on reading a file again before replacing it."""
+    then rely on exclusive creation, and on reading a file again before replacing it."""
     try:
         import fcntl
     except ImportError:
