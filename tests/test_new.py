@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import shutil
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -349,3 +352,178 @@ def test_risk_ids_go_on_past_r9999(cli: CliRunner, strategy: Path) -> None:
     padded.write_text(text.replace("id: R0001", "id: R00001"), encoding="utf-8")
     code, out, _ = invoke(cli, "validate", "--root", str(strategy), "--as-of", START)
     assert code == 1 and "R00001" in out and "schema" in out
+
+
+# -- at once (issue 17, item 9) ------------------------------------------------------------------
+
+LAUNCH = """
+import os, runpy, sys, time
+barrier, ready = sys.argv[1], sys.argv[2]
+import psstrat.cli.app, psstrat.cli.new, psstrat.create, psstrat.git, psstrat.repository
+open(ready, "w").close()
+while not os.path.exists(barrier):
+    time.sleep(0.001)
+sys.argv = ["psstrat", *sys.argv[3:]]
+runpy.run_module("psstrat", run_name="__main__", alter_sys=True)
+"""
+"""`python -m psstrat ARGS...`, started early and held until the barrier file appears, so
+that every process counts ids at the same moment."""
+
+
+def together(root: Path, runs: list[list[str]]) -> list[tuple[int, str, str]]:
+    """Each ``psstrat new`` of ``runs`` in its own process, all released at once."""
+    gate = root.parent / "gate"
+    gate.mkdir()
+    procs = []
+    for i, args in enumerate(runs):
+        command = [sys.executable, "-c", LAUNCH, str(gate / "go"), str(gate / f"ready-{i}")]
+        procs.append(
+            subprocess.Popen(
+                [*command, "new", *args, "--root", str(root)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while len(list(gate.glob("ready-*"))) < len(runs) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (gate / "go").touch()
+        outputs = [proc.communicate(timeout=120) for proc in procs]
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+    return [(proc.returncode, out, err) for proc, (out, err) in zip(procs, outputs, strict=True)]
+
+
+def files(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*") if ".git" not in p.parts}
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_eight_new_risks_at_once_take_eight_ids(cli: CliRunner, strategy: Path) -> None:
+    """Regression: 8 parallel `new risk` overwrote one another's risk."""
+    before = files(strategy)
+    scores = ["--likelihood", "2", "--impact", "3", "--raised", START]
+    runs = [
+        ["risk", "--title", f"Risk number {i}", "--category", "people", *scores] for i in range(8)
+    ]
+    results = together(strategy, runs)
+    assert [(code, err) for code, _, err in results] == [(0, "")] * 8
+    said = {out.split(":")[0]: i for i, (_, out, _) in enumerate(results)}
+    assert sorted(said) == [f"R{n:04d}" for n in range(2, 10)]  # 8 distinct ids
+    for risk_id, i in said.items():  # each file holds what its process was given
+        assert f"title: Risk number {i}\n" in (strategy / f"data/risks/{risk_id}.yaml").read_text()
+    assert files(strategy) == before | {f"data/risks/{r}.yaml" for r in said}  # no lock file
+    code, out, _ = invoke(cli, "validate", "--root", str(strategy), "--as-of", START)
+    assert code == 0, out
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_eight_new_milestones_at_once_are_all_kept(cli: CliRunner, strategy: Path) -> None:
+    """Regression: 6 parallel `new milestone` lost 2 milestones and gave 2 ids twice."""
+    before = (strategy / STRAND).read_text()
+    runs = [
+        ["milestone", "--element", "S1.1", "--title", f"Step {i}", "--due", "2025-09-30"]
+        for i in range(8)
+    ]
+    results = together(strategy, runs)
+    assert [(code, err) for code, _, err in results] == [(0, "")] * 8
+    ids = sorted(out.split(":")[0] for _, out, _ in results)
+    assert ids == sorted(f"S1.1.M{n}" for n in range(2, 10))
+    added = only_added(before, (strategy / STRAND).read_text())
+    assert sorted(line for line in added if "title: Step" in line) == sorted(
+        f"        title: Step {i}" for i in range(8)
+    )
+    assert sorted(line.strip() for line in added if "- id:" in line) == [f"- id: {i}" for i in ids]
+    code, out, _ = invoke(cli, "validate", "--root", str(strategy), "--as-of", START)
+    assert code == 0, out
+    assert invoke(cli, "fmt", "--check", "--root", str(strategy))[0] == 0
+
+
+OTHER_RISK = """\
+id: R0002
+title: Made by another program meanwhile
+"""
+
+
+def test_a_file_made_meanwhile_is_never_overwritten(
+    cli: CliRunner, strategy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between counting ids and writing, another program (no lock stops it) writes R0002:
+    the new risk takes R0003 instead."""
+    from psstrat.create import Census
+
+    counted = Census.names
+
+    def names(self: Census, folder: str) -> set[str]:
+        found = counted(self, folder)
+        meanwhile = strategy / "data/risks/R0002.yaml"
+        if not meanwhile.exists():
+            meanwhile.write_text(OTHER_RISK)
+        return found
+
+    monkeypatch.setattr(Census, "names", names)
+    args = ["--title", "Ours", "--category", "people", "--likelihood", "1", "--impact", "1"]
+    code, out, err = new(cli, strategy, "risk", *args)
+    assert (code, out) == (0, "R0003: wrote data/risks/R0003.yaml\n"), err
+    assert (strategy / "data/risks/R0002.yaml").read_text() == OTHER_RISK
+
+
+def test_without_a_lock_a_file_changed_meanwhile_is_read_again(
+    cli: CliRunner, strategy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where there is no flock (Windows: no fcntl), an edit is made again if the file changed
+    after it was read: what another process appended meanwhile is kept."""
+    import psstrat.create as create
+
+    monkeypatch.setitem(sys.modules, "fcntl", None)  # `import fcntl` fails, as on Windows
+    appended = create.append_item
+    theirs = "      - id: S1.1.M7\n        title: Theirs\n        due: 2025-08-01\n"
+
+    def append_item(text: str, place: create.ListPlace, item: dict[str, object]) -> str:
+        result = appended(text, place, item)
+        path = strategy / STRAND
+        if "Theirs" not in path.read_text():  # another process, just after we read the file
+            path.write_text(
+                appended(
+                    path.read_text(),
+                    place,
+                    {"id": "S1.1.M7", "title": "Theirs", "due": dt.date(2025, 8, 1)},
+                )
+            )
+        return result
+
+    monkeypatch.setattr(create, "append_item", append_item)
+    args = ["--element", "S1.1", "--title", "Ours", "--due", "2025-09-01"]
+    code, out, err = new(cli, strategy, "milestone", *args)
+    assert code == 0, err
+    assert out == "S1.1.M8: added to data/strands/S1.yaml\n"
+    assert "could not be locked" in err
+    text = (strategy / STRAND).read_text()
+    assert theirs in text and "title: Ours" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["element", "--strand", "../../x/S9", "--title", "x"], "--strand: `../../x/S9` is not"),
+        (["element", "--strand", "S1/../../x/S9", "--title", "x"], "is not a strand id"),
+        (
+            ["milestone", "--element", "../../x/S9.1", "--title", "x", "--due", "2025-01-01"],
+            "--element: `../../x/S9.1` is not a work element id; give one like S5.1",
+        ),
+    ],
+)
+def test_ids_that_would_leave_the_folder_are_refused(
+    cli: CliRunner, strategy: Path, args: list[str], words: str
+) -> None:
+    """Regression: `new element --strand ../../x/S9` read x/S9.yaml and crashed (exit 3)."""
+    (strategy / "x").mkdir()
+    (strategy / "x/S9.yaml").write_text((strategy / STRAND).read_text().replace("S1", "S9"))
+    before = {p: p.read_bytes() for p in strategy.rglob("*") if p.is_file()}
+    code, out, err = new(cli, strategy, *args)
+    assert (code, out) == (2, "") and words in err and err.count("\n") == 1, err
+    assert {p: p.read_bytes() for p in strategy.rglob("*") if p.is_file()} == before

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from psstrat.cli.app import app
 from psstrat.errors import PsstratError
 from psstrat.provenance import Source
 from psstrat.report.context import build_context
@@ -269,6 +270,33 @@ def test_output_file_format_from_extension(
     assert code == 2 and "does not match" in err
     code, _, err = run(cli, repo, "-q", "2004-Q3", "-o", str(tmp_path / "no" / "a.md"))
     assert code == 2 and "does not exist" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "start"),
+    [([], "**OFFICIAL**\n\n# "), (["-f", "html"], "<!DOCTYPE html>"), (["-f", "docx"], "PK")],
+)
+def test_output_dash_is_stdout(
+    cli: CliRunner,
+    repo: RepoBuilder,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    start: str,
+) -> None:
+    """Regression: `report -o -` wrote a file named `-`. It is stdout, in --format (md by
+    default); a binary format only when stdout is not a terminal, as without -o."""
+    monkeypatch.chdir(tmp_path)
+    result = cli.invoke(
+        app, ["report", "--root", str(repo.root), "-q", "2004-Q3", "-o", "-", *args]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes.startswith(start.encode()) and result.stderr == ""
+    assert list(tmp_path.iterdir()) == [repo.root]  # no file named -
+    code, _, err = run(cli, repo, "-q", "2004-Q3", "-o", str(tmp_path))
+    assert code == 2 and f"{tmp_path} is a folder; give a file name" in err
+    code, _, err = run(cli, repo, "-q", "2004-Q3", "-o", "./-", "-f", "md")
+    assert code == 0 and (tmp_path / "-").read_text().startswith("**OFFICIAL**")  # by name
 
 
 def test_refuses_to_render_with_errors(cli: CliRunner, repo: RepoBuilder) -> None:

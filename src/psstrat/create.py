@@ -6,12 +6,21 @@ different branches do not both take R0008. A new risk, strand or SIA is a new fi
 element, milestone, meeting or owner is appended, as text, at the end of its list: the file's
 comments and layout are left exactly as they were, and the item is laid out as `psstrat fmt`
 would. Every result is parsed and validated before it is written.
+
+Several `psstrat new` may run at once (a script, two people on one checkout). `add` takes the
+repository's lock before it counts ids and holds it until the file is written, and every file
+is read again inside it: nothing one process appends is lost to another, and no id is taken
+twice. A new file is created exclusively (an id some other program took meanwhile is
+re-numbered, never overwritten), and an edited file is replaced only if it is still what the
+edit was made from. Where there is no lock (Windows), those two still hold; only two edits of
+one file in the same instant, between the check and the replace, could still collide.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +42,8 @@ class Creation:
     new_id: str
     new_file: bool
     notes: list[str] = field(default_factory=list)
+    before: str | None = None
+    """The text of the edited file the change was made from (None for a new file)."""
 
 
 @dataclass
@@ -78,6 +89,60 @@ class Census:
             for raw in tree.read(ref, [rel]).values():
                 texts.append(raw.decode("utf-8", errors="replace"))
         return texts
+
+
+ATTEMPTS = 20
+"""How many times an addition is made again when another process got there first."""
+
+
+def add(root: Path, census: Census, make: Callable[[Census], Creation]) -> Creation:
+    """Make an addition and write it, under the repository's lock: ``make`` counts the ids
+    and reads the file it changes inside the lock, and is called again if the file it
+    writes was taken or changed meanwhile (only possible unlocked, or by another program)."""
+    from psstrat.safefiles import create_exclusively, locked, write_atomically
+
+    with locked(root) as exclusive:
+        if not exclusive:
+            census.notes.append(
+                "the repository could not be locked here (no file locking); run one psstrat "
+                "new at a time"
+            )
+        for _ in range(ATTEMPTS):
+            creation = make(census)
+            path = root / creation.rel
+            if creation.new_file:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise PsstratError(
+                        f"cannot create {path.parent}: {exc.strerror}; make it a folder"
+                    ) from None
+                if create_exclusively(path, creation.text):
+                    return creation
+            elif _text_of(path) == creation.before:
+                write_atomically(path, creation.text)
+                return creation
+    raise PsstratError(
+        f"{creation.rel} kept changing while psstrat new worked on it ({ATTEMPTS} attempts); "
+        "try again when nothing else is writing to the repository"
+    )
+
+
+def _text_of(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def checked_id(kind: str, value: str) -> str:
+    """``value``, if it is an id of this kind (``ID_PATTERNS``): ids given by the user become
+    part of a path (data/strands/<strand>.yaml), so nothing else may get that far."""
+    pattern, example = ID_PATTERNS[kind]
+    if not re.fullmatch(pattern, value):
+        what = {"strand": "strand", "element": "work element"}.get(kind, kind)
+        raise ValueError(f"`{value}` is not a {what} id; give one like {example}")
+    return value
 
 
 def next_number(taken: set[int]) -> int:
@@ -152,7 +217,7 @@ def new_element(
     repo: Repository, census: Census, strand_id: str, title: str, lead: str | None
 ) -> Creation:
     _owner(repo, lead)
-    rel = _strand_file(repo, strand_id)
+    rel = _strand_file(repo, _checked("strand", strand_id))
     texts = census.texts(rel)
     number = next_number(_numbers(rf"\b{re.escape(strand_id)}\.(\d+)\b", texts))
     element_id = f"{strand_id}.{number}"
@@ -163,7 +228,7 @@ def new_element(
 def new_milestone(
     repo: Repository, census: Census, element_id: str, title: str, due: dt.date
 ) -> Creation:
-    strand_id = element_id.split(".")[0]
+    strand_id = _checked("element", element_id).split(".")[0]
     rel = _strand_file(repo, strand_id)
     data = _current(repo, rel)
     index = next(
@@ -249,12 +314,16 @@ def _new_file(
     values: dict[str, Any],
     new_id: str | None = None,
 ) -> Creation:
-    path = repo.root / rel
-    if path.exists() or path.is_symlink():
-        raise PsstratError(f"{rel} already exists; psstrat new never overwrites a file")
     text = document_text(values)
     _check(repo, rel, text)
     return Creation(rel, text, new_id or str(values["id"]), True, census.notes)
+
+
+def _checked(kind: str, value: str) -> str:
+    try:
+        return checked_id(kind, value)
+    except ValueError as exc:
+        raise PsstratError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -295,7 +364,7 @@ def _append(
             f"{rel}:{exc.line}:{exc.column}: {exc.message}; fix it before adding to it"
         ) from None
     _check(repo, rel, text)
-    return Creation(rel, text, new_id, False, census.notes)
+    return Creation(rel, text, new_id, False, census.notes, before)
 
 
 def append_item(text: str, place: ListPlace, item: dict[str, Any]) -> str:

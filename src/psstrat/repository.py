@@ -333,24 +333,9 @@ def _parse_all(sources: list[Source], positions: bool) -> Iterator[Document | Fi
     if len(sources) < PARALLEL_FROM or cores < 2 or sys.platform != "linux":
         yield from map(parse, sources)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    from psstrat.parallel import ordered_map  # workers that die with psstrat (SIGTERM too)
 
-    # Forked (the workers start with psstrat already imported), all at once before the
-    # executor starts its thread. Where workers cannot run (no semaphores, as in some
-    # containers) or one dies (killed for memory), the rest is parsed here.
-    done = 0
-    try:
-        pool = ProcessPoolExecutor(min(cores, 4), mp_context=multiprocessing.get_context("fork"))
-        try:
-            for doc in pool.map(parse, sources, chunksize=256):
-                yield doc
-                done += 1
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-    except (OSError, BrokenProcessPool):
-        yield from map(parse, sources[done:])
+    yield from ordered_map(parse, sources, workers=min(cores, 4), chunksize=256)
 
 
 def _parse_unplaced(source: Source) -> Document | Finding:

@@ -2,16 +2,20 @@
 
 `scan` lists what may be read under a folder of the repository, looking at every entry with
 lstat before anything is opened; `write_atomically` writes a report all or nothing, never
-through a device or link, and never leaving closed-session text readable by others.
+through a device or link, and never leaving closed-session text readable by others;
+`create_exclusively` makes a new file only if nobody made it first, and `locked` keeps two
+psstrat processes from editing the repository at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import stat
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -181,3 +185,68 @@ class _cleanup_on_sigterm:
 
 def _exit_on_signal(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
+
+
+def create_exclusively(path: Path, text: str) -> bool:
+    """Write a new file at ``path``, or nothing (False) when something is already there: the
+    name is taken with O_CREAT|O_EXCL, which no other process can take too (nor a link be
+    followed), so a file another process made meanwhile is never overwritten. Readable as
+    the umask allows; removed again if anything, Ctrl-C or SIGTERM included, stops the write."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    with _cleanup_on_sigterm():
+        try:
+            fd = os.open(path, flags, 0o666)
+        except FileExistsError:
+            return False
+        except OSError as exc:
+            raise PsstratError(f"cannot write {path}: {exc.strerror}") from None
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text.encode("utf-8"))
+        except BaseException as exc:
+            path.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise PsstratError(f"cannot write {path}: {exc.strerror}") from None
+            raise
+    return True
+
+
+LOCK_SECONDS = 60.0
+"""How long to wait for another psstrat that holds the repository's lock."""
+
+
+@contextlib.contextmanager
+def locked(directory: Path, seconds: float | None = None) -> Iterator[bool]:
+    """An exclusive lock on ``directory`` (flock on it, opened read-only: no lock file is left
+    anywhere), held for the block; yields whether it could be taken. The lock goes with the
+    process, however it ends. Where there is no flock (Windows), or the file system refuses
+    it (some network file systems), the block runs unlocked and this yields False; callers
+    then rely on exclusive creation, and on reading a file again before replacing it."""
+    try:
+        import fcntl
+    except ImportError:
+        yield False
+        return
+    try:
+        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as exc:
+        raise PsstratError(f"cannot lock {directory}: {exc.strerror}") from None
+    taken = False
+    try:
+        deadline = time.monotonic() + (LOCK_SECONDS if seconds is None else seconds)
+        while not taken:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                taken = True
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise PsstratError(
+                        f"another psstrat is still changing {directory} (it holds the lock); "
+                        "wait for it to finish, or stop it, and try again"
+                    ) from None
+                time.sleep(0.01)
+            except OSError:  # no locks on this file system
+                break
+        yield taken
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 T = TypeVar("T")
 
@@ -95,13 +95,57 @@ def csv_cell(value: object) -> object:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+=:-]|\d+[.)])")
 
 
 def md_escape(value: object) -> str:
     """User text for Markdown: on one line (every Unicode line break is a space), with the
     characters that Markdown or HTML would interpret escaped, so the text is shown, never
-    obeyed (and `&` cannot start an entity)."""
+    obeyed (and `&` cannot start an entity). A template may put the text at the start of a
+    line, so it never starts with `:` (`::error` there is a workflow command when the paper
+    is printed in CI) and, `[` being escaped, `##[` never appears in it."""
     text = one_line(str(value)).replace("&", "&amp;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}", text)
+
+
+# -- workflow commands --------------------------------------------------------------------
+
+Style = Literal["text", "json", "md", "html"]
+
+_BLANK = r"\s\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+"""What may come before `::` on a line the runner obeys: the runner's TrimStart() trims every
+Unicode white space character (U+00A0, U+2000-U+200A, U+3000...: all in Python's \\s); the
+zero-width and format characters are counted too, with a margin (the runner compares through
+ICU, where they weigh nothing)."""
+_COMMAND_START = re.compile(rf"(?:\A|(?<=[{LINE_BREAKS}]))([{_BLANK}]*):(?=:)")
+_ESCAPES: dict[Style, tuple[str, str]] = {
+    "text": ("\\x3a", "\\x23"),  # as visible() shows a control: `\x3a:error`, `#\x23[`
+    "json": ("\\u003a", "\\u0023"),  # JSON's own: json.loads gives the text back unchanged
+    "md": ("\\:", "\\#"),  # a backslash before punctuation is Markdown's own escape
+    "html": ("&#58;", "&#35;"),  # a character reference, shown as the character itself
+}
+
+
+def inert(text: str, style: Style = "text") -> str:
+    """``text`` with no line the GitHub Actions runner would obey, whatever the data in it.
+
+    The runner reads a step's stdout and stderr line by line and obeys a line whose first
+    characters after white space are `::` (`::error file=...::`, `::add-mask::`,
+    `::stop-commands::`) and a line holding `##[` anywhere (the legacy `##[error]...`);
+    tests/actions_runner.py ports its parsers. So the first `:` of such a line and the second
+    `#` of every `##[` are escaped: visibly in text (`\\x3a:error`, `#\\x23[`, as visible()
+    shows a control), else in the output's own syntax (``style``): JSON's `\\u003a` and
+    `\\u0023` (only a string can hold either, and json.loads gives back exactly the value),
+    Markdown's backslash, HTML's character reference. Any of LINE_BREAKS starts a line, not
+    only the runner's \\n and \\r, so a viewer that breaks lines elsewhere is covered too.
+
+    Every presenter passes what it prints through here once, last, so no path from the data
+    to a line can miss it; psstrat's own `--format github` commands are assembled from values
+    passed through here.
+    """
+    if "::" not in text and "##[" not in text:
+        return text
+    colon, hash_ = _ESCAPES[style]
+    text = text.replace("##[", f"#{hash_}[")
+    return _COMMAND_START.sub(lambda m: m[1] + colon, text)

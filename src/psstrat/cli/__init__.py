@@ -36,7 +36,7 @@ def run(args: list[str]) -> int:
         print(f"psstrat {__version__}")
         return 0
     from psstrat.errors import PsstratError
-    from psstrat.safetext import visible
+    from psstrat.safetext import inert, visible
 
     try:
         from psstrat.cli.app import app
@@ -46,7 +46,7 @@ def run(args: list[str]) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
     except PsstratError as exc:
-        print(f"psstrat: error: {visible(str(exc))}", file=sys.stderr)
+        print(inert(f"psstrat: error: {visible(str(exc))}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(file=sys.stderr)
@@ -54,8 +54,10 @@ def run(args: list[str]) -> int:
     except (OverflowError, MemoryError) as exc:
         what = "a date or number is out of range" if isinstance(exc, OverflowError) else "too large"
         print(
-            f"psstrat: error: {what} ({visible(str(exc))}); use dates between 1900 and 9998 and "
-            "numbers of a sensible size",
+            inert(
+                f"psstrat: error: {what} ({visible(str(exc))}); use dates between 1900 and "
+                "9998 and numbers of a sensible size"
+            ),
             file=sys.stderr,
         )
         return 2
@@ -65,9 +67,11 @@ def run(args: list[str]) -> int:
 
             traceback.print_exc()
         print(
-            f"psstrat: internal error: {type(exc).__name__}: {visible(str(exc))}. This is a "
-            "bug in psstrat; please report it with the command you ran (set PSSTRAT_DEBUG=1 "
-            "to see the traceback)",
+            inert(
+                f"psstrat: internal error: {type(exc).__name__}: {visible(str(exc))}. This is "
+                "a bug in psstrat; please report it with the command you ran (set "
+                "PSSTRAT_DEBUG=1 to see the traceback)"
+            ),
             file=sys.stderr,
         )
         return BUG

@@ -1,5 +1,6 @@
 """`psstrat new KIND`: a new item with the next free id (risk, strand, element, milestone,
-sia, meeting, owner). Required values come from options, or are asked for on a terminal."""
+sia, meeting, owner). Required values come from options, or are asked for on a terminal,
+all before the repository is locked to count ids and write (nobody waits on a question)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ from psstrat.errors import PsstratError
 if TYPE_CHECKING:
     from psstrat.create import Census, Creation
     from psstrat.repository import Repository
+
+Make = Callable[["Census"], "Creation"]
+"""Counts ids and makes the addition (under the lock; again if another process got there)."""
 
 app = typer.Typer(
     name="new",
@@ -58,7 +62,9 @@ def ask(value: Any, option: str, question: str, parse: Callable[[str], Any] = st
         try:
             return parse(answer)
         except (ValueError, typer.BadParameter) as exc:
-            print(f"  {exc}", file=sys.stderr)
+            from psstrat.safetext import inert, visible
+
+            print(inert(f"  {visible(str(exc))}"), file=sys.stderr)
 
 
 def on_terminal() -> bool:
@@ -77,27 +83,31 @@ def _text(what: str) -> Callable[[str], str]:
     return check
 
 
-def _run(root: Path | None, make: Callable[[Repository, Census], Creation]) -> None:
+def _id(kind: str) -> Callable[[str], str]:
+    """The parser of an option naming an item: its id, checked before it reaches a path."""
+    from psstrat.create import checked_id
+
+    return lambda value: checked_id(kind, value.strip())
+
+
+def _run(root: Path | None, prepare: Callable[[Repository], Make]) -> None:
+    """Load the repository, let ``prepare`` gather (ask for) the values, then add the item."""
     from psstrat.cli.options import resolve_root
-    from psstrat.create import Census
+    from psstrat.create import Census, add
     from psstrat.repository import load_repository
-    from psstrat.safefiles import write_atomically
+    from psstrat.safetext import inert, visible
 
     try:
         top = resolve_root(root)
         repo = load_repository(top)
-        census = Census(top)
-        creation = make(repo, census)
-        path = top / creation.rel
-        if creation.new_file:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, creation.text)
+        make = prepare(repo)
+        creation = add(top, Census(top), make)
     except PsstratError as exc:
         fail(exc)
     except ValueError as exc:
         fail(PsstratError(str(exc)))
     for note in creation.notes:
-        print(f"psstrat: note: {note}", file=sys.stderr)
+        print(inert(f"psstrat: note: {visible(note)}"), file=sys.stderr)
     verb = "wrote" if creation.new_file else "added to"
     print(f"{creation.new_id}: {verb} {creation.rel}")
 
@@ -118,7 +128,7 @@ def risk(
 ) -> None:
     """A new risk file (data/risks/R<next>.yaml), assessed at the given rating."""
 
-    def make(repo: Repository, census: Census) -> Creation:
+    def prepare(repo: Repository) -> Make:
         from psstrat.create import RiskDraft, new_risk
 
         categories = repo.settings.categories
@@ -131,9 +141,9 @@ def risk(
             ask(impact, "--impact", "Impact (1-5)", _score),
             tuple(_text("a control")(c) for c in control or []),
         )
-        return new_risk(repo, census, draft)
+        return lambda census: new_risk(repo, census, draft)
 
-    _run(root, make)
+    _run(root, prepare)
 
 
 @app.command("strand")
@@ -147,14 +157,13 @@ def strand(
 ) -> None:
     """A new strand file (data/strands/S<next>.yaml)."""
 
-    def make(repo: Repository, census: Census) -> Creation:
+    def prepare(repo: Repository) -> Make:
         from psstrat.create import new_strand
 
-        return new_strand(
-            repo, census, ask(title, "--title", "Title", _text("the title")), lead, outcome or []
-        )
+        given = ask(title, "--title", "Title", _text("the title"))
+        return lambda census: new_strand(repo, census, given, lead, outcome or [])
 
-    _run(root, make)
+    _run(root, prepare)
 
 
 @app.command("element")
@@ -166,18 +175,14 @@ def element(
 ) -> None:
     """A new work element at the end of a strand's list (S<n>.<next>)."""
 
-    def make(repo: Repository, census: Census) -> Creation:
+    def prepare(repo: Repository) -> Make:
         from psstrat.create import new_element
 
-        return new_element(
-            repo,
-            census,
-            ask(strand, "--strand", "Strand (e.g. S1)"),
-            ask(title, "--title", "Title", _text("the title")),
-            lead,
-        )
+        strand_id = ask(strand, "--strand", "Strand (e.g. S1)", _id("strand"))
+        given = ask(title, "--title", "Title", _text("the title"))
+        return lambda census: new_element(repo, census, strand_id, given, lead)
 
-    _run(root, make)
+    _run(root, prepare)
 
 
 @app.command("milestone")
@@ -191,18 +196,15 @@ def milestone(
 ) -> None:
     """A new milestone at the end of a work element's list (S<n>.<m>.M<next>)."""
 
-    def make(repo: Repository, census: Census) -> Creation:
+    def prepare(repo: Repository) -> Make:
         from psstrat.create import new_milestone
 
-        return new_milestone(
-            repo,
-            census,
-            ask(element, "--element", "Work element (e.g. S1.1)"),
-            ask(title, "--title", "Title", _text("the title")),
-            ask(due, "--due", "Due (YYYY-MM-DD)", parse_date),
-        )
+        element_id = ask(element, "--element", "Work element (e.g. S1.1)", _id("element"))
+        given = ask(title, "--title", "Title", _text("the title"))
+        day = ask(due, "--due", "Due (YYYY-MM-DD)", parse_date)
+        return lambda census: new_milestone(repo, census, element_id, given, day)
 
-    _run(root, make)
+    _run(root, prepare)
 
 
 @app.command("sia")
@@ -215,12 +217,13 @@ def sia(
 ) -> None:
     """A new Strategic Intelligence Assessment file (data/sia/SIA-<year>.yaml)."""
 
-    def make(repo: Repository, census: Census) -> Creation:
+    def prepare(repo: Repository) -> Make:
         from psstrat.create import new_sia
 
-        return new_sia(repo, census, date or today(), _text("the title")(title))
+        given = _text("the title")(title)
+        return lambda census: new_sia(repo, census, date or today(), given)
 
-    _run(root, make)
+    _run(root, prepare)
 
 
 @app.command("meeting")
@@ -232,18 +235,15 @@ def meeting(
 ) -> None:
     """A new meeting at the end of data/meetings.yaml."""
 
-    def make(repo: Repository, census: Census) -> Creation:
+    def prepare(repo: Repository) -> Make:
         from psstrat.create import new_meeting
 
-        return new_meeting(
-            repo,
-            census,
-            ask(date, "--date", "Date (YYYY-MM-DD)", parse_date),
-            _text("the title")(title) if title else None,
-            _text("the report")(report) if report else None,
-        )
+        day = ask(date, "--date", "Date (YYYY-MM-DD)", parse_date)
+        given = _text("the title")(title) if title else None
+        number = _text("the report")(report) if report else None
+        return lambda census: new_meeting(repo, census, day, given, number)
 
-    _run(root, make)
+    _run(root, prepare)
 
 
 @app.command("owner")
@@ -257,18 +257,14 @@ def owner(
 ) -> None:
     """A new owner at the end of data/owners.yaml."""
 
-    def make(repo: Repository, census: Census) -> Creation:
+    def prepare(repo: Repository) -> Make:
         from psstrat.create import new_owner
 
-        return new_owner(
-            repo,
-            census,
-            ask(role, "--role", "Role", _text("the role")),
-            _text("the name")(name) if name else None,
-            id,
-        )
+        given = ask(role, "--role", "Role", _text("the role"))
+        person = _text("the name")(name) if name else None
+        return lambda census: new_owner(repo, census, given, person, id)
 
-    _run(root, make)
+    _run(root, prepare)
 
 
 def _choice(choices: list[str]) -> Callable[[str], str]:

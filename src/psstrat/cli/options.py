@@ -150,10 +150,11 @@ def resolve_root(root: Path | None) -> Path:
 
 
 def fail(exc: PsstratError) -> NoReturn:
-    """Print a PsstratError as one line on stderr and exit 2."""
-    from psstrat.safetext import visible
+    """Print a PsstratError as one line on stderr and exit 2 (the message may quote the data:
+    shown `visible` and `inert`)."""
+    from psstrat.safetext import inert, visible
 
-    print(f"psstrat: error: {visible(str(exc))}", file=sys.stderr)
+    print(inert(f"psstrat: error: {visible(str(exc))}"), file=sys.stderr)
     raise typer.Exit(2)
 
 
@@ -176,6 +177,7 @@ def require_clean(repo: Repository, session: str, as_of: dt.date, allow_errors: 
     line on stderr and never described, and never change the exit status."""
     from psstrat.codes import UNREADABLE
     from psstrat.output import text as diagnostics_text
+    from psstrat.safetext import inert
     from psstrat.validate import judge
 
     judged = judge(repo, session, as_of)
@@ -200,8 +202,10 @@ def require_clean(repo: Repository, session: str, as_of: dt.date, allow_errors: 
     broken = sorted({d.path for d in errors if d.code in UNREADABLE})
     left_out = f"; {len(broken)} file(s) are left out ({_first(broken)})" if broken else ""
     print(
-        f"psstrat: warning: {len(errors)} error(s) in the data{left_out}; "
-        "run `psstrat validate` to see them",
+        inert(
+            f"psstrat: warning: {len(errors)} error(s) in the data{left_out}; "
+            "run `psstrat validate` to see them"
+        ),
         file=sys.stderr,
     )
     return judged

@@ -48,6 +48,10 @@ class Session(enum.StrEnum):
     closed = "closed"
 
 
+STDOUT = "-"
+"""`-o -`: standard output, as for most command-line tools (never a file named `-`)."""
+
+
 def command(
     quarter: Annotated[
         str,
@@ -85,9 +89,13 @@ def command(
         ),
     ] = None,
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            "--output", "-o", metavar="FILE", help="Write here (default: stdout).", dir_okay=False
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write here; - (the default) is stdout, in --format (md unless given).",
+            show_default=False,
         ),
     ] = None,
     template: Annotated[
@@ -114,8 +122,9 @@ def command(
     from psstrat.safefiles import write_atomically
     from psstrat.schedule import Quarter
 
+    target = None if output in (None, STDOUT) else Path(output)  # `-o ./-` is a file named -
     try:
-        fmt = _format(format, output)
+        fmt = _format(format, target)
         repo = repository_at(root)
         where = repo.root
         q = Quarter.parse(quarter, repo.settings.year_start_month)
@@ -126,11 +135,11 @@ def command(
         paper = Paper(q, day, session.value, strand)
         context = build_context(repo, paper, source, errors, changes)
         text = produce(context, fmt, where, template)
-        if output is None:
+        if target is None:
             _to_stdout(text, fmt)
         else:
-            write_atomically(output, text, private=context.above_open)
-            print(f"wrote {output} ({context.marking}, {session.value} session)", file=sys.stderr)
+            write_atomically(target, text, private=context.above_open)
+            print(f"wrote {target} ({context.marking}, {session.value} session)", file=sys.stderr)
     except PsstratError as exc:
         fail(exc)
 
@@ -157,6 +166,8 @@ def _changes(
 
 
 def _format(format: Format | None, output: Path | None) -> str:
+    if output is not None and output.is_dir():
+        raise PsstratError(f"{output} is a folder; give a file name, e.g. {output / 'report.md'}")
     suffix = output.suffix.lower().lstrip(".") if output else ""
     by_extension = EXTENSIONS.get(suffix)
     if output is not None and by_extension is None and format is None:

@@ -61,8 +61,10 @@ def write_schemas(kind: str | None, out: Path | None, root: Path | None) -> list
             raise
         settings = Settings()  # outside a repository: the default markings and categories
     if out is None:
-        assert kind is not None
-        return [dumps(json_schema(kind, settings))]
+        from psstrat.safetext import inert
+
+        assert kind is not None  # the markings and categories come from psstrat.yaml: data
+        return [inert(dumps(json_schema(kind, settings)), "json")]
     from psstrat.safefiles import write_atomically
 
     try:

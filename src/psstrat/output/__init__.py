@@ -1,5 +1,10 @@
 """Diagnostic formatters (name -> function(diagnostics) -> text for stdout), and what every
-presenter shares: values as JSON, rich renderables as plain text."""
+presenter shares: values as JSON, rich renderables as plain text.
+
+Whatever a presenter here returns goes to a terminal or a CI log, where the data in it is
+untrusted: each one makes its values `visible` and passes its whole text through `inert`
+last, so no line of it is a workflow command (JSON in JSON's own escapes).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from psstrat.diagnostics import Diagnostic
-from psstrat.safetext import visible
+from psstrat.safetext import inert, visible
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -44,8 +49,10 @@ def plain(value: Any) -> Any:
 
 
 def to_json(value: Any) -> str:
-    """``value`` as indented JSON (text as it is: JSON escapes controls itself)."""
-    return json.dumps(plain(value), indent=2, ensure_ascii=False) + "\n"
+    """``value`` as indented JSON (text as it is: JSON escapes controls itself, and `inert`
+    escapes, in JSON's own way, what the runner would obey; json.loads reads the same
+    values)."""
+    return inert(json.dumps(plain(value), indent=2, ensure_ascii=False) + "\n", "json")
 
 
 def render_rich(*renderables: RenderableType, width: int = 80, colour: bool = False) -> str:
@@ -63,7 +70,7 @@ def render_rich(*renderables: RenderableType, width: int = 80, colour: bool = Fa
     )
     for renderable in renderables:
         console.print(renderable)
-    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
+    return inert("".join(line.rstrip() + "\n" for line in out.getvalue().splitlines()))
 
 
 def as_seen_from(diagnostics: Sequence[Diagnostic], root: Path, base: Path) -> list[Diagnostic]:
@@ -84,15 +91,15 @@ def text(diagnostics: Sequence[Diagnostic]) -> str:
     """One line per problem: `path:line:col: severity[code] message; remedy`.
 
     Paths and messages can quote the data (a file name, a value), so controls and separators
-    in them are shown as escapes: every problem stays on its own line, and no line can start
-    with `::` and be obeyed by GitHub Actions.
+    in them are shown as escapes (every problem stays on its own line) and the text is made
+    `inert` (no line is obeyed by GitHub Actions).
     """
     lines = []
     for d in diagnostics:
         where = f"{d.path}:{d.line}:{d.column}" if d.line else d.path
         remedy = f"; {d.help}" if d.help else ""
         lines.append(visible(f"{where}: {d.severity.value}[{d.code}] {d.message}{remedy}"))
-    return "".join(line + "\n" for line in lines)
+    return inert("".join(line + "\n" for line in lines))
 
 
 def as_json(diagnostics: Sequence[Diagnostic]) -> str:
@@ -100,8 +107,10 @@ def as_json(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def _escape_data(value: str) -> str:
-    """GitHub's escaping for workflow command data, after every control is made visible."""
-    return visible(value.replace("%", "%25"))
+    """GitHub's escaping for workflow command data, after every control is made visible and
+    `inert` has escaped `##[` (and a leading `::`), which the runner would otherwise read as
+    a command of its own inside the value."""
+    return inert(visible(value.replace("%", "%25")))
 
 
 def _escape_property(value: str) -> str:
@@ -109,7 +118,10 @@ def _escape_property(value: str) -> str:
 
 
 def github(diagnostics: Sequence[Diagnostic]) -> str:
-    """GitHub Actions workflow commands, so problems show on the pull request's diff."""
+    """GitHub Actions workflow commands, so problems show on the pull request's diff. The one
+    output whose lines are commands: each is psstrat's own, with the data escaped inside the
+    properties and the message (tests/test_workflow_commands.py parses them as the runner
+    does)."""
     lines = []
     for d in diagnostics:
         props = [f"file={_escape_property(d.path)}"]

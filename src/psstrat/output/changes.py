@@ -1,14 +1,15 @@
 """`psstrat changes` as text, Markdown (a pull request's job summary) or JSON.
 
 Every line quotes the data (titles, control descriptions), so text output shows controls as
-escapes and Markdown escapes markup: a title cannot forge a heading or a workflow command.
+escapes and Markdown escapes markup, and each format is made `inert` last: a title cannot
+forge a heading or a workflow command.
 """
 
 from __future__ import annotations
 
 from psstrat.changes import Changes
 from psstrat.output import to_json
-from psstrat.safetext import md_escape, visible
+from psstrat.safetext import inert, md_escape, visible
 
 
 def _heading(changes: Changes) -> str:
@@ -33,7 +34,7 @@ def text(changes: Changes) -> str:
         lines += ["", quiet]
     for problem in changes.problems:
         lines.append(visible(f"Not compared: {problem}"))
-    return "\n".join(lines) + "\n"
+    return inert("\n".join(lines) + "\n")
 
 
 def markdown(changes: Changes) -> str:
@@ -52,7 +53,7 @@ def markdown(changes: Changes) -> str:
         lines += ["", quiet]
     for problem in changes.problems:
         lines += ["", f"> Not compared: {md_escape(problem)}"]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return inert("\n".join(lines).rstrip("\n") + "\n", "md")
 
 
 def as_json(changes: Changes) -> str:

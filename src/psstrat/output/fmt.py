@@ -1,7 +1,9 @@
 """`psstrat fmt` results for the terminal: problems, diffs (with --check) and a summary.
 
-Diffs and problems quote the files, so controls are shown as escapes: a file's text cannot
-drive the terminal or forge a workflow command.
+Diffs and problems quote the files, so controls are shown as escapes and every line is made
+`inert`: a file's text cannot drive the terminal or forge a workflow command (a diff line is
+a file's line with one character before it, so a line of a block scalar holding `::error`
+would otherwise be one).
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from collections.abc import Sequence
 
 from psstrat.english import count
 from psstrat.fmt import Result
-from psstrat.safetext import visible
+from psstrat.safetext import inert, visible
 
 
 def lines(results: Sequence[Result], check: bool) -> list[str]:
-    """What stdout shows: each problem, then each diff (--check) or each file formatted."""
-    out = []
+    """What stdout shows, line by line: each problem, then each diff (--check) or each file
+    formatted."""
+    out: list[str] = []
     for result in results:
         if result.problem is not None:
             where = result.problem.location
@@ -30,7 +33,7 @@ def lines(results: Sequence[Result], check: bool) -> list[str]:
             out += [visible(line) for line in diff(result)]
         elif result.changed:
             out.append(f"formatted {visible(result.rel)}")
-    return out
+    return [inert(line) for line in out]
 
 
 def diff(result: Result) -> list[str]:

@@ -1,10 +1,11 @@
-"""`psstrat history` as text or JSON. Values quote the data, so controls are shown as escapes."""
+"""`psstrat history` as text or JSON. Values quote the data, so controls are shown as escapes
+and the text is made `inert`."""
 
 from __future__ import annotations
 
 from psstrat.english import count
 from psstrat.output import to_json
-from psstrat.safetext import visible
+from psstrat.safetext import inert, visible
 from psstrat.trail import Trail
 
 
@@ -16,7 +17,7 @@ def as_text(trail: Trail) -> str:
         lines.append(visible(f"  {when}  {commit:<12}  {point.change}"))
     if trail.skipped:
         lines.append(f"({count(trail.skipped, 'version')} that did not load left out)")
-    return "\n".join(lines) + "\n"
+    return inert("\n".join(lines) + "\n")
 
 
 def as_json(trail: Trail) -> str:

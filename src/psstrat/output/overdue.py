@@ -1,4 +1,6 @@
-"""Presenting the overdue list: a table for people, JSON and CSV for scripts."""
+"""Presenting the overdue list: a table for people, JSON and CSV for scripts. Each is made
+`inert` last (the table by render_rich, JSON by to_json): a title cannot forge a workflow
+command in a CI log."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from collections.abc import Sequence
 
 from psstrat.output import plain, render_rich, to_json
 from psstrat.overdue import FIELDS, OverdueRow
-from psstrat.safetext import csv_cell, visible
+from psstrat.safetext import csv_cell, inert, visible
 
 
 def as_json(rows: Sequence[OverdueRow]) -> str:
@@ -21,7 +23,7 @@ def as_csv(rows: Sequence[OverdueRow]) -> str:
     writer.writeheader()
     for r in rows:
         writer.writerow({k: ("" if v is None else csv_cell(v)) for k, v in plain(r).items()})
-    return out.getvalue()
+    return inert(out.getvalue())
 
 
 def as_table(rows: Sequence[OverdueRow], as_of: str, width: int | None = None) -> str:

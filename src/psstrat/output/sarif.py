@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from psstrat import __version__
 from psstrat.diagnostics import Diagnostic
+from psstrat.safetext import inert
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -63,4 +64,4 @@ def sarif(diagnostics: Sequence[Diagnostic]) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return inert(json.dumps(log, indent=2, ensure_ascii=False) + "\n", "json")

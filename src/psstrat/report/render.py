@@ -37,7 +37,7 @@ from psstrat import english
 from psstrat.errors import PsstratError
 from psstrat.report import views
 from psstrat.report.views import ReportContext
-from psstrat.safetext import md_escape
+from psstrat.safetext import inert, md_escape
 
 FORMATS = {"md": "report.md.j2", "html": "report.html.j2"}
 RENDER_SECONDS = 60.0
@@ -84,7 +84,8 @@ def render(
         raise
     except Exception as exc:  # a failing template: anything Jinja or its expressions raise
         raise template_failure(exc, loader, shown) from None
-    return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    paper = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+    return inert(paper, "html" if fmt == "html" else "md")  # a template is untrusted too
 
 
 def template_failure(exc: BaseException, loader: ConfinedLoader, shown: str) -> PsstratError:
