@@ -178,8 +178,13 @@ def break_(draw: st.DrawFn, files: dict[str, Any]) -> None:
         for element in files[path]["work_elements"]:
             if draw(st.booleans()):
                 element["lead"] = "lead-nobody"
+            if draw(st.integers(0, 5)) == 0:  # does not validate, withheld or not
+                element["status"] = "bogus"
+            if draw(st.integers(0, 5)) == 0:  # a marking nobody knows: withheld, fail closed
+                element["marking"] = "Official-Sensitive"
             if element["milestones"] and draw(st.booleans()):
-                element["milestones"].append(dict(element["milestones"][0], title="Again"))
+                again = {"title": "Again", "marking": draw(marking)}
+                element["milestones"].append(dict(element["milestones"][0], **again))
             if draw(st.booleans()):
                 element["start"] = "2005-06-01"
     loaded = sorted(p for p in files if p.startswith(("data/strands/", "data/risks/")))
@@ -191,7 +196,10 @@ def break_(draw: st.DrawFn, files: dict[str, Any]) -> None:
 
 
 def _rank(item: dict[str, Any], container: int) -> int:
-    return max(container, MARKINGS.index(item.get("marking")) - 1 if item.get("marking") else 0)
+    marking = item.get("marking")
+    if marking is None:
+        return container
+    return max(container, MARKINGS.index(marking) - 1 if marking in MARKINGS else UNKNOWN)
 
 
 Ranks = dict[tuple[str, ...], int]
@@ -214,45 +222,100 @@ def _key(kind: str, item: dict[str, Any], container: tuple[str, ...]) -> tuple[s
     return (kind, *container, json.dumps({k: v for k, v in item.items() if k != "marking"}))
 
 
+UNKNOWN = 99
+"""The rank of an item whose marking cannot be read: above every session."""
+
+
 def prune(
     files: dict[str, Any], maximum: int = OPEN_MAX, governed: Ranks | None = None
 ) -> tuple[dict[str, Any], Ranks]:
     """The repository with every item above the session's maximum rank removed from the files
     (and every file that does not load), written here independently of psstrat's own gate; and
-    the effective rank of every item, by key. With ``governed`` (the ranks of a later version),
-    an item the later version holds is ranked as it is there."""
-    ranks: Ranks = {}
+    the rank of every item, by key, as it governs earlier versions: an item twice (a duplicate
+    id) at the lowest of its ranks, an id declared in a file that does not load at UNKNOWN.
+    With ``governed`` (the ranks of later versions), an item is ranked at the higher of its own
+    rank and theirs."""
+    kept, ranks, _ = _prune(files, maximum, governed)
+    return kept, ranks
 
-    def rank(key: tuple[str, ...], item: dict[str, Any], container: int) -> int:
-        own = governed[key] if governed is not None and key in governed else _rank(item, 0)
-        ranks[key] = max(ranks.get(key, -1), max(container, own))
-        return ranks[key]
 
-    def inside(data: dict[str, Any], key: tuple[str, ...], container: int, kept: bool) -> None:
+def unreadable(files: dict[str, Any], maximum: int, governed: Ranks | None = None) -> set[str]:
+    """The files the session cannot read: not YAML, or invalid in what it may see."""
+    return _prune(files, maximum, governed)[2]
+
+
+def _prune(
+    files: dict[str, Any], maximum: int, governed: Ranks | None
+) -> tuple[dict[str, Any], Ranks, set[str]]:
+    pruner = _Pruner(maximum, governed)
+    out: dict[str, Any] = {}
+    broken: set[str] = set()
+    for path, data in files.items():
+        if isinstance(data, str):
+            try:  # the file with an unknown key is JSON: it parses, and does not validate
+                data = json.loads(data)
+            except ValueError:
+                broken.add(path)
+                continue  # not YAML at all: nothing is known of it
+        data = copy.deepcopy(data)
+        pruner.ids_only = _invalid(data)  # what does not validate is ranked by id only
+        top = pruner.rank(_top(path, data), data, 0)
+        pruner.inside(data, _top(path, data), top)
+        if top > maximum:
+            continue
+        if _invalid(data):  # what the session sees does not validate: withheld whole
+            broken.add(path)
+            continue
+        out[path] = data
+    return out, pruner.ranks, broken
+
+
+def _invalid(node: Any) -> bool:
+    """Whether anything left in the data does not validate: an unknown key, an unknown
+    status, an unknown marking."""
+    if isinstance(node, list):
+        return any(_invalid(n) for n in node)
+    if not isinstance(node, dict):
+        return False
+    if "bogus" in node or node.get("status") == "bogus":
+        return True
+    if node.get("marking") is not None and node["marking"] not in MARKINGS:
+        return True
+    return any(_invalid(v) for v in node.values())
+
+
+class _Pruner:
+    def __init__(self, maximum: int, governed: Ranks | None) -> None:
+        self.maximum, self.governed = maximum, governed
+        self.ranks: Ranks = {}
+        self.ids_only = False
+
+    def rank(self, key: tuple[str, ...], item: dict[str, Any], container: int) -> int:
+        own = _rank(item, 0)
+        if self.governed is not None:
+            own = max(own, self.governed.get(key, 0))
+        effective = max(container, own)
+        if not (self.ids_only and key[0] in ("update", "progress", "meeting")):
+            self.ranks[key] = min(self.ranks.get(key, UNKNOWN), effective)
+        return effective
+
+    def inside(self, data: dict[str, Any], key: tuple[str, ...], container: int) -> None:
         for field, (kind, _) in NESTED.items():
             if field not in data:
                 continue
             survivors = []
             for child in data[field]:
                 child_key = _key(kind, child, key)
-                child_rank = rank(child_key, child, container)
-                inside(child, child_key, child_rank, kept and child_rank <= maximum)
-                if child_rank <= maximum:
+                child_rank = self.rank(child_key, child, container)
+                self.inside(child, child_key, child_rank)
+                if child_rank <= self.maximum:
                     survivors.append(child)
             data[field] = survivors
 
-    out: dict[str, Any] = {}
-    for path, data in files.items():
-        if isinstance(data, str):
-            continue  # does not load: withheld whole
-        data = copy.deepcopy(data)
-        kind = path.split("/")[1]
-        key = (kind, data["id"]) if kind in ("strands", "risks", "sia") else (kind, path)
-        top = rank(key, data, 0)
-        inside(data, key, top, top <= maximum)
-        if top <= maximum:
-            out[path] = data
-    return out, ranks
+
+def _top(path: str, data: dict[str, Any]) -> tuple[str, ...]:
+    kind = path.split("/")[1]
+    return (kind, data["id"]) if kind in ("strands", "risks", "sia") else (kind, path)
 
 
 def delete_withheld(files: dict[str, Any], maximum: int = OPEN_MAX) -> dict[str, Any]:
@@ -386,35 +449,32 @@ def changes_and_history(root: Path, session: str) -> list[Any]:
 def test_changes_and_history_equal_those_with_withheld_items_deleted(
     before: dict[str, Any], after: dict[str, Any], session: tuple[str, int]
 ) -> None:
-    """Between two versions, with today's marking governing both: the earlier version as the
-    later one marks it. `changes` leaves out a file that does not load on either side (on
-    both); `history` skips a version that does not load."""
+    """Between two versions, with today's marking governing both: an earlier item shown only
+    if its own and today's markings allow it. `changes` leaves out a file that does not load on
+    either side (on both); `history` skips a version that does not load."""
     name, maximum = session
-    broken = {p for files in (before, after) for p, d in files.items() if isinstance(d, str)}
-    kept_after, later = prune(after, maximum)
+    kept_after, today = prune(after, maximum)
+    broken = unreadable(before, maximum, today) | unreadable(after, maximum)
     with tempfile.TemporaryDirectory() as tmp:
         full = Path(tmp, "full")
         two_versions(full, before, after)
         got = changes_and_history(full, name)
-        # For `changes`: a file that does not load on either side is left out of both.
-        both = {p: d for p, d in before.items() if p not in broken}
+        # For `changes`: a file the session cannot read on either side is left out of both.
+        earlier = prune({p: d for p, d in before.items() if p not in broken}, maximum, today)[0]
         changes_view = Path(tmp, "changes")
-        _, later_kept = prune({p: d for p, d in after.items() if p not in broken}, maximum)
         two_versions(
-            changes_view,
-            prune(both, maximum, later_kept)[0],
-            {p: d for p, d in kept_after.items() if p not in broken},
+            changes_view, earlier, {p: d for p, d in kept_after.items() if p not in broken}
         )
         expected_changes = changes_and_history(changes_view, name)[:2]
         # For `history`: each version as far as it loads, today's marking governing.
         history_view = Path(tmp, "history")
-        two_versions(history_view, prune(before, maximum, later)[0], kept_after)
+        two_versions(history_view, prune(before, maximum, today)[0], kept_after)
         expected_history = changes_and_history(history_view, name)[2:]
         assert got[:2] == expected_changes
         assert got[2:] == expected_history
         # Nor does a change quote the id of an item the session does not see (a reference
         # in what it sees to one it does not, say a recommendation's alignment).
-        seen = ids_in(prune(both, maximum, later_kept)[0]) | ids_in(kept_after)
+        seen = ids_in(earlier) | ids_in(kept_after)
         quoted = {i for change in got[0] for i in ID.findall(change[2])}
         assert quoted <= seen
 

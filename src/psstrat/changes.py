@@ -22,8 +22,9 @@ from typing import Any, TypeVar
 
 from psstrat.english import count, long_date, sentence, verb
 from psstrat.errors import PsstratError
-from psstrat.kinds import RISK, SIA, STRAND, file_of
+from psstrat.kinds import RISK, SIA, STRAND, STRATEGY, file_of
 from psstrat.marking import View, marks, restrict
+from psstrat.marking import later as combined
 from psstrat.model.risk import Risk
 from psstrat.model.sia import Sia
 from psstrat.model.strand import Milestone, Strand, WorkElement
@@ -33,6 +34,7 @@ from psstrat.settings import SETTINGS_FILE
 from psstrat.snapshots import Pair, Side
 
 GROUPS = {
+    "markings": "Protective markings",
     "milestones-completed": "Milestones completed",
     "milestones-replanned": "Milestones re-planned",
     "milestones-added": "Milestones added",
@@ -106,15 +108,25 @@ def compare(pair: Pair, session: str) -> Changes:
                 f"its markings cannot be established and nothing is shown to the {session} "
                 "session; fix it, or compare with another commit"
             )
-    broken = set(pair.before.broken) | set(pair.after.broken)
-    later = _without(pair.after.repo, broken)
-    # Ranked by today's settings and today's markings (the later side's).
-    earlier = dataclasses.replace(_without(pair.before.repo, broken), settings=later.settings)
+    governed = combined(marks(pair.after.repo), *(marks(version) for version in pair.later))
+    # Ranked by today's settings and today's markings (the later side's and, beyond it, every
+    # later version's).
+    earlier = dataclasses.replace(pair.before.repo, settings=pair.after.repo.settings)
     earlier.index()
-    after = restrict(later, session)
-    before = restrict(earlier, session, governed=marks(later))
+    # A file the session cannot read on either side is left out of both; but not the later
+    # side's strategy: an earlier strategy that does not load is governed by today's.
+    broken = (
+        restrict(earlier, session, governed=governed).unreadable
+        | restrict(pair.after.repo, session).unreadable
+    )
+    after = restrict(_without(pair.after.repo, broken - {STRATEGY.path}), session)
+    before = restrict(_without(earlier, broken), session, governed=governed)
     result = Changes(pair.since, pair.before.label, pair.after.label, session)
-    result.problems = [p for side in (pair.before, pair.after) for p in _problems(side, session)]
+    result.problems = [
+        p
+        for side in (pair.before, pair.after)
+        for p in _problems(side, session, sorted(broken & _unreadable(side)))
+    ]
     diff = _Diff(before, after)
     result.changes = list(diff.all())
     listed = {c.file for c in result.changes} | broken
@@ -124,16 +136,25 @@ def compare(pair: Pair, session: str) -> Changes:
     return result
 
 
-def _without(repo: Repository, files: set[str]) -> Repository:
+def _without(repo: Repository, files: Iterable[str]) -> Repository:
     """The repository without some of its files (a copy; the original is left as it is)."""
-    if not files & set(repo.files):
+    files = set(files)
+    if not files & (set(repo.files) | set(repo.unvalidated)):
         return repo
-    kept = dataclasses.replace(repo, files={k: v for k, v in repo.files.items() if k not in files})
+    kept = dataclasses.replace(
+        repo,
+        files={k: v for k, v in repo.files.items() if k not in files},
+        unvalidated={k: v for k, v in repo.unvalidated.items() if k not in files},
+    )
     kept.index()
     return kept
 
 
-def _problems(side: Side, session: str) -> list[str]:
+def _unreadable(side: Side) -> set[str]:
+    return {f.location.path for _, f in side.repo.load_findings} - set(side.repo.files)
+
+
+def _problems(side: Side, session: str, broken: list[str]) -> list[str]:
     """What a side could not compare. A session that may not see everything is told how many
     files do not load, never which: a file's name is its id, and its marking is unknown."""
     out = []
@@ -141,10 +162,10 @@ def _problems(side: Side, session: str) -> list[str]:
         out.append(
             f"{side.label}: its settings do not load ({side.settings_problem}); defaults used"
         )
-    if side.broken and session == "all":
-        out += [f"{side.label}: {rel} does not load and is left out" for rel in side.broken]
-    elif side.broken:
-        n = len(side.broken)
+    if broken and session == "all":
+        out += [f"{side.label}: {rel} does not load and is left out" for rel in broken]
+    elif broken:
+        n = len(broken)
         out.append(
             f"{side.label}: {count(n, 'file')} {verb(n, 'does')} not load and "
             f"{verb(n, 'is')} left out (not named: the marking is unknown)"
@@ -186,6 +207,16 @@ class _Diff:
     def _in(view: View, item: Any) -> bool:
         return id(item) in view.ranks
 
+    def marking(self, a: Any, b: Any, file: str) -> Iterator[Change]:
+        """An item the session sees on both sides whose own marking changed."""
+        if a.marking == b.marking:
+            return
+        way = (
+            "raised" if self.settings.rank(b.marking) > self.settings.rank(a.marking) else "lowered"
+        )
+        was, now = a.marking or "none (the lowest)", b.marking or "none (the lowest)"
+        yield self.change("markings", b, f"{b.id} marking {way} from {was} to {now}", file)
+
     def owner(self, view: View, owner_id: str | None) -> str:
         return view.repo.owner_label(owner_id)
 
@@ -201,6 +232,7 @@ class _Diff:
                 yield self.change("strands", a, f"{sid} {a.title} removed", file)
                 continue
             assert a is not None and b is not None
+            yield from self.marking(a, b, file)
             rag_a, rag_b = strand_rag(a), strand_rag(b)
             if rag_a != rag_b:
                 yield self.change(
@@ -233,6 +265,7 @@ class _Diff:
                 yield self.change("elements", x, f"{eid} {x.title} removed", file)
                 continue
             assert x is not None and y is not None
+            yield from self.marking(x, y, file)
             if x.status != y.status:
                 rag = ""
                 if element_rag(x) != element_rag(y):
@@ -252,6 +285,7 @@ class _Diff:
                 yield self.change("milestones-removed", x, f"{mid} {x.title}", file)
                 continue
             assert x is not None and y is not None
+            yield from self.marking(x, y, file)
             if y.completed is not None and x.completed is None:
                 late = (y.completed - y.effective_due).days
                 when = f" ({late} days after it was due)" if late > 0 else ""
@@ -281,6 +315,7 @@ class _Diff:
                 yield self.change("risks-removed", a, f"{rid} {a.title}", file)
                 continue
             assert a is not None and b is not None
+            yield from self.marking(a, b, file)
             if a.status != b.status:
                 if b.status == "closed":
                     when = f" on {long_date(b.closed)}" if b.closed else ""
@@ -337,6 +372,7 @@ class _Diff:
                 yield self.change("sia", a, f"{sid} {a.title} removed", file)
                 continue
             assert a is not None and b is not None
+            yield from self.marking(a, b, file)
             yield from self.issues(a, b, file)
 
     def issues(self, a: Sia, b: Sia, file: str) -> Iterator[Change]:
@@ -346,6 +382,7 @@ class _Diff:
             if before is None:
                 yield self.change("sia", issue, f"{issue.id} {issue.title} added", file)
                 continue
+            yield from self.marking(before, issue, file)
             # Only the strands and work elements each side's session sees are quoted.
             aligned = {
                 r.text: [a for a in r.aligned_to if a in self.seen_before]

@@ -143,6 +143,29 @@ class GitTree:
             found.append((_commit(head), name.removeprefix(self.prefix)))
         return found
 
+    def touched(self, since: str, ends: list[str]) -> list[tuple[Commit, list[str]]]:
+        """The commits after ``since`` up to any of ``ends`` that changed data/ (not
+        ``since`` itself, nor what it holds), newest first, each with the paths it changed
+        (relative to the strategy's root)."""
+        out = _run(
+            self.top,
+            "log",
+            "--format=%x01%H%x00%cI",
+            "--name-only",
+            "--no-renames",
+            "--end-of-options",
+            f"^{since}",
+            *ends,
+            "--",
+            f"{self.prefix}data",
+        )
+        found = []
+        for record in out.split("\x01")[1:]:
+            head, _, names = record.partition("\n")
+            paths = [n.removeprefix(self.prefix) for n in names.splitlines() if n.strip()]
+            found.append((_commit(head), paths))
+        return found
+
     def files(self, ref: str, folder: str) -> list[str]:
         """Paths (relative to the strategy's root) of the files under ``folder`` at ``ref``."""
         out = _run(
@@ -191,7 +214,7 @@ class GitTree:
             return []
         if limit is None:
             return list(self._batch(objects, "--batch"))
-        sizes = list(self._batch(objects, "--batch-check"))
+        sizes = [found[1] if found else None for found in self._batch(objects, "--batch-check")]
         small = [
             o for o, size in zip(objects, sizes, strict=True) if size is not None and size <= limit
         ]
@@ -206,9 +229,14 @@ class GitTree:
                 found.append(next(read))
         return found
 
+    def blob_ids(self, wanted: list[tuple[str, str]]) -> list[str | None]:
+        """The blob id of each (ref, path), in one git process; None where there is none."""
+        found = self._batch([f"{ref}:{self.prefix}{p}" for ref, p in wanted], "--batch-check")
+        return [f[0] if f else None for f in found]
+
     def _batch(self, objects: list[str], mode: str) -> list[Any]:
-        """`git cat-file --batch` (each blob's bytes) or `--batch-check` (each blob's size);
-        None for an object that is missing or not a blob."""
+        """`git cat-file --batch` (each blob's bytes) or `--batch-check` (each blob's id and
+        size); None for an object that is missing or not a blob."""
         if not objects:
             return []
         specs = "".join(f"{name}\n" for name in objects)
@@ -235,13 +263,20 @@ class GitTree:
             if header.endswith((b" missing", b" ambiguous")):
                 found.append(None)
                 continue
-            _, kind, size = header.rsplit(b" ", 2)
+            oid, kind, size = header.rsplit(b" ", 2)
             if mode == "--batch-check":
-                found.append(int(size) if kind == b"blob" else None)
+                found.append((oid.decode("ascii"), int(size)) if kind == b"blob" else None)
                 continue
             found.append(out[at : at + int(size)] if kind == b"blob" else None)
             at += int(size) + 1
         return found
+
+
+def blob_id(content: bytes) -> str:
+    """The id git gives a blob with this content (to tell a version already read)."""
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
 
 
 def _run(where: Path, *args: str) -> str:

@@ -21,10 +21,12 @@ load, so neither its marking nor its items' are known) is withheld whole; and if
 strategy's marking cannot be established (data/strategy.yaml is missing or does not load) the
 gate refuses: nothing may be shown when what contains everything is unknown.
 
-Today's marking governs every version (`changes`, `history`): given the ranks of a later
-version (`marks`), an item the later version holds takes the later version's rank in an earlier
-version too, so re-marking an item above a session hides every version of it from that session,
-exactly as if it had never been visible.
+Today's marking governs every version (`changes`, `history`): given the ranks the later
+versions give each item (`marks`, `later`), an item in an earlier version is shown only if both
+its own marking there and every later version's allow it. So re-marking an item above a session
+hides every version of it from that session, exactly as if it had never been visible; and
+lowering a marking does not reveal old versions marked above the session (an id can be reused
+by a different item, so an old secret item is never shown as the same one).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from psstrat.errors import PsstratError
 from psstrat.kinds import STRATEGY, Kind, Part, kind_of
 from psstrat.model.risk import Risk
 from psstrat.model.strand import Strand
+from psstrat.rawgate import has_marks, raw_marks
 from psstrat.repository import Repository
 from psstrat.settings import Settings
 from psstrat.yamlio import YamlPath
@@ -51,7 +54,8 @@ Key = tuple[str, ...]
 """An item as the same item in every version: its kind of id and id, or, for an item with
 no id, its kind, its container's key and its content (a changed note is another note)."""
 Marks = dict[Key, int]
-"""The effective rank of every item of one version, by key."""
+"""The effective rank of every item of one version (or of several, combined by `later`), by
+key."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,10 @@ class View:
     ranks: dict[int, int] = field(default_factory=dict)
     """Effective rank of every item in ``repo``, by ``id()`` of the object."""
     strategy_withheld: bool = False
+    unreadable: frozenset[str] = frozenset()
+    """Files under data/ the session cannot read: they do not load (in a session that may not
+    see everything: not even without what is withheld from it) and their own item is not
+    withheld by its marking. Withheld whole; counted, never named, but to session `all`."""
 
     @property
     def settings(self) -> Settings:
@@ -166,40 +174,64 @@ def restrict(repo: Repository, session: str, governed: Marks | None = None) -> V
 
 def marks(repo: Repository) -> Marks:
     """The effective rank of every item of this version, withheld or not, by key: what
-    governs earlier versions of the same items (`restrict(..., governed=)`)."""
-    found: Marks = {}
-    settings = repo.settings
+    governs earlier versions of the same items (`restrict(..., governed=)`).
 
-    def mark(key: Key, rank: int) -> None:
-        # Two items with one key (a duplicate id): the higher rank governs, fail closed.
-        found[key] = max(found.get(key, -1), rank)
-
-    def inside(parts: tuple[Part, ...], item: Any, key: Key, rank: int) -> None:
-        for part in parts:
-            if not _has_marks(part):
-                continue
-            for child in getattr(item, part.field):
-                child_key = _part_key(part, child, key)
-                child_rank = max(rank, settings.rank(child.marking) if part.marked else 0)
-                mark(child_key, child_rank)
-                inside(part.parts, child, child_key, child_rank)
-
+    Two items with one key (a duplicate id) in one version: the earlier version's item is the
+    one a session may see, if any (as if the others were not there: what a session may not see
+    never decides what it is shown). In a file that does not validate, each item with an id is
+    ranked as its markings are written (psstrat.rawgate); an id declared in a file whose
+    markings cannot be read at all has an unknown rank, above every session."""
+    marker = _Marker(repo.settings)
     strategy = repo.files.get(STRATEGY.path)
-    top = settings.rank(getattr(strategy, "marking", None))
+    top = repo.settings.rank(getattr(strategy, "marking", None))
     for rel, item in repo.files.items():
         kind = kind_of(rel)
-        if kind is None:
-            continue
-        rank = max(top, settings.rank(getattr(item, "marking", None)) if kind.marked else 0)
-        key = _top_key(kind, rel, item)
-        mark(key, rank)
-        inside(kind.parts, item, key, rank)
-    return found
+        if kind is not None:
+            own = repo.settings.rank(getattr(item, "marking", None)) if kind.marked else 0
+            marker.item(kind.parts, item, _top_key(kind, rel, item), max(top, own))
+    for rel, data in repo.unvalidated.items():
+        kind = kind_of(rel)
+        for key, rank in (
+            raw_marks(kind, data, _raw_top_key(kind, rel, data), top, repo.settings) if kind else ()
+        ):
+            marker.mark(key, rank)
+    for declared in repo.declared:
+        if declared.path not in repo.files:
+            marker.found.setdefault((declared.kind, declared.id), marker.unknown)
+    return marker.found
 
 
-def _has_marks(part: Part) -> bool:
-    """Whether the part's items, or anything inside them, carry a marking of their own."""
-    return part.many and (part.marked or any(_has_marks(p) for p in part.parts))
+class _Marker:
+    def __init__(self, settings: Settings) -> None:
+        self.settings, self.unknown = settings, len(settings.markings)
+        self.found: Marks = {}
+
+    def mark(self, key: Key, rank: int) -> None:
+        self.found[key] = min(self.found.get(key, self.unknown), rank)
+
+    def item(self, parts: tuple[Part, ...], item: Any, key: Key, rank: int) -> None:
+        self.mark(key, rank)
+        for part in parts:
+            if not has_marks(part):
+                continue
+            for child in getattr(item, part.field):
+                own = self.settings.rank(child.marking) if part.marked else 0
+                self.item(part.parts, child, _part_key(part, child, key), max(rank, own))
+
+
+def _raw_top_key(kind: Kind, rel: str, data: dict[str, Any]) -> Key:
+    if kind.folder is not None and kind.declares and isinstance(data.get("id"), str):
+        return (kind.declares, data["id"])
+    return (kind.key, rel)
+
+
+def later(*versions: Marks) -> Marks:
+    """The ranks of several later versions combined: each item at the highest any gives it."""
+    combined: Marks = {}
+    for version in versions:
+        for key, rank in version.items():
+            combined[key] = max(combined.get(key, rank), rank)
+    return combined
 
 
 def _top_key(kind: Kind, rel: str, item: Any) -> Key:
@@ -228,6 +260,11 @@ class _Gate:
         self.settings = repo.settings
         self.result = View(repo, session)
         self.copies: dict[int, tuple[str, YamlPath]] = {}
+        """Where each item the gate made (a copy, or an item of a file that validates only
+        without what is withheld) is in its file."""
+        self.dropped: list[tuple[str, YamlPath]] = []
+        """Where each item removed from a file that does not validate was."""
+        self.withheld_files: set[str] = set()
 
     def view(self) -> View:
         repo, view = self.repo, self.result
@@ -252,16 +289,63 @@ class _Gate:
             kept = self.gate(kind.name, kind.parts, kind.marked, item, top, key, ())
             if kept is not None:
                 files[rel] = kept
+        unreadable = {f.location.path for _, f in repo.load_findings} - set(repo.files)
+        if self.session != "all":
+            for rel in sorted(repo.unvalidated):
+                kept = self.without_withheld(rel, top)
+                if kept is not None:
+                    files[rel] = kept
+                if kept is not None or rel in self.withheld_files:
+                    unreadable.discard(rel)
+        view.unreadable = frozenset(unreadable)
         view.repo = self.repository(files)
         return view
 
+    def without_withheld(self, rel: str, top: int) -> BaseModel | None:
+        """A file that does not validate, as the session may see it: what validates once
+        every withheld item is removed from it (psstrat.rawgate), through the gate; None
+        when that does not validate either (the whole file is withheld)."""
+        from pydantic import ValidationError
+
+        from psstrat.rawgate import prune
+        from psstrat.repository import inner_items
+
+        kind = kind_of(rel)
+        if kind is None:
+            return None
+        governed = self.governed or {}
+        pruned = prune(
+            kind,
+            self.repo.unvalidated[rel],
+            self.settings,
+            self.maximum,
+            top,
+            lambda key: governed.get(key, 0),
+        )
+        if pruned is None:
+            self.withheld_files.add(rel)  # its own marking withholds it: not unreadable
+            return None
+        try:
+            item = kind.model.model_validate(pruned.data, context=self.settings.validation_context)
+        except ValidationError:
+            return None
+        self.dropped += [(rel, path) for path in pruned.dropped]
+        self.copies[id(item)] = (rel, ())
+        for path, inner in inner_items(item, kind.parts):
+            self.copies[id(inner)] = (rel, pruned.original(path))
+        return self.gate(
+            kind.name, kind.parts, kind.marked, item, top, _top_key(kind, rel, item), ()
+        )
+
+    def place(self, item: object) -> tuple[str, YamlPath] | None:
+        return self.copies.get(id(item)) or self.repo.item_paths.get(id(item))
+
     def rank(self, key: Key, item: Any, marked: bool, container: int) -> int:
-        """The item's effective rank: its container's, raised by its own marking, or by the
-        later version's rank for the same item when one governs."""
-        if self.governed is not None and key in self.governed:
-            own = self.governed[key]
-        else:
-            own = self.settings.rank(item.marking) if marked and item is not None else 0
+        """The item's effective rank: its container's, raised by its own marking, and by the
+        later versions' rank for the same item when they govern."""
+        own = self.settings.rank(item.marking) if marked and item is not None else 0
+        if self.governed is not None:
+            own = max(own, self.governed.get(key, 0))
         return max(container, own)
 
     # Named exception (PLR0913): the recursion carries the item and everything around it.
@@ -282,7 +366,7 @@ class _Gate:
             return None
         lists = {}
         for part in parts:
-            if not _has_marks(part):
+            if not has_marks(part):
                 continue  # nothing inside carries a marking: kept as it is
             children = (
                 self.gate(
@@ -299,8 +383,9 @@ class _Gate:
             lists[part.field] = [c for c in children if c is not None]
         kept = _copy(item, **lists)
         self.result.ranks[id(kept)] = rank
-        if kept is not item and id(item) in self.repo.item_paths:
-            self.copies[id(kept)] = self.repo.item_paths[id(item)]
+        place = self.place(item)
+        if kept is not item and place is not None:
+            self.copies[id(kept)] = place
         return kept
 
     def repository(self, files: dict[str, BaseModel]) -> Repository:
@@ -335,8 +420,8 @@ class _Gate:
     def withheld_regions(self, files: dict[str, BaseModel]) -> dict[str, list[YamlPath]]:
         """Where, in the files a view keeps, each withheld item is."""
         regions: dict[str, list[YamlPath]] = {}
-        for held in self.result.held:
-            place = self.repo.item_paths.get(id(held.item))
+        places = [self.place(held.item) for held in self.result.held] + list(self.dropped)
+        for place in places:
             if place is not None and place[0] in files:
                 regions.setdefault(place[0], []).append(place[1])
         return regions

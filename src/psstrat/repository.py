@@ -105,6 +105,10 @@ class Repository:
     _shared_paths: dict[YamlPath, YamlPath] = field(default_factory=dict, repr=False)
     _unplaced: dict[str, Source] = field(default_factory=dict, repr=False)
     """Files loaded without their positions: read again if a problem in one is reported."""
+    unvalidated: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    """The data of each file that parses but does not validate: a session's gate may remove
+    what is withheld from it and validate the rest (psstrat.marking), so that a problem inside
+    a withheld item does not withhold the whole file."""
 
     # -- positions -------------------------------------------------------------------------
 
@@ -158,14 +162,15 @@ class Repository:
 
     def owner_label(self, owner_id: str | None) -> str:
         """An owner as people know them: the role, or 'vacant'. In a session's view an owner
-        it does not know may be withheld from it, or may not exist: it says neither."""
+        it does not know may be withheld from it, or may not exist: it says neither, and does
+        not print the id (an owner's id is often made from a name or a role)."""
         if owner_id is None:
             return "vacant"
         owner = self.owners.get(owner_id)
         if owner is not None:
             return owner.label
-        if self.session is not None:
-            return f"{owner_id} (unknown to the {self.session} session)"
+        if self.session is not None:  # the id itself may name a withheld owner
+            return f"not named in the {self.session} session"
         return f"{owner_id} (not in owners.yaml)"
 
     def index(self) -> None:
@@ -358,6 +363,7 @@ def _load_file(repo: Repository, rel: str, kind: Kind, doc: Document | Finding) 
     except ValidationError as exc:
         placed = Document(doc.data, repo.positions_of(rel), doc.unsafe_text)
         repo.load_findings.extend(_schema_findings(rel, exc, model, placed))
+        repo.unvalidated[rel] = doc.data
         return
     _register(repo, rel, kind, item)
 

@@ -79,6 +79,17 @@ class Settings(Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
+        folded = [m.casefold() for m in self.markings]
+        twice = next(
+            (m for i, m in enumerate(self.markings) if folded.index(m.casefold()) < i), None
+        )
+        if twice is not None:
+            raise PydanticCustomError(
+                "value_error",
+                "markings lists `{marking}` twice (the order is the rank: a marking cannot have "
+                "two); list each marking once",
+                {"marking": twice},
+            )
         for name in ("open_session_max", "closed_session_max"):
             if getattr(self, name) not in self.markings:
                 raise PydanticCustomError(

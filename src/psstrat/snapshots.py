@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from psstrat.errors import PsstratError
-from psstrat.git import Commit, GitTree, GitUnavailable, NoSuchCommit, Oversized
+from psstrat.git import Commit, GitTree, GitUnavailable, NoSuchCommit, Oversized, blob_id
 from psstrat.isodate import parse_iso
-from psstrat.kinds import SIA, STRAND, kind_of
+from psstrat.kinds import SIA, STRAND, STRATEGY, kind_of
 from psstrat.repository import DATA, Repository, load_repository
 from psstrat.settings import SETTINGS_FILE, Settings, parse_settings
 from psstrat.yamlio import MAX_BYTES, YamlProblem
@@ -56,6 +56,11 @@ class Pair:
     """The files (relative to the strategy's root) that differ between the sides."""
     since: str
     """What --since was resolved from, for the reader: `last-meeting (13 January 2005)`."""
+    later: list[Repository] = field(default_factory=list)
+    """Every other version of the data after ``before`` up to today (the commits between,
+    on the way to HEAD and to ``after``, and the working tree when ``after`` is a commit),
+    each holding the files it changed that neither side already holds as they are there:
+    their markings govern the earlier side too (psstrat.changes)."""
 
 
 def pair(root: Path, since: str, until: str | None, today: dt.date, session: str = "all") -> Pair:
@@ -85,9 +90,61 @@ def pair(root: Path, since: str, until: str | None, today: dt.date, session: str
         # strands and work elements they name: every strand file is needed to know that.
         wanted |= _strand_files(tree, root, before_commit.sha)
         wanted |= _strand_files(tree, root, after_commit.sha if after_commit else None)
-    before = _side(root, before_commit, _committed(tree, before_commit.sha, sorted(wanted)))
-    after = _side(root, after_commit, _read_side(tree, root, after_commit, sorted(wanted)))
-    return Pair(before, after, changed, described)
+    before_files = _committed(tree, before_commit.sha, sorted(wanted))
+    after_files = _read_side(tree, root, after_commit, sorted(wanted))
+    seen = {
+        blob_id(raw)
+        for raw in [*before_files.values(), *after_files.values()]
+        if isinstance(raw, bytes)
+    }
+    before = _side(root, before_commit, before_files)
+    after = _side(root, after_commit, after_files)
+    later = _later(tree, root, before_commit, after_commit, after.repo, seen)
+    return Pair(before, after, changed, described, later)
+
+
+# Named exception (PLR0913): the versions between depend on both sides and what they hold.
+def _later(  # noqa: PLR0913
+    tree: GitTree,
+    root: Path,
+    before: Commit,
+    after: Commit | None,
+    today: Repository,
+    seen: set[str],
+) -> list[Repository]:
+    """Each version of the data files after ``before`` up to today, as far as it differs from
+    what the sides hold, read with today's settings and strategy (as `history` reads them)."""
+    ends = ["HEAD"] if after is None else ["HEAD", after.sha]
+    try:
+        commits = tree.touched(before.sha, ends)
+    except GitUnavailable as exc:
+        raise PsstratError(f"git could not list the commits between ({exc})") from None
+    wanted = [(c.sha, rel) for c, paths in commits for rel in paths if kind_of(rel) is not None]
+    versions: dict[str, dict[str, bytes | YamlProblem]] = {}
+    fresh = [(w, oid) for w, oid in zip(wanted, tree.blob_ids(wanted), strict=True) if oid]
+    fresh = [(w, oid) for w, oid in fresh if oid not in seen]
+    contents = tree.read_many([w for w, _ in fresh], MAX_BYTES)
+    for ((sha, rel), _), raw in zip(fresh, contents, strict=True):
+        if raw is not None:
+            versions.setdefault(sha, {})[rel] = _TOO_LARGE if isinstance(raw, Oversized) else raw
+    if after is not None:  # and the working tree: today
+        working = tree.changed("HEAD", None)
+        files = _working_tree(root, [rel for rel in working if kind_of(rel) is not None])
+        versions["working tree"] = {
+            rel: raw
+            for rel, raw in files.items()
+            if not isinstance(raw, bytes) or blob_id(raw) not in seen
+        }
+    return [_version(root, today, files) for files in versions.values() if files]
+
+
+def _version(root: Path, today: Repository, files: dict[str, bytes | YamlProblem]) -> Repository:
+    """Some files of one version, loaded with today's settings, in today's strategy."""
+    version = load_repository(root, today.settings, sources=files, positions=False)
+    if STRATEGY.path in today.files and STRATEGY.path not in files:
+        version.files[STRATEGY.path] = today.files[STRATEGY.path]
+        version.index()
+    return version
 
 
 def _strand_files(tree: GitTree, root: Path, ref: str | None) -> set[str]:

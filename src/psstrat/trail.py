@@ -6,10 +6,11 @@ A trend is then not only what someone typed into a risk's `history:`: each point
 the file is read as `validate` reads files (a blob over 1 MiB is never read; the working
 tree's file only if it is a regular file inside the repository), loaded with the same loader,
 and passed through the session's marking gate with today's marking governing every version
-(psstrat.marking): an item, or a part of it, that the newest version holding it marks above
-the session is withheld from every version, as if it had never been visible. Each version is
-read with today's settings, strategy and owners. If the session may see no version, the item
-is refused exactly as an unknown one would be.
+(psstrat.marking): a version of an item, or of a part of it, is shown only if its own marking
+and every later version's (today's first, wherever the item is today) allow it, so re-marking
+an item above the session withholds every version of it, as if it had never been visible. Each
+version is read with today's settings, strategy and owners. If the session may see no version,
+the item is refused exactly as an unknown one would be.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from psstrat.errors import PsstratError
 from psstrat.kinds import OWNERS, RISK, STRAND, STRATEGY, file_of
-from psstrat.marking import Marks, View, marks, require_strategy_marking, restrict
+from psstrat.marking import Marks, View, later, marks, require_strategy_marking, restrict
 from psstrat.model.common import ID_PATTERNS
 from psstrat.repository import DATA, Repository, load_repository
 from psstrat.schedule import element_rag, strand_rag
@@ -71,13 +72,16 @@ def item_trail(repo: Repository, item_id: str, session: str) -> Trail:
     ]
     states.append((None, None, _working_copy(repo, rel)))
     values: list[tuple[dt.date | None, str | None, str | None]] = []
-    governed: Marks = {}
+    # Today's marking of every item, wherever it is today (it may have moved to another
+    # file), governs every version; then each version governs those before it.
+    governed: Marks = marks(repo)
     skipped = 0
     for date, commit, raw in reversed(states):  # newest first: today's marking governs
         if raw is None:
             continue  # deleted in this commit, or not in the working tree
         version = _version(repo, rel, raw)
-        if rel not in version.files:
+        view = restrict(version, session, governed)
+        if rel in view.unreadable:
             if not values and session != "all":
                 raise PsstratError(
                     f"the latest version of {rel} does not load, so its marking cannot be "
@@ -86,9 +90,8 @@ def item_trail(repo: Repository, item_id: str, session: str) -> Trail:
                 )
             skipped += 1
             continue
-        values.append((date, commit, _value(restrict(version, session, governed), item_id)))
-        for key, rank in marks(version).items():
-            governed.setdefault(key, rank)
+        values.append((date, commit, _value(view, item_id)))
+        governed = later(governed, marks(version))
     points: list[Point] = []
     previous: str | None = None
     for date, commit, value in reversed(values):
