@@ -20,11 +20,11 @@ from psstrat.report import render as _render
 from psstrat.report.render import (
     ENTRY,
     ConfinedLoader,
+    bounded_work,
     environment,
     packaged_templates,
     repository_templates,
     template_failure,
-    time_limit,
 )
 from psstrat.report.views import ReportContext
 
@@ -45,7 +45,7 @@ def render_docx(context: ReportContext, root: Path, template: Path | None = None
     env = environment(loader, html=True)  # autoescape: the XML special characters
     try:
         doc = DocxTemplate(str(path))
-        with time_limit(_render.RENDER_SECONDS):
+        with bounded_work(_render.RENDER_SECONDS):
             doc.render({"r": context}, jinja_env=env, autoescape=True)
         out = io.BytesIO()
         doc.save(out)
