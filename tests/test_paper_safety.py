@@ -4,7 +4,11 @@ code before the fix."""
 
 from __future__ import annotations
 
+import io
 import sys
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -259,3 +263,340 @@ def test_the_packaged_paper_passes_its_own_cleaning(
     assert code == 0, err
     assert out.count("<svg") == (1 if extra[:1] == ["--strand"] else 2)
     assert 'role="img" aria-labelledby="heat-title heat-desc"' in out
+
+
+# -- the Word paper: nothing that fetches or runs -------------------------------------------
+
+WORD_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "report.docx"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def hostile_docx(
+    edits: dict[str, Callable[[str], str]], extra: dict[str, str | bytes] | None = None
+) -> bytes:
+    """The packaged Word template with some parts edited (zip in, zip out) and some added."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(WORD_TEMPLATE) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename in edits:
+                data = edits[info.filename](data.decode("utf-8")).encode("utf-8")
+            target.writestr(info.filename, data)
+        for name, content in (extra or {}).items():
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def _relationship(kind: str, target: str, external: bool = True) -> Callable[[str], str]:
+    mode = ' TargetMode="External"' if external else ""
+    rel = f'<Relationship Id="rIdEvil" Type="{REL_NS}/{kind}" Target="{target}"{mode}/>'
+    return lambda xml: xml.replace("</Relationships>", rel + "</Relationships>")
+
+
+def _in_body(xml: str) -> Callable[[str], str]:
+    return lambda doc: doc.replace("<w:body>", f"<w:body>{xml}", 1)
+
+
+def _content_type(part: str, kind: str) -> Callable[[str], str]:
+    override = f'<Override PartName="/{part}" ContentType="{kind}"/>'
+    return lambda xml: xml.replace("</Types>", override + "</Types>")
+
+
+LINKED_PICTURE = (
+    '<w:p><w:r><w:drawing><wp:inline xmlns:wp="http://schemas.openxmlformats.org/drawingml/'
+    '2006/wordprocessingDrawing"><wp:extent cx="952500" cy="952500"/><wp:docPr id="99" '
+    'name="Picture 99"/><a:graphic xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/'
+    'main"><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    '<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    '<pic:nvPicPr><pic:cNvPr id="99" name="x.png"/><pic:cNvPicPr/></pic:nvPicPr>'
+    '<pic:blipFill><a:blip r:link="rIdEvil"/><a:stretch><a:fillRect/></a:stretch>'
+    '</pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="952500" cy="952500"/>'
+    '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
+    "</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+)
+DOC = "word/document.xml"
+DOC_RELS = "word/_rels/document.xml.rels"
+SETTINGS = "word/settings.xml"
+TYPES = "[Content_Types].xml"
+
+
+def _complex_field(*instructions: str) -> str:
+    runs = "".join(
+        f'<w:r><w:instrText xml:space="preserve">{i}</w:instrText></w:r>' for i in instructions
+    )
+    return (
+        f'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>{runs}'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
+
+
+HOSTILE_WORD: list[tuple[str, dict[str, Callable[[str], str]], dict[str, str | bytes], str]] = [
+    (
+        "an external image link",
+        {
+            DOC_RELS: _relationship("image", "http://127.0.0.1:9/x.png"),
+            DOC: _in_body(LINKED_PICTURE),
+        },
+        {},
+        f"{DOC_RELS} has an external relationship (image to http://127.0.0.1:9/x.png)",
+    ),
+    (
+        "an external oleObject",
+        {DOC_RELS: _relationship("oleObject", "file:///C:/evil.xlsx")},
+        {},
+        f"{DOC_RELS} has an external relationship (oleObject to file:///C:/evil.xlsx)",
+    ),
+    (
+        "a remote attachedTemplate",
+        {SETTINGS: lambda x: x.replace("<w:zoom ", '<w:attachedTemplate r:id="rIdEvil"/><w:zoom ')},
+        {
+            "word/_rels/settings.xml.rels": (
+                '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+                'openxmlformats.org/package/2006/relationships"><Relationship Id="rIdEvil" '
+                f'Type="{REL_NS}/attachedTemplate" Target="http://127.0.0.1:9/t.dotm" '
+                'TargetMode="External"/></Relationships>'
+            )
+        },
+        f"{SETTINGS} has an attached template (Word fetches it) (<attachedTemplate>)",
+    ),
+    (
+        "an attached template inside the package",
+        {DOC_RELS: _relationship("attachedTemplate", "t.dotm", external=False)},
+        {},
+        f"{DOC_RELS} has a relationship of type attachedTemplate (t.dotm)",
+    ),
+    (
+        "an INCLUDEPICTURE field split across runs",
+        {DOC: _in_body(_complex_field(" INCLUDE", 'PICTURE "http://127.0.0.1:9/x.png" \\d '))},
+        {},
+        f'{DOC} has an INCLUDEPICTURE field (INCLUDEPICTURE "http://127.0.0.1:9/x.png" \\d)',
+    ),
+    (
+        "an INCLUDETEXT field",
+        {DOC: _in_body('<w:p><w:fldSimple w:instr=" INCLUDETEXT c:\\\\secret.docx "/></w:p>')},
+        {},
+        f"{DOC} has an INCLUDETEXT field",
+    ),
+    (
+        "a DDEAUTO field",
+        {DOC: _in_body(_complex_field('DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc"'))},
+        {},
+        f"{DOC} has a DDEAUTO field",
+    ),
+    (
+        "a fetching field nested in an allowed one",
+        {
+            DOC: _in_body(
+                '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>REF '
+                "</w:instrText></w:r>"
+                + _complex_field("INCLUDETEXT x.docx")[5:-6]
+                + '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+                '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+            )
+        },
+        {},
+        f"{DOC} has an INCLUDETEXT field",
+    ),
+    (
+        "a HYPERLINK field out of the paper",
+        {
+            DOC: _in_body(
+                '<w:p><w:fldSimple w:instr="HYPERLINK &quot;https://127.0.0.1:9/&quot;"/></w:p>'
+            )
+        },
+        {},
+        f'{DOC} has a HYPERLINK field (HYPERLINK "https://127.0.0.1:9/")',
+    ),
+    (
+        "a mail merge",
+        {
+            SETTINGS: lambda x: x.replace(
+                "<w:zoom ",
+                '<w:mailMerge><w:mainDocumentType w:val="formLetters"/></w:mailMerge><w:zoom ',
+            )
+        },
+        {},
+        f"{SETTINGS} has a mail merge (it reads a data source) (<mailMerge>)",
+    ),
+    (
+        "macros",
+        {TYPES: _content_type("word/vbaProject.bin", "application/vnd.ms-office.vbaProject")},
+        {"word/vbaProject.bin": b"\xd0\xcf\x11\xe0"},
+        "word/vbaProject.bin is a part of type application/vnd.ms-office.vbaproject",
+    ),
+    (
+        "an ActiveX control",
+        {
+            TYPES: _content_type(
+                "word/activeX/activeX1.xml", "application/vnd.ms-office.activeX+xml"
+            )
+        },
+        {
+            "word/activeX/activeX1.xml": "<ax:ocx xmlns:ax='http://schemas.microsoft.com/office/2006/activeX'/>"
+        },
+        "word/activeX/activeX1.xml is a part of type application/vnd.ms-office.activex+xml",
+    ),
+    (
+        "an embedded OLE object",
+        {
+            DOC: _in_body(
+                '<w:p><w:r><w:object><o:OLEObject xmlns:o="urn:schemas-microsoft-com:office:office"'
+                ' ProgID="Package"/></w:object></w:r></w:p>'
+            )
+        },
+        {},
+        f"{DOC} has an embedded or linked object (<object>)",
+    ),
+    (
+        "a linked VML picture",
+        {
+            DOC: _in_body(
+                '<w:p><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml">'
+                '<v:imagedata src="\\\\127.0.0.1\\share\\x.png"/></v:shape></w:pict></w:r></w:p>'
+            )
+        },
+        {},
+        f"{DOC} names \\\\127.0.0.1\\share\\x.png (the src of <imagedata>)",
+    ),
+    (
+        "a DOCTYPE with entities",
+        {
+            "word/footer1.xml": lambda x: x.replace(
+                "?>", '?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>', 1
+            )
+        },
+        {},
+        "word/footer1.xml has a DOCTYPE, which no Word part has; save it again from Word",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("edits", "extra", "says"),
+    [pytest.param(e, x, s, id=name) for name, e, x, s in HOSTILE_WORD],
+)
+def test_a_word_template_that_fetches_or_runs_is_refused(
+    cli: CliRunner,
+    repo: RepoBuilder,
+    edits: dict[str, Callable[[str], str]],
+    extra: dict[str, str | bytes],
+    says: str,
+) -> None:
+    """A `templates/report.docx` with an external image link, an external oleObject, a remote
+    attachedTemplate, INCLUDEPICTURE, INCLUDETEXT and DDEAUTO fields passed into the paper
+    (LibreOffice fetched the image while converting it). Now it is refused, naming the part."""
+    (repo.root / "templates").mkdir()
+    (repo.root / "templates" / "report.docx").write_bytes(hostile_docx(edits, extra))
+    out = repo.root / "r.docx"
+    code, _, err = _report(cli, repo, "-o", str(out))
+    assert code == 2 and not out.exists()
+    assert err.startswith(f"psstrat: error: template report.docx: {says}"), err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def test_raw_xml_a_word_template_writes_is_checked_in_the_paper(
+    cli: CliRunner, repo: RepoBuilder
+) -> None:
+    """`|safe` lets a template write raw Word XML: the rendered paper is inspected too."""
+    raw = (
+        '{{ \'&lt;/w:t&gt;&lt;/w:r&gt;&lt;w:fldSimple w:instr="INCLUDETEXT x.docx"&gt;'
+        "&lt;w:r&gt;&lt;w:t&gt;x&lt;/w:t&gt;&lt;/w:r&gt;&lt;/w:fldSimple&gt;&lt;w:r&gt;&lt;w:t&gt;'"
+        " | safe }}"
+    )
+    body = _in_body(f"<w:p><w:r><w:t>{raw}</w:t></w:r></w:p>")
+    (repo.root / "templates").mkdir()
+    (repo.root / "templates" / "report.docx").write_bytes(hostile_docx({DOC: body}))
+    code, _, err = _report(cli, repo, "-o", str(repo.root / "r.docx"))
+    assert code == 2
+    assert (
+        "template report.docx: renders to a paper whose word/document.xml has an INCLUDETEXT field"
+        in err
+    )
+
+
+def test_word_fields_a_paper_uses_are_kept(cli: CliRunner, repo: RepoBuilder) -> None:
+    """Page numbers (the packaged footer), a table of contents and links to bookmarks."""
+    toc = _complex_field(' TOC \\o "1-3" \\h ') + _complex_field(' HYPERLINK \\l "_Toc1" ')
+    (repo.root / "templates").mkdir()
+    (repo.root / "templates" / "report.docx").write_bytes(hostile_docx({DOC: _in_body(toc)}))
+    code, _, err = _report(cli, repo, "-o", str(repo.root / "r.docx"))
+    assert code == 0, err
+
+
+def test_word_paper_is_capped(
+    cli: CliRunner, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Word output had no size cap (HTML and Markdown stop at 64 MiB)."""
+    from psstrat.report import render as render_module
+
+    code, _, err = _report(cli, repo, "-o", str(repo.root / "r.docx"))
+    assert code == 0, err  # the fixture's paper is 40 kB, of which 21 kB is its text
+    monkeypatch.setattr(render_module, "MAX_OUTPUT", 30_000)
+    code, _, err = _report(cli, repo, "-o", str(repo.root / "r.docx"))
+    assert code == 2 and "template report.docx: the Word paper passed 0.0286102 MiB" in err
+
+
+def test_libreoffice_fetches_the_link_that_is_refused(
+    cli: CliRunner, repo: RepoBuilder, tmp_path: Path
+) -> None:
+    """The external image link is real: LibreOffice, converting the hostile template itself,
+    asks a local server for the picture. psstrat refuses to make a paper from it."""
+    import http.server
+    import os
+    import shutil
+    import subprocess
+    import threading
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have LibreOffice: .ci/run installs libreoffice-writer-nogui")
+        pytest.skip("no LibreOffice on this machine (.ci/run installs it; CI never skips)")
+    seen: list[str] = []
+
+    class Record(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/picture.png"
+        hostile = hostile_docx(
+            {DOC_RELS: _relationship("image", url), DOC: _in_body(LINKED_PICTURE)}
+        )
+        (tmp_path / "hostile.docx").write_bytes(hostile)
+        subprocess.run(
+            [
+                soffice,
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(tmp_path),
+                "hostile.docx",
+            ],
+            cwd=tmp_path,
+            env={**os.environ, "HOME": str(tmp_path)},
+            capture_output=True,
+            timeout=180,
+            check=True,
+        )
+        assert "/picture.png" in seen  # LibreOffice fetched it
+        (repo.root / "templates").mkdir()
+        (repo.root / "templates" / "report.docx").write_bytes(hostile)
+        code, _, err = _report(cli, repo, "-o", str(tmp_path / "paper.docx"))
+        assert code == 2 and "has an external relationship (image to http://127.0.0.1:" in err
+    finally:
+        server.shutdown()
+        server.server_close()
