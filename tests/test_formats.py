@@ -177,7 +177,7 @@ def test_pdf_fetches_nothing(cli: CliRunner, repo: RepoBuilder, tmp_path: Path) 
         cli, "report", "--root", str(repo.root), "-q", "2004-Q3", "-o", str(tmp_path / "r.pdf")
     )
     assert code == 2 and "would carry active or remote content (<link" in err
-    text = "".join(pdf_text(html_to_pdf(page.replace("{{ r.title }}", "Title"))))
+    text = "".join(pdf_text(html_to_pdf(page.replace("{{ r.title }}", "Title"), "t")))
     assert "Paper" in text and CANARY not in text
 
 

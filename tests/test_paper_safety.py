@@ -600,3 +600,121 @@ def test_libreoffice_fetches_the_link_that_is_refused(
     finally:
         server.shutdown()
         server.server_close()
+
+
+# -- the PDF engine: bounded in a child process -----------------------------------------------
+
+
+def _pdf(cli: CliRunner, repo: RepoBuilder, html: str) -> tuple[int, str]:
+    (repo.root / "templates").mkdir(exist_ok=True)
+    repo.write("templates/report.html.j2", html)
+    out = repo.root / "r.pdf"
+    out.unlink(missing_ok=True)
+    code, _, err = _report(cli, repo, "-o", str(out))
+    assert out.exists() == (code == 0)
+    return code, err
+
+
+@pytest.mark.parametrize(
+    ("html", "says"),
+    [
+        (
+            "<h1>{{ r.title }}</h1>{% for i in range(5000) %}<div>{% endfor %}deep\n",
+            "(RecursionError: maximum recursion depth exceeded",
+        ),
+        ('<h1 style="font-size: 1e30px">{{ r.title }}</h1>\n', "(ZeroDivisionError: "),
+    ],
+)
+def test_a_failure_inside_the_pdf_engine_is_exit_2(
+    cli: CliRunner, repo: RepoBuilder, html: str, says: str
+) -> None:
+    """5,000 nested `div`s (RecursionError) and `font-size: 1e30px` (ZeroDivisionError)
+    made the PDF exit 3, a bug's status, with a traceback."""
+    code, err = _pdf(cli, repo, html)
+    assert code == 2, err
+    assert err.startswith("psstrat: error: template report.html.j2: the PDF engine failed ")
+    assert says in err and err.endswith("; simplify the template\n")
+
+
+MANY_PAGES = (
+    "<style>p { break-after: page; }</style>\n"
+    "{% for i in range(60) %}<p>page {{ i }} of {{ r.title }}</p>{% endfor %}\n"
+)
+
+
+def test_the_pdf_engine_is_stopped_after_its_time(
+    cli: CliRunner, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """WeasyPrint layout had no time limit (a 12,000-page template ran past 170 s)."""
+    monkeypatch.setattr("psstrat.report.engine.PDF_SECONDS", 0.5)
+    code, err = _pdf(cli, repo, MANY_PAGES)
+    assert code == 2
+    assert "template report.html.j2: the PDF engine failed (stopped after 0.5 s)" in err
+
+
+def test_a_paper_of_too_many_pages_is_refused(
+    cli: CliRunner, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Layout stops at the first page past the limit, before the PDF is written."""
+    code, err = _pdf(cli, repo, MANY_PAGES)
+    assert code == 0, err  # 60 pages are within the limit
+    monkeypatch.setattr("psstrat.report.engine.PDF_PAGES", 20)
+    code, err = _pdf(cli, repo, MANY_PAGES)
+    assert code == 2
+    assert "template report.html.j2: the PDF engine failed (the paper passed 20 pages)" in err
+
+
+def test_the_pdf_engine_has_a_memory_limit(
+    cli: CliRunner, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The 1 MiB strand file of 19,075 milestones took 2.9 GB for the PDF; now the engine's
+    process may map only PDF_MEMORY (here 300 MiB: WeasyPrint itself needs about 250), and
+    running out, as a MemoryError or as Pango aborting, is exit 2."""
+    monkeypatch.setattr("psstrat.report.engine.PDF_MEMORY", 300 * 1024**2)
+    code, err = _pdf(cli, repo, "<p>{% for i in range(60000) %}<span>w</span> {% endfor %}</p>\n")
+    assert code == 2
+    assert "template report.html.j2: the PDF engine failed (" in err
+    assert "ran out of memory (more than 300 MiB)" in err or "crashed with" in err, err
+
+
+def test_a_crashed_or_killed_engine_is_said_as_such() -> None:
+    import signal
+
+    from psstrat.report.engine import _why
+
+    assert _why(-signal.SIGSEGV, "", 300) == "crashed with SIGSEGV"
+    assert _why(-signal.SIGKILL, "", 300) == "killed, most likely out of memory"
+    assert _why(-signal.SIGXCPU, "", 300) == "used more than 300 s of processor time"
+    assert _why(7, "", 300) == "exited with status 7"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_CPU is checked here")
+def test_the_engine_process_limits_itself(tmp_path: Path) -> None:
+    """Its processor time too, so it stops even if psstrat itself is killed first."""
+    import subprocess
+
+    probe = (
+        "import resource, sys; from psstrat.report import engine; engine._limit(10, 2**32); "
+        "print(resource.getrlimit(resource.RLIMIT_CPU), resource.getrlimit(resource.RLIMIT_AS))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == f"(11, 16) ({2**32}, {2**32})"
+
+
+def test_deeply_nested_html_cannot_stall_the_cleaning(
+    cli: CliRunner, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsing nested tags takes time quadratic in their depth (100,000 `div`s: 80 s), so a
+    large output is cleaned in a child process under the render's time limit."""
+    from psstrat.report import render as render_module
+
+    monkeypatch.setattr(render_module, "RENDER_SECONDS", 1.0)
+    (repo.root / "templates").mkdir()
+    repo.write(
+        "templates/report.html.j2", "{% for i in range(100000) %}<div>{% endfor %}{{ r.title }}\n"
+    )
+    code, out, err = _report(cli, repo, "-f", "html")
+    assert (code, out) == (2, "")
+    assert "template report.html.j2: the HTML cleaning failed (stopped after 1 s)" in err

@@ -83,7 +83,7 @@ def render(
     loader = ConfinedLoader([f for f in folders if f is not None], template)
     env = environment(loader, html=fmt == "html")
     name = ENTRY if template is not None else FORMATS[fmt]
-    shown = str(template) if template is not None else name
+    shown = shown_name(fmt, template)
     try:
         # Compiling runs the template's constant expressions (Jinja folds them), so it is
         # bounded like the render.
@@ -95,8 +95,14 @@ def render(
     except Exception as exc:  # a failing template: anything Jinja or its expressions raise
         raise template_failure(exc, loader, shown) from None
     if fmt == "html":
-        text = safehtml.paper(text, shown)
+        text = safehtml.paper(text, shown, RENDER_SECONDS if seconds is None else seconds)
     return "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
+
+
+def shown_name(fmt: str, template: Path | None = None) -> str:
+    """The template's name in messages: the `--template` file as given, else the packaged
+    name (which a file in the repository's templates/ overrides)."""
+    return str(template) if template is not None else FORMATS[fmt]
 
 
 def template_failure(exc: BaseException, loader: ConfinedLoader, shown: str) -> PsstratError:

@@ -36,6 +36,7 @@ import nh3
 import tinycss2
 
 from psstrat.errors import PsstratError
+from psstrat.report import engine
 from psstrat.safetext import visible
 
 CSP = (
@@ -139,9 +140,33 @@ class _Refused(Exception):
     """What the paper may not carry, in words for the one-line error."""
 
 
-def paper(text: str, shown: str) -> str:
+IN_PROCESS = 64 * 1024
+"""Output up to this many characters is cleaned in psstrat's own process (at worst about a
+second); more is cleaned in a child process bounded in time and memory (report.engine),
+since parsing deeply nested tags takes time quadratic in their depth (100,000 nested `div`s
+took 80 s) and memory that a Rust allocation failure would answer by aborting."""
+
+
+def paper(text: str, shown: str, seconds: float = 60.0) -> str:
     """The HTML paper for a template's output ``text``: psstrat's shell around the strict
-    clean, or a PsstratError naming the template ``shown`` and what it asked for."""
+    clean, or a PsstratError naming the template ``shown`` and what it asked for (a large
+    output is cleaned in a child process stopped after ``seconds``)."""
+    if len(text) > IN_PROCESS:
+        limits = engine.Limits(seconds, engine.CLEAN_MEMORY, 0)
+        return engine.run("clean-html", text.encode("utf-8"), shown, limits).decode("utf-8")
+    try:
+        return clean(text)
+    except engine.Refused as exc:
+        raise PsstratError(f"template {shown}: {exc}") from None
+
+
+def clean_bytes(data: bytes, pages: int) -> bytes:
+    """`clean` as an engine (report.engine) runs it, in its child process."""
+    return clean(data.decode("utf-8")).encode("utf-8")
+
+
+def clean(text: str) -> str:
+    """The paper for ``text``, or engine.Refused saying what it may not carry."""
     try:
         lang = _shell_language(text)
         problems: list[str] = []
@@ -154,14 +179,14 @@ def paper(text: str, shown: str) -> str:
             check_css(css)
             check_css(html.unescape(css))  # as a browser reads it inside an <svg>
     except _Refused as exc:
-        raise PsstratError(
-            f"template {shown}: the paper would carry active or remote content ({exc}); "
+        raise engine.Refused(
+            f"the paper would carry active or remote content ({exc}); "
             "papers carry none, remove it from the template"
         ) from None
     except _Shell as exc:
-        raise PsstratError(
-            f"template {shown}: psstrat writes the paper's <html>, <head> and <body> "
-            f"(found {exc}); put attributes on an element inside them"
+        raise engine.Refused(
+            f"psstrat writes the paper's <html>, <head> and <body> (found {exc}); "
+            "put attributes on an element inside them"
         ) from None
     return shell(strict, lang)
 
