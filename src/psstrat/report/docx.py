@@ -46,7 +46,7 @@ def render_docx(context: ReportContext, root: Path, template: Path | None = None
     path = loader.locate(NAME if template is None else ENTRY)
     shown = str(template) if template is not None else NAME
     data = _read_template(path, shown)
-    safedocx.check(data, shown)
+    checked = safedocx.check(data, shown)
     env = environment(loader, html=True)  # autoescape: the XML special characters
     try:
         doc = DocxTemplate(io.BytesIO(data))  # the bytes checked, not the file again
@@ -64,7 +64,7 @@ def render_docx(context: ReportContext, root: Path, template: Path | None = None
             f"template {shown}: the Word paper passed {_render.MAX_OUTPUT / 2**20:g} MiB; "
             "simplify the template"
         )
-    safedocx.check(paper, shown, rendered=True)  # raw XML a template wrote through |safe
+    safedocx.check(paper, shown, rendered=True, known=checked)  # raw XML written by |safe
     return _fixed_times(paper)
 
 

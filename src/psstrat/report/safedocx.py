@@ -16,6 +16,7 @@ and a part with a DOCTYPE is refused outright.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import zipfile
@@ -161,12 +162,20 @@ class Refused(Exception):
     """A part that fetches or runs something: the message names the part and the thing."""
 
 
-def check(docx: bytes, shown: str, rendered: bool = False) -> None:
+def check(
+    docx: bytes,
+    shown: str,
+    rendered: bool = False,
+    known: frozenset[tuple[str, bytes]] = frozenset(),
+) -> frozenset[tuple[str, bytes]]:
     """Refuse a Word template (or, ``rendered``, the paper made from it) with any part that
-    would fetch or run something; PsstratError names the template and the part."""
+    would fetch or run something; PsstratError names the template and the part. Returns the
+    (name, SHA-256) of every part checked: passed back as ``known``, a part the paper carries
+    unchanged from its template (styles, theme) is not parsed again. (Not the zip's CRC-32,
+    which a template could make its rendered part match.)"""
     try:
         with zipfile.ZipFile(io.BytesIO(docx)) as archive:
-            _check_archive(archive)
+            return _check_archive(archive, known)
     except Refused as exc:
         made = "renders to a paper whose " if rendered else ""
         raise PsstratError(f"template {shown}: {made}{exc}") from None
@@ -176,18 +185,26 @@ def check(docx: bytes, shown: str, rendered: bool = False) -> None:
         ) from None
 
 
-def _check_archive(archive: zipfile.ZipFile) -> None:
+def _check_archive(
+    archive: zipfile.ZipFile, known: frozenset[tuple[str, bytes]]
+) -> frozenset[tuple[str, bytes]]:
     infos = archive.infolist()
     names = [info.filename.lower() for info in infos]
     if len(set(names)) != len(names):
         raise Refused("zip holds two parts of the same name; save it again from Word")
     types = _content_types(archive)
+    checked = set()
     for info in infos:
         name = info.filename
         if name.endswith("/"):
             continue
         if info.file_size > MAX_PART:
             raise Refused(f"{name} is larger than 64 MiB; a Word template needs far less")
+        data = archive.read(info)
+        digest = (name, hashlib.sha256(data).digest())
+        checked.add(digest)
+        if digest in known:
+            continue
         kind = _content_type(name, types)
         if kind in BINARY_TYPES:
             continue
@@ -196,8 +213,8 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
                 f"{name} is a part of type {visible(kind) or 'unknown'}, not one a paper "
                 "has (macros, ActiveX, embedded files and charts are refused); remove it"
             )
-        root = _parse(name, archive.read(info))
-        _check_xml(name, root)
+        _check_xml(name, _parse(name, data))
+    return frozenset(checked)
 
 
 def _content_types(archive: zipfile.ZipFile) -> dict[str, str]:
