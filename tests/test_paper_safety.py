@@ -718,3 +718,15 @@ def test_deeply_nested_html_cannot_stall_the_cleaning(
     code, out, err = _report(cli, repo, "-f", "html")
     assert (code, out) == (2, "")
     assert "template report.html.j2: the HTML cleaning failed (stopped after 1 s)" in err
+
+
+def test_the_engine_process_imports_nothing_from_the_working_directory(
+    cli: CliRunner, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The engine's process starts with `python -P`: a `weasyprint.py` in the strategy
+    repository (where psstrat is run) is not what it imports."""
+    repo.write("weasyprint.py", 'raise SystemExit("imported from the repository")\n')
+    monkeypatch.chdir(repo.root)
+    code, _, err = _report(cli, repo, "-o", str(repo.root / "r.pdf"))
+    assert code == 0, err
+    assert (repo.root / "r.pdf").read_bytes().startswith(b"%PDF")

@@ -10,7 +10,7 @@ wrong in it is one line, exit 2, naming the template. The wrapper knows nothing 
 an engine is a function from bytes and a page limit to bytes (ENGINES), so another engine
 (Typst) is bounded the same way.
 
-    python -P -m psstrat.report.engine NAME SECONDS BYTES PAGES < input > output
+    main([NAME, SECONDS, BYTES, PAGES]) in `python -P`, input on stdin, output on stdout
 
 The child exits 0 with the output on stdout, MISSING when the engine cannot be imported, or
 FAILED with one line on stderr saying why.
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import os
 import signal
 import subprocess
 import sys
@@ -89,16 +88,15 @@ def run(name: str, data: bytes, shown: str, limits: Limits | None = None) -> byt
     """The engine's output for ``data``, or a PsstratError naming the template ``shown``
     (EngineMissing when the engine cannot be loaded at all)."""
     bound = pdf_limits() if limits is None else limits
-    here = str(Path(__file__).resolve().parents[2])  # the same psstrat as this process's
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([here, os.environ.get("PYTHONPATH", "")])}
-    command = [sys.executable, "-P", "-m", __name__, name]
+    # -P: nothing from the working directory (a strategy repository) is importable in the
+    # child; psstrat's own folder goes last on its path, so it finds this psstrat without
+    # shadowing anything else.
+    here = str(Path(__file__).resolve().parents[2])
+    start = f"import sys; sys.path.append({here!r}); from {__name__} import main; "
+    command = [sys.executable, "-P", "-c", start + "sys.exit(main(sys.argv[1:]))", name]
     command += [f"{bound.seconds:g}", str(bound.memory), str(bound.pages)]
     with subprocess.Popen(
-        command,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     ) as child:
         try:
             out, err = child.communicate(data, timeout=bound.seconds)
@@ -186,11 +184,3 @@ def main(argv: list[str]) -> int:
     sys.stdout.buffer.write(out)
     sys.stdout.flush()
     return 0
-
-
-if __name__ == "__main__":
-    # Run main from the module imported by name, so that the engines raise the same
-    # PageLimit and EngineMissing classes that main catches.
-    from psstrat.report import engine as _this
-
-    sys.exit(_this.main(sys.argv[1:]))
