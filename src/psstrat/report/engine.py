@@ -159,7 +159,7 @@ def _say(message: str) -> None:
 
 def main(argv: list[str]) -> int:
     name, seconds, memory, pages = argv[0], float(argv[1]), int(argv[2]), int(argv[3])
-    if sys.platform.startswith("linux") or sys.platform == "darwin":
+    if sys.platform.startswith("linux"):  # elsewhere RLIMIT_AS is not enforced or not settable
         _limit(seconds, memory)
     data = sys.stdin.buffer.read()
     reserve = bytearray(RESERVE)
