@@ -161,16 +161,23 @@ def test_pdf_withholds_the_canary(cli: CliRunner, marked: RepoBuilder, tmp_path:
 
 
 def test_pdf_fetches_nothing(cli: CliRunner, repo: RepoBuilder, tmp_path: Path) -> None:
-    """A template (untrusted) cannot pull a local file or a URL into the paper."""
+    """A template (untrusted) cannot pull a local file or a URL into the paper: the HTML
+    cleaning refuses it, and the PDF engine, given such HTML all the same, fetches nothing."""
+    from psstrat.report.pdf import html_to_pdf
+
     secret = tmp_path / "secret.css"
     secret.write_text(f'h1::after {{ content: "{CANARY}"; }}')
     (repo.root / "templates").mkdir()
-    repo.write(
-        "templates/report.html.j2",
+    page = (
         f'<html><head><link rel="stylesheet" href="file://{secret}"></head>'
-        f'<body><h1>Paper</h1><img src="file://{secret}"><p>{{{{ r.title }}}}</p></body></html>',
+        f'<body><h1>Paper</h1><img src="file://{secret}"><p>{{{{ r.title }}}}</p></body></html>'
     )
-    text = "".join(pdf_text(paper(cli, repo.root, tmp_path / "report.pdf")))
+    repo.write("templates/report.html.j2", page)
+    code, _, err = invoke(
+        cli, "report", "--root", str(repo.root), "-q", "2004-Q3", "-o", str(tmp_path / "r.pdf")
+    )
+    assert code == 2 and "would carry active or remote content (<link" in err
+    text = "".join(pdf_text(html_to_pdf(page.replace("{{ r.title }}", "Title"), "t")))
     assert "Paper" in text and CANARY not in text
 
 

@@ -77,3 +77,67 @@ def test_printed_report_is_marked_on_first_and_last_page(
             assert "OFFICIAL-SENSITIVE" not in text
     assert "progress report" in first
     assert "Produced by psstrat" in last
+
+
+@needs_browser
+def test_the_papers_policy_stops_a_browser_fetching(tmp_path: Path) -> None:
+    """The second layer: should active or remote content ever get past the cleaning, the
+    paper's Content-Security-Policy stops Chromium running or fetching it. The same page
+    without the policy does fetch (so the test server does see what a browser sends)."""
+    import http.server
+    import threading
+
+    from psstrat.report.safehtml import CSP, shell
+
+    seen: list[str] = []
+
+    class Record(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def do_POST(self) -> None:
+            self.do_GET()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    body = (
+        f'<title>t</title><link rel="stylesheet" href="{base}/css">'
+        f"<style>p {{ background: url({base}/background) }}</style>"
+        f'<p>paper</p><img src="{base}/img">'
+        f'<script>fetch("{base}/script", {{method: "POST", body: document.body.innerHTML}})'
+        "</script>\n"
+    )
+    try:
+        for name, page in (("guarded", shell(body)), ("bare", shell(body).replace(CSP, ""))):
+            html = tmp_path / f"{name}.html"
+            html.write_text(page, encoding="utf-8")
+            assert BROWSER is not None
+            subprocess.run(
+                [
+                    BROWSER,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    f"--user-data-dir={tmp_path / name}",
+                    "--virtual-time-budget=3000",
+                    "--dump-dom",
+                    html.as_uri(),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
+            if name == "guarded":
+                assert seen == [], seen
+        assert {"/img", "/script", "/css"} <= set(seen), seen  # the bare page did fetch
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -468,7 +468,9 @@ def test_a_template_cannot_forge_a_command_either(tmp_path: Path, fmt: str) -> N
     code, out, _ = _psstrat("report", "--root", str(repo.root), "--quarter", "2004-Q3", "-f", fmt)
     assert code == 0 and runner.commands_in(out) == []
     escaped = {"md": "  \\::error file=README.md::forged\nsee #\\#[error]x\n"}
-    assert out == escaped.get(fmt, "  &#58;:error file=README.md::forged\nsee #&#35;[error]x\n")
+    # The HTML paper is the template's output inside psstrat's own document shell.
+    body = "&#58;:error file=README.md::forged\nsee #&#35;[error]x\n"
+    assert out == escaped["md"] if fmt == "md" else out.endswith(body + "</html>\n"), out
 
 
 def test_the_github_format_is_exactly_psstrats_commands(forged: Path) -> None:

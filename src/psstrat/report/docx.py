@@ -5,8 +5,11 @@ holds Jinja tags; docxtpl fills it with the same ReportContext as the other form
 template is found like every other one (the repository's templates/ first, then psstrat's own,
 or `--template FILE.docx`) and is as untrusted: it runs in the same sandbox, with XML escaping
 on (no data text can become Word markup) and the same time limit, and a template whose zip
-would unpack to more than MAX_UNPACKED is refused before it is opened. The document is saved
-with fixed zip timestamps, so the same data gives the same bytes.
+would unpack to more than MAX_UNPACKED is refused before it is opened. Every part of the
+template, and of the paper made from it, is inspected (report.safedocx): nothing that fetches
+or runs anything (external links, attached templates, OLE, macros, fetching fields) is let
+through, and the paper is capped like the other formats. The document is saved with fixed zip
+timestamps, so the same data gives the same bytes.
 """
 
 from __future__ import annotations
@@ -17,14 +20,15 @@ from pathlib import Path
 
 from psstrat.errors import PsstratError
 from psstrat.report import render as _render
+from psstrat.report import safedocx
 from psstrat.report.render import (
     ENTRY,
     ConfinedLoader,
+    bounded_work,
     environment,
     packaged_templates,
     repository_templates,
     template_failure,
-    time_limit,
 )
 from psstrat.report.views import ReportContext
 
@@ -41,24 +45,40 @@ def render_docx(context: ReportContext, root: Path, template: Path | None = None
     loader = ConfinedLoader([f for f in folders if f is not None], template)
     path = loader.locate(NAME if template is None else ENTRY)
     shown = str(template) if template is not None else NAME
-    _check_zip(path, shown)
+    data = _read_template(path, shown)
+    checked = safedocx.check(data, shown)
     env = environment(loader, html=True)  # autoescape: the XML special characters
     try:
-        doc = DocxTemplate(str(path))
-        with time_limit(_render.RENDER_SECONDS):
+        doc = DocxTemplate(io.BytesIO(data))  # the bytes checked, not the file again
+        with bounded_work(_render.RENDER_SECONDS):
             doc.render({"r": context}, jinja_env=env, autoescape=True)
-        out = io.BytesIO()
-        doc.save(out)
+            out = io.BytesIO()
+            doc.save(out)
     except PsstratError:
         raise
     except Exception as exc:  # a failing template: Jinja, docxtpl or the XML it makes
         raise template_failure(exc, loader, shown) from None
-    return _fixed_times(out.getvalue())
+    paper = out.getvalue()
+    if len(paper) > _render.MAX_OUTPUT:
+        raise PsstratError(
+            f"template {shown}: the Word paper passed {_render.MAX_OUTPUT / 2**20:g} MiB; "
+            "simplify the template"
+        )
+    safedocx.check(paper, shown, rendered=True, known=checked)  # raw XML written by |safe
+    return _fixed_times(paper)
 
 
-def _check_zip(path: Path, shown: str) -> None:
+def _read_template(path: Path, shown: str) -> bytes:
+    """The template's bytes, refused unread when the file or what it unpacks to is larger
+    than MAX_UNPACKED."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        if path.stat().st_size > MAX_UNPACKED:
+            raise PsstratError(
+                f"template {shown} is larger than {MAX_UNPACKED // (1024 * 1024)} MiB; "
+                "a Word template needs far less"
+            )
+        data = path.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
         raise PsstratError(
@@ -69,6 +89,7 @@ def _check_zip(path: Path, shown: str) -> None:
             f"template {shown} unpacks to more than {MAX_UNPACKED // (1024 * 1024)} MiB; "
             "a Word template needs far less"
         )
+    return data
 
 
 def _fixed_times(docx: bytes) -> bytes:

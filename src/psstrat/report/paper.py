@@ -22,10 +22,11 @@ def produce(
         from psstrat.report.docx import render_docx
 
         return render_docx(context, root, template)
-    from psstrat.report.render import render
+    from psstrat.report.render import render, shown_name
 
     if fmt == "pdf":
         from psstrat.report.pdf import html_to_pdf
 
-        return html_to_pdf(render(context, "html", root, template))
+        html = render(context, "html", root, template)
+        return html_to_pdf(html, shown_name("html", template))
     return render(context, fmt, root, template)

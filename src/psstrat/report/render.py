@@ -9,8 +9,11 @@ Templates are untrusted input (a pull request can change them), so they run conf
   packaged ones. `--template FILE` loads that one file; it may include or extend only those
   folders. A template that resolves, after symlinks, outside its folder, or is not a regular
   file, is refused.
-- Work is bounded: `**` and `*` refuse operands that would build huge numbers or strings, the
-  output is capped, and a render that runs longer than RENDER_SECONDS is stopped.
+- Work is bounded: `**` and `*` refuse operands that would build huge numbers or strings, and
+  so do `%` and `str.format` widths, the padding, joining and replacing filters and methods
+  (report.bounds); the sandbox is immutable (no `list.append` to grow a list in a loop); the
+  output is capped, a render that runs longer than RENDER_SECONDS is stopped, and on Linux one
+  that maps more than bounds.RENDER_MEMORY gets a MemoryError.
 
 Any failure is a PsstratError naming the template and line: exit 2, never a traceback.
 """
@@ -25,17 +28,26 @@ import stat
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from functools import update_wrapper
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from jinja2.loaders import split_template_path
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.runtime import Context
+from jinja2.sandbox import (
+    ImmutableSandboxedEnvironment,
+    SandboxedEscapeFormatter,
+    SandboxedFormatter,
+)
+from markupsafe import Markup
 
 from psstrat import english
 from psstrat.errors import PsstratError
-from psstrat.report import views
+from psstrat.report import bounds, safehtml, views
+from psstrat.report.bounds import MAX_POWER, MAX_REPEAT, Growth, memory_budget
+from psstrat.report.bounds import Runaway as _Runaway
 from psstrat.report.views import ReportContext
 from psstrat.safetext import inert, md_escape
 
@@ -45,10 +57,6 @@ RENDER_SECONDS = 60.0
 MAX_OUTPUT = 64 * 1024 * 1024
 """No committee paper is 64 MiB; a template producing more is running away."""
 MAX_TEMPLATE_BYTES = 1024 * 1024
-MAX_POWER = 1024
-"""The largest exponent `**` takes, and the largest base when the exponent is over 64."""
-MAX_REPEAT = 1_000_000
-"""The longest string or list `*` may build by repetition."""
 ENTRY = "--template"
 """The loader's name for a `--template FILE`: a name no file in a folder can have."""
 
@@ -75,17 +83,27 @@ def render(
     loader = ConfinedLoader([f for f in folders if f is not None], template)
     env = environment(loader, html=fmt == "html")
     name = ENTRY if template is not None else FORMATS[fmt]
-    shown = str(template) if template is not None else name
+    shown = shown_name(fmt, template)
     try:
-        compiled = env.get_template(name)
-        chunks = compiled.generate(r=context)
-        text = _bounded(chunks, RENDER_SECONDS if seconds is None else seconds)
+        # Compiling runs the template's constant expressions (Jinja folds them), so it is
+        # bounded like the render.
+        with bounded_work(RENDER_SECONDS if seconds is None else seconds) as check:
+            compiled = env.get_template(name)
+            text = _bounded(compiled.generate(r=context), check)
     except PsstratError:
         raise
     except Exception as exc:  # a failing template: anything Jinja or its expressions raise
         raise template_failure(exc, loader, shown) from None
+    if fmt == "html":
+        text = safehtml.paper(text, shown, RENDER_SECONDS if seconds is None else seconds)
     paper = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
     return inert(paper, "html" if fmt == "html" else "md")  # a template is untrusted too
+
+
+def shown_name(fmt: str, template: Path | None = None) -> str:
+    """The template's name in messages: the `--template` file as given, else the packaged
+    name (which a file in the repository's templates/ overrides)."""
+    return str(template) if template is not None else FORMATS[fmt]
 
 
 def template_failure(exc: BaseException, loader: ConfinedLoader, shown: str) -> PsstratError:
@@ -206,9 +224,13 @@ def _require_regular(path: Path, shown: str, what: str) -> None:
         raise PsstratError(f"{what} {shown} is not a regular file; pass a Jinja template file")
 
 
-class _Sandbox(SandboxedEnvironment):
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's sandbox, immutable (the templates never change a list: a list grown in a
+    loop would escape every bound on one operation), with every operation that can build far
+    more than its input checked first (report.bounds)."""
+
     # Intercepting also stops Jinja folding `10 ** 10 ** 10` at compile time.
-    intercepted_binops = frozenset({"**", "*"})
+    intercepted_binops = frozenset({"**", "*", "%"})
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         """On the context's own views, only their fields: an allowlist looked up once per
@@ -226,6 +248,58 @@ class _Sandbox(SandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         _check_binop(operator, left, right)
         return super().call_binop(context, operator, left, right)
+
+    def call(
+        __self,  # Jinja's own signature
+        __context: Context,
+        __obj: Any,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        bounds.check_call(__obj, args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """`str.format` and `format_map` as Jinja's sandbox runs them, with every field's
+        width counted (nested `{:{}}` fields are resolved before a field is formatted)."""
+        if super().wrap_str_format(value) is None:
+            return None
+        owner: str = value.__self__
+        name: str = value.__name__
+
+        def wrapper(*args: Any, **kwargs: Any) -> str:
+            if name == "format_map":
+                if kwargs or len(args) != 1:
+                    raise TypeError("format_map() takes exactly one argument")
+                mapping = args[0]
+                args, kwargs = (), mapping
+            growth = Growth(f"`{name}()`")
+            formatter: SandboxedFormatter
+            if isinstance(owner, Markup):
+                formatter = _BoundedEscapeFormatter(self, growth, escape=owner.escape)
+            else:
+                formatter = _BoundedFormatter(self, growth)
+            return type(owner)(formatter.vformat(owner, args, kwargs))
+
+        return update_wrapper(wrapper, value)
+
+
+class _Counted:
+    def __init__(self, env: jinja2.Environment, growth: Growth, **kwargs: Any) -> None:
+        self.growth = growth
+        super().__init__(env, **kwargs)  # type: ignore[call-arg]
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        bounds.check_format_spec(format_spec, value, self.growth)
+        return super().format_field(value, format_spec)  # type: ignore[misc]
+
+
+class _BoundedFormatter(_Counted, SandboxedFormatter):
+    pass
+
+
+class _BoundedEscapeFormatter(_Counted, SandboxedEscapeFormatter):
+    pass
 
 
 _VIEW_FIELDS: dict[type, frozenset[str]] = {
@@ -245,6 +319,9 @@ def environment(loader: ConfinedLoader, html: bool) -> _Sandbox:
         keep_trailing_newline=True,
         bytecode_cache=_BYTECODE,
     )
+    env.filters = bounds.bounded_filters(env.filters)
+    env.globals.pop("lipsum", None)  # lorem ipsum of any length: no paper needs it
+    env.concat = _capped_concat  # type: ignore[method-assign]
     env.filters["md"] = md_escape
     env.filters["plural"] = english.count
     env.filters["verb"] = english.verb
@@ -261,9 +338,12 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
             raise _Runaway(f"`{_short(left)} ** {_short(right)}` is too large to compute")
     elif operator == "*":
         for seq, n in ((left, right), (right, left)):
-            repeats = isinstance(seq, str | list | tuple) and isinstance(n, int)
-            if repeats and len(seq) * n > MAX_REPEAT:
+            repeats = isinstance(seq, str | bytes | bytearray | list | tuple)
+            if repeats and isinstance(n, int) and len(seq) * n > MAX_REPEAT:
                 raise _Runaway(f"repeating a value {n} times builds more than 1 million items")
+    elif operator == "%" and isinstance(left, str | bytes | bytearray):
+        text = left if isinstance(left, str) else left.decode("latin-1")
+        bounds.check_percent(text, right)
 
 
 def _short(value: Any) -> str:
@@ -271,8 +351,16 @@ def _short(value: Any) -> str:
     return text if len(text) <= 20 else text[:17] + "..."
 
 
-class _Runaway(Exception):
-    """A template that does too much work: too long, too large, or a huge operand."""
+def _capped_concat(chunks: Iterable[str]) -> str:
+    """Jinja's join of a template's, macro's or block's output, stopped at MAX_OUTPUT (what
+    docxtpl renders goes through here, not through `_bounded`)."""
+    parts, size = [], 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise _Runaway(f"output passed {MAX_OUTPUT // (1024 * 1024)} MiB")
+        parts.append(chunk)
+    return "".join(parts)
 
 
 @contextlib.contextmanager
@@ -307,16 +395,23 @@ def time_limit(seconds: float) -> Iterator[Callable[[], None]]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _bounded(chunks: Iterator[str], seconds: float) -> str:
-    """A template's output, stopped after ``seconds`` or MAX_OUTPUT characters."""
+@contextlib.contextmanager
+def bounded_work(seconds: float) -> Iterator[Callable[[], None]]:
+    """The time limit and the memory budget of a render, together."""
+    with time_limit(seconds) as check, memory_budget():
+        yield check
+
+
+def _bounded(chunks: Iterator[str], check: Callable[[], None]) -> str:
+    """A template's output, stopped at MAX_OUTPUT characters (or when ``check`` says the
+    time is up)."""
     parts, size = [], 0
-    with time_limit(seconds) as check:
-        for chunk in chunks:
-            size += len(chunk)
-            if size > MAX_OUTPUT:
-                raise _Runaway(f"output passed {MAX_OUTPUT // (1024 * 1024)} MiB")
-            check()
-            parts.append(chunk)
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise _Runaway(f"output passed {MAX_OUTPUT // (1024 * 1024)} MiB")
+        check()
+        parts.append(chunk)
     return "".join(parts)
 
 

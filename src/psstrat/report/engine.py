@@ -1,0 +1,186 @@
+"""A paper engine (WeasyPrint for the PDF) run in a child process, bounded as a whole.
+
+Layout engines are large native code driven by untrusted input: a hostile template can make
+one run for minutes (12,000 pages), take gigabytes, recurse until Python gives up (5,000
+nested `div`s), divide by zero (`font-size: 1e30px`) or crash outright. None of that may take
+psstrat down with a traceback or hang CI. So the engine runs in its own process, bytes in and
+bytes out, with a wall-clock limit (the parent kills it on expiry), an address-space and a
+CPU-time limit set in the child before the engine is imported, and a page limit; whatever goes
+wrong in it is one line, exit 2, naming the template. The wrapper knows nothing of WeasyPrint:
+an engine is a function from bytes and a page limit to bytes (ENGINES), so another engine
+(Typst) is bounded the same way.
+
+    main([NAME, SECONDS, BYTES, PAGES]) in `python -P`, input on stdin, output on stdout
+
+The child exits 0 with the output on stdout, MISSING when the engine cannot be imported, or
+FAILED with one line on stderr saying why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from psstrat.errors import PsstratError
+
+PDF_SECONDS = 180.0
+"""The longest the PDF may take to lay out and write. The 10,000-risk benchmark paper (259
+pages) takes 35 s on the project's machine, 68 s on its slowest measured day: 2.6 times that."""
+PDF_MEMORY = 3 * 1024**3
+"""The address space the PDF engine's process may map: the benchmark paper peaks at 675 MiB
+(919 MiB at 480 pages), so about 1.1 MiB a page above 390 MiB; 3 GiB holds 1,000 heavy pages
+and stays well inside a 7 GiB CI runner."""
+PDF_PAGES = 1_000
+"""The most pages a PDF paper may have: 4 times the benchmark's 259 (a real directorate's
+paper is a few dozen). Layout stops at the first page past it."""
+
+CLEAN_MEMORY = 2 * 1024**3
+"""The address space the HTML cleaning's process may map (the 10,000-risk paper's needs
+well under 100 MiB; 64 MiB of tiny nested tags would need gigabytes)."""
+
+RESERVE = 16 * 1024 * 1024
+"""Memory the child holds until it runs out, so that it can still say so."""
+
+FAILED = 2
+MISSING = 4
+REFUSED = 5
+
+
+class EngineMissing(Exception):
+    """The engine (or a system library it needs) cannot be loaded."""
+
+
+class Refused(Exception):
+    """The input is refused: the message is what follows `template NAME: ` for the user."""
+
+
+class PageLimit(Exception):
+    def __init__(self, pages: int) -> None:
+        super().__init__(f"the paper passed {pages:,} pages")
+
+
+ENGINES = {
+    "weasyprint": "psstrat.report.pdf:weasyprint_pdf",
+    "clean-html": "psstrat.report.safehtml:clean_bytes",
+}
+"""Each engine: a function from bytes and a page limit to bytes, named so that only the
+child process imports it."""
+WHAT = {"weasyprint": "the PDF engine", "clean-html": "the HTML cleaning"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    seconds: float
+    memory: int
+    pages: int
+
+
+def pdf_limits() -> Limits:
+    """The PDF's limits, as this module sets them now (tests lower them)."""
+    return Limits(PDF_SECONDS, PDF_MEMORY, PDF_PAGES)
+
+
+def run(name: str, data: bytes, shown: str, limits: Limits | None = None) -> bytes:
+    """The engine's output for ``data``, or a PsstratError naming the template ``shown``
+    (EngineMissing when the engine cannot be loaded at all)."""
+    bound = pdf_limits() if limits is None else limits
+    # -P: nothing from the working directory (a strategy repository) is importable in the
+    # child; psstrat's own folder goes last on its path, so it finds this psstrat without
+    # shadowing anything else.
+    here = str(Path(__file__).resolve().parents[2])
+    start = f"import sys; sys.path.append({here!r}); from {__name__} import main; "
+    command = [sys.executable, "-P", "-c", start + "sys.exit(main(sys.argv[1:]))", name]
+    command += [f"{bound.seconds:g}", str(bound.memory), str(bound.pages)]
+    with subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as child:
+        try:
+            out, err = child.communicate(data, timeout=bound.seconds)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            raise _failure(name, shown, f"stopped after {bound.seconds:g} s") from None
+        except BaseException:  # Ctrl-C: the child goes too
+            child.kill()
+            raise
+    if child.returncode == 0:
+        return out
+    said = err.decode("utf-8", "replace").splitlines()
+    marked = [line.removeprefix(MARK) for line in said if line.startswith(MARK)]
+    last = marked[-1] if marked else ""
+    if child.returncode == MISSING:
+        raise EngineMissing(last or name)
+    if child.returncode == REFUSED and last:
+        raise PsstratError(f"template {shown}: {last}")
+    if child.returncode != FAILED and any("MemoryError" in line for line in said):
+        last = f"ran out of memory (more than {bound.memory / 2**20:g} MiB)"
+        raise _failure(name, shown, last)
+    raise _failure(name, shown, _why(child.returncode, last, bound.seconds))
+
+
+def _why(code: int, said: str, seconds: float) -> str:
+    if code == FAILED and said:
+        return said[:200]
+    if code < 0:
+        if -code == signal.SIGXCPU:
+            return f"used more than {seconds:g} s of processor time"
+        if -code == signal.SIGKILL:
+            return "killed, most likely out of memory"
+        return f"crashed with {signal.Signals(-code).name}"
+    return f"exited with status {code}"
+
+
+def _failure(name: str, shown: str, why: str) -> PsstratError:
+    what = WHAT.get(name, name)
+    return PsstratError(f"template {shown}: {what} failed ({why}); simplify the template")
+
+
+def _limit(seconds: float, memory: int) -> None:
+    """The child's own limits, set before the engine is imported: its address space, and its
+    processor time (which stops it even if its parent has gone)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    cpu = int(seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+
+
+MARK = "psstrat-engine: "
+"""Starts the child's one line for the parent, apart from anything else on its stderr."""
+
+
+def _say(message: str) -> None:
+    print(f"\n{MARK}{message}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str]) -> int:
+    name, seconds, memory, pages = argv[0], float(argv[1]), int(argv[2]), int(argv[3])
+    if sys.platform.startswith("linux"):  # elsewhere RLIMIT_AS is not enforced or not settable
+        _limit(seconds, memory)
+    data = sys.stdin.buffer.read()
+    reserve = bytearray(RESERVE)
+    module, _, function = ENGINES[name].partition(":")
+    try:
+        out = getattr(importlib.import_module(module), function)(data, pages)
+    except MemoryError:
+        del reserve  # room to say so
+        _say(f"ran out of memory (more than {memory / 2**20:g} MiB)")
+        return FAILED
+    except EngineMissing as exc:
+        _say(str(exc))
+        return MISSING
+    except Refused as exc:
+        _say(str(exc))
+        return REFUSED
+    except Exception as exc:  # whatever the engine raises is the template's doing
+        text = " ".join(str(exc).split())
+        what = text if isinstance(exc, PageLimit) else f"{type(exc).__name__}: {text}"
+        _say(what.rstrip(": ") or type(exc).__name__)
+        return FAILED
+    sys.stdout.buffer.write(out)
+    sys.stdout.flush()
+    return 0
