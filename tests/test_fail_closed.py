@@ -346,3 +346,224 @@ def test_json_of_a_refusal_is_not_printed(cli: CliRunner, repo: RepoBuilder) -> 
         assert (code, out) == (2, "")
     code, out, _ = run(cli, repo, "status", "-f", "json", "--session", "all", "--allow-errors")
     assert code == 0 and json.loads(out)["session"] == "all"
+
+
+# -- found by a hostile review of the above -------------------------------------------------
+
+SECRET_RISK = f"""\
+id: R0002
+title: {CANARY} corrupt officer
+category: people
+owner: lead-a
+raised: 2004-05-01
+inherent: {{likelihood: 5, impact: 5}}
+residual: {{likelihood: 4, impact: 5, date: 2004-05-01}}
+controls: [{{description: {CANARY} surveillance, owner: lead-a}}]
+escalated: {{to: Anti-Corruption Command, date: 2004-05-02}}
+marking: secret
+"""
+OPEN_RISK = """\
+id: R0002
+title: Office move delayed
+category: operational
+owner: lead-b
+raised: 2004-09-01
+inherent: {likelihood: 2, impact: 2}
+residual: {likelihood: 1, impact: 2, date: 2004-09-01}
+controls: [{description: Weekly check, owner: lead-b}]
+"""
+R2 = "data/risks/R0002.yaml"
+
+
+def test_a_reused_id_never_reveals_the_old_item(cli: CliRunner, repo: RepoBuilder) -> None:
+    """A deleted secret risk's id given to a new open risk lowered the old one's marking:
+    `changes` printed its controls and scores, `history` its trail."""
+    git(repo.root, "init", "-q", "-b", "main")
+    repo.write(R2, SECRET_RISK)
+    first = commit(repo, "a secret risk", "2004-06-10T10:00:00")
+    (repo.root / R2).unlink()
+    commit(repo, "deleted", "2004-07-01T10:00:00")
+    code, out, _ = run(
+        cli,
+        repo,
+        "new",
+        "risk",
+        "--title",
+        "Next",
+        "--category",
+        "people",
+        "--likelihood",
+        "1",
+        "--impact",
+        "1",
+        "--raised",
+        "2004-09-01",
+    )
+    assert code == 0 and "R0003" in out + _  # psstrat new never reuses an id git has seen
+    (repo.root / "data/risks/R0003.yaml").unlink()
+    repo.write(R2, OPEN_RISK)  # by hand, as a hostile author would
+    for args in (
+        ["changes", "--since", first],
+        ["changes", "--since", first, "-f", "md"],
+        ["history", "R0002"],
+        ["report", *Q3, "--since", first],
+    ):
+        code, out, err = run(cli, repo, *args)
+        assert code == 0 and CANARY not in out + err, args
+        assert "20 (very high)" not in out and "surveillance" not in out
+
+
+def test_an_item_re_marked_then_deleted_stays_withheld(cli: CliRunner, repo: RepoBuilder) -> None:
+    """Open at A, secret at B, deleted at C: `changes --since A` printed `R0001 ... removed`
+    with the title re-marked secret (the versions between were not consulted)."""
+    git(repo.root, "init", "-q", "-b", "main")
+    repo.edit(R1, "marking: official-sensitive", "marking: official")
+    repo.edit(R1, "title: Information leakage", f"title: {CANARY} informant")
+    first = commit(repo, "A", "2004-07-01T10:00:00")
+    repo.edit(R1, "marking: official", "marking: secret")
+    commit(repo, "B", "2004-08-01T10:00:00")
+    (repo.root / R1).unlink()
+    repo.edit(S1, "    risks: [R0001]\n", "")
+    repo.edit("data/sia/SIA-2004.yaml", "risks: [R0001]", "risks: []")
+    commit(repo, "C", "2004-09-01T10:00:00")
+    code, out, _ = run(cli, repo, "changes", "--since", first)
+    assert code == 0 and CANARY not in out and "R0001" not in out
+
+
+def test_a_comparison_until_a_commit_is_governed_by_today(
+    cli: CliRunner, repo: RepoBuilder
+) -> None:
+    """`changes --until B` used B's markings: an item re-marked secret after B was shown."""
+    git(repo.root, "init", "-q", "-b", "main")
+    repo.edit(R1, "marking: official-sensitive", "marking: official")
+    repo.edit(R1, "title: Information leakage", f"title: {CANARY} informant")
+    first = commit(repo, "A", "2004-07-01T10:00:00")
+    repo.edit(R1, "residual: {likelihood: 3, impact: 4", "residual: {likelihood: 3, impact: 3")
+    second = commit(repo, "B", "2004-08-01T10:00:00")
+    repo.edit(R1, "marking: official", "marking: secret")  # today, uncommitted
+    for fmt in ("text", "json"):
+        code, out, _ = run(cli, repo, "changes", "--since", first, "--until", second, "-f", fmt)
+        assert code == 0 and CANARY not in out
+
+
+def test_history_is_governed_by_the_item_wherever_it_is_today(
+    cli: CliRunner, repo: RepoBuilder
+) -> None:
+    """R0001 moved to another file and re-marked secret there: `history R0001` followed the
+    old file and showed its scores."""
+    git(repo.root, "init", "-q", "-b", "main")
+    repo.edit(R1, "marking: official-sensitive", "marking: official")
+    commit(repo, "open", "2004-07-01T10:00:00")
+    moved = repo.read(R1).replace("marking: official", "marking: secret")
+    (repo.root / R1).unlink()
+    repo.write("data/risks/R0002.yaml", moved)
+    code, out, err = run(cli, repo, "history", "R0001")
+    assert (code, out) == (2, "") and "no history of R0001 that the open session" in err
+
+
+def test_a_twin_renumbered_later_does_not_lend_its_dates(cli: CliRunner, repo: RepoBuilder) -> None:
+    """An old duplicate of an open milestone, marked secret and later renumbered: `changes`
+    quoted the secret twin's due date as the open milestone's."""
+    git(repo.root, "init", "-q", "-b", "main")
+    twin = "      - {id: S1.1.M2, title: Twin, due: 2004-12-24, marking: secret}\n"
+    repo.edit(S1, "    updates:", twin + "    updates:")
+    first = commit(repo, "twins", "2004-07-01T10:00:00")
+    repo.edit(S1, twin, twin.replace("S1.1.M2", "S1.1.M3"))
+    code, out, _ = run(cli, repo, "changes", "--since", first)
+    assert code == 0 and "24 December 2004" not in out and "Twin" not in out
+
+
+@pytest.mark.parametrize(
+    "breakage", ["marking: Secret", "status: bogus\n    marking: secret"], ids=["case", "schema"]
+)
+def test_a_problem_inside_a_withheld_item_does_not_withhold_its_file(
+    cli: CliRunner, repo: RepoBuilder, breakage: str
+) -> None:
+    """A withheld work element that does not validate withheld its whole strand: S1 vanished
+    from the open outputs and `overdue --fail` said nothing was overdue."""
+    without = outputs(cli, repo)
+    element = f"  - id: S1.2\n    title: {CANARY}\n    {breakage}\n"
+    repo.edit(S1, "work_elements:\n", "work_elements:\n" + element)
+    assert outputs(cli, repo) == without
+    code, _, err = run(cli, repo, "overdue", "--as-of", "2005-12-31", "--fail")
+    assert code == 1 and CANARY not in err
+
+
+@pytest.mark.parametrize(
+    ("hidden", "what"),
+    [
+        ("    #marking: secret\r    \n", "a carriage return without a newline"),
+        ("    # \u202emarking: secret\n", "the invisible character U+202E"),
+    ],
+    ids=["carriage return", "bidi override"],
+)
+def test_a_file_that_reads_differently_from_what_it_is_is_refused(
+    cli: CliRunner, repo: RepoBuilder, hidden: str, what: str
+) -> None:
+    """A comment that a terminal shows as `marking: secret` was accepted without a word."""
+    repo.edit(S1, "    status: on-track\n", "    status: on-track\n" + hidden)
+    code, out, _ = run(cli, repo, "validate", *AS_OF)
+    assert code == 1 and "error[yaml-syntax]" in out and what in out
+
+
+def test_a_strategy_broken_in_an_old_commit_does_not_refuse_today(
+    cli: CliRunner, repo: RepoBuilder
+) -> None:
+    """A strategy.yaml broken for a day in September made today's report and `changes`
+    refuse, though today's data validates."""
+    git(repo.root, "init", "-q", "-b", "main")
+    commit(repo, "start", "2004-09-01T10:00:00")
+    good = repo.read("data/strategy.yaml")
+    repo.write("data/strategy.yaml", good + "oops: [\n")
+    commit(repo, "broken", "2004-09-15T10:00:00")
+    repo.write("data/strategy.yaml", good)
+    commit(repo, "fixed", "2004-10-02T10:00:00")
+    code, out, _ = run(cli, repo, "report", *Q3)
+    assert code == 0 and "Changes since the last report" in out
+    code, out, _ = run(cli, repo, "changes", "--since", "2004-09-30")
+    assert code == 0 and "one file does not load" in out
+
+
+def test_an_uncommitted_edit_to_a_withheld_item_is_no_draft_in_open_session(
+    cli: CliRunner, repo: RepoBuilder
+) -> None:
+    """Editing only the official-sensitive R0001 made the open paper a DRAFT "from data with
+    uncommitted changes"."""
+    git(repo.root, "init", "-q", "-b", "main")
+    commit(repo, "start", "2004-09-01T10:00:00")
+    repo.edit(R1, "title: Information leakage", "title: Information leakage by post")
+    code, out, _ = run(cli, repo, "report", *Q3)
+    assert code == 0 and "DRAFT" not in out and "uncommitted" not in out
+    code, out, _ = run(cli, repo, "report", *Q3, "--session", "closed")
+    assert "uncommitted changes" in out
+    repo.edit(S1, "title: Security of information", "title: Security of all information")
+    code, out, _ = run(cli, repo, "report", *Q3)
+    assert "uncommitted changes" in out
+
+
+def test_a_marking_listed_twice_is_a_settings_error(cli: CliRunner, repo: RepoBuilder) -> None:
+    """`markings: [official, secret, official-sensitive, secret]` ranked secret items by the
+    first place and showed them to the closed session."""
+    repo.write("psstrat.yaml", "markings: [official, secret, official-sensitive, Secret]\n")
+    code, _, err = run(cli, repo, "status", *AS_OF)
+    assert code == 2 and "markings lists `Secret` twice" in err
+
+
+@pytest.mark.parametrize(
+    "line", ['<img src="http://example.org/p.png">', "[more](https://example.org/x)"]
+)
+def test_a_markdown_template_cannot_put_remote_content_in_a_paper(
+    cli: CliRunner, repo: RepoBuilder, line: str
+) -> None:
+    repo.write("templates/report.md.j2", f"# {{{{ r.title | md }}}}\n\n{line}\n")
+    code, out, err = run(cli, repo, "report", *Q3)
+    assert (code, out) == (2, "") and "template report.md.j2: the paper would carry" in err
+
+
+def test_a_binary_paper_never_goes_to_an_actions_log(
+    cli: CliRunner, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PDF bytes hold lines psstrat cannot make inert (an uncompressed title)."""
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, out, err = run(cli, repo, "report", *Q3, "-f", "docx")
+    assert (code, out) == (2, "") and "in GitHub Actions it goes to a file" in err

@@ -99,6 +99,18 @@ def grouped(changes: Iterable[Change]) -> list[tuple[str, list[Change]]]:
     ]
 
 
+def differs(pair: Pair, session: str) -> bool:
+    """Whether what ``session`` sees of the data differs between the two sides (with today's
+    marking governing both): a file the session cannot read is simply not there."""
+    governed = combined(marks(pair.after.repo), *(marks(version) for version in pair.later))
+    earlier = dataclasses.replace(pair.before.repo, settings=pair.after.repo.settings)
+    earlier.index()
+    today = combined(*(marks(version) for version in pair.after_later))
+    old = _visible_values(restrict(earlier, session, governed=governed))
+    new = _visible_values(restrict(pair.after.repo, session, governed=today))
+    return any(old.get(rel) != new.get(rel) for rel in pair.changed if rel.startswith(f"{DATA}/"))
+
+
 def compare(pair: Pair, session: str) -> Changes:
     restricted = session != "all"
     for side in (pair.before, pair.after):
@@ -109,6 +121,7 @@ def compare(pair: Pair, session: str) -> Changes:
                 "session; fix it, or compare with another commit"
             )
     governed = combined(marks(pair.after.repo), *(marks(version) for version in pair.later))
+    today = combined(*(marks(version) for version in pair.after_later))
     # Ranked by today's settings and today's markings (the later side's and, beyond it, every
     # later version's).
     earlier = dataclasses.replace(pair.before.repo, settings=pair.after.repo.settings)
@@ -117,9 +130,9 @@ def compare(pair: Pair, session: str) -> Changes:
     # side's strategy: an earlier strategy that does not load is governed by today's.
     broken = (
         restrict(earlier, session, governed=governed).unreadable
-        | restrict(pair.after.repo, session).unreadable
+        | restrict(pair.after.repo, session, governed=today).unreadable
     )
-    after = restrict(_without(pair.after.repo, broken - {STRATEGY.path}), session)
+    after = restrict(_without(pair.after.repo, broken - {STRATEGY.path}), session, governed=today)
     before = restrict(_without(earlier, broken), session, governed=governed)
     result = Changes(pair.since, pair.before.label, pair.after.label, session)
     result.problems = [

@@ -31,7 +31,14 @@ from pydantic import BaseModel, ValidationError
 from psstrat.errors import PsstratError
 from psstrat.model.common import ID_PATTERNS
 from psstrat.repository import DATA, Repository, file_kind, model_of
-from psstrat.yamlio import YamlPath, YamlProblem, document_text, item_text, parse_yaml
+from psstrat.yamlio import (
+    MAX_BYTES,
+    YamlPath,
+    YamlProblem,
+    document_text,
+    item_text,
+    parse_yaml,
+)
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,8 @@ class Census:
         tree, refs = self._git()
         for ref in refs:
             found |= {Path(p).name for p in tree.files(ref, f"{DATA}/{folder}")}
+        if refs:  # and every file any branch ever held: an old item's id is never reused
+            found |= {Path(p).name for p in tree.ever(f"{DATA}/{folder}")[0]}
         return {n.removesuffix(".yaml") for n in found if n.endswith(".yaml")}
 
     def texts(self, rel: str) -> list[str]:
@@ -88,6 +97,9 @@ class Census:
         for ref in refs:
             for raw in tree.read(ref, [rel]).values():
                 texts.append(raw.decode("utf-8", errors="replace"))
+        if refs:  # and every version any branch's history held: ids are never reused
+            versions = tree.read_many([(sha, rel) for sha in tree.ever(rel)[1]], MAX_BYTES)
+            texts += [raw.decode("utf-8", "replace") for raw in versions if isinstance(raw, bytes)]
         return texts
 
 

@@ -166,6 +166,28 @@ class GitTree:
             found.append((_commit(head), paths))
         return found
 
+    def ever(self, path: str) -> tuple[set[str], list[str]]:
+        """Every path under ``path`` that any branch's history ever held (relative to the
+        strategy's root), and every commit that changed ``path``: what an id may once have
+        named, so that a new item never takes an old item's id."""
+        out = _run(
+            self.top,
+            "log",
+            "--all",
+            "--format=%x01%H",
+            "--name-only",
+            "--no-renames",
+            "--",
+            f"{self.prefix}{path}",
+        )
+        paths: set[str] = set()
+        commits = []
+        for record in out.split("\x01")[1:]:
+            head, _, names = record.partition("\n")
+            commits.append(head.strip())
+            paths |= {n.removeprefix(self.prefix) for n in names.splitlines() if n.strip()}
+        return paths, commits
+
     def files(self, ref: str, folder: str) -> list[str]:
         """Paths (relative to the strategy's root) of the files under ``folder`` at ``ref``."""
         out = _run(

@@ -27,9 +27,9 @@ class Source:
         return f"source commit {self.commit}" + (" + uncommitted changes" if self.dirty else "")
 
 
-def source_commit(root: Path) -> Source:
+def source_commit(root: Path, shaping: tuple[str, ...] = SHAPING) -> Source:
     """The commit of the git checkout holding ``root`` and whether what shapes a report
-    differs from it."""
+    (or the part of it named) differs from it."""
 
     def git(*args: str) -> str | None:
         result = subprocess.run(
@@ -45,7 +45,7 @@ def source_commit(root: Path) -> Source:
         commit = git("rev-parse", "--verify", "HEAD")
         if not commit:
             return Source(None, False, "not a git checkout")
-        status = git("status", "--porcelain", "--ignored", "--untracked-files=all", "--", *SHAPING)
+        status = git("status", "--porcelain", "--ignored", "--untracked-files=all", "--", *shaping)
     except (OSError, subprocess.SubprocessError):
         return Source(None, False, "git is not available")
     # If git cannot say, the data cannot be called clean.

@@ -61,6 +61,8 @@ class Pair:
     on the way to HEAD and to ``after``, and the working tree when ``after`` is a commit),
     each holding the files it changed that neither side already holds as they are there:
     their markings govern the earlier side too (psstrat.changes)."""
+    after_later: list[Repository] = field(default_factory=list)
+    """When ``after`` is a commit, the versions after it up to today: they govern it."""
 
 
 def pair(root: Path, since: str, until: str | None, today: dt.date, session: str = "all") -> Pair:
@@ -99,22 +101,29 @@ def pair(root: Path, since: str, until: str | None, today: dt.date, session: str
     }
     before = _side(root, before_commit, before_files)
     after = _side(root, after_commit, after_files)
-    later = _later(tree, root, before_commit, after_commit, after.repo, seen)
-    return Pair(before, after, changed, described, later)
+    ends = ["HEAD"] if after_commit is None else ["HEAD", after_commit.sha]
+    working = after_commit is not None
+    later = _later(tree, root, before_commit, ends, working, after.repo, seen)
+    after_later = []
+    if after_commit is not None:  # the later side is itself an earlier version than today
+        after_later = _later(tree, root, after_commit, ["HEAD"], True, after.repo, seen)
+    return Pair(before, after, changed, described, later, after_later)
 
 
 # Named exception (PLR0913): the versions between depend on both sides and what they hold.
 def _later(  # noqa: PLR0913
     tree: GitTree,
     root: Path,
-    before: Commit,
-    after: Commit | None,
+    since: Commit,
+    ends: list[str],
+    working: bool,
     today: Repository,
     seen: set[str],
 ) -> list[Repository]:
-    """Each version of the data files after ``before`` up to today, as far as it differs from
-    what the sides hold, read with today's settings and strategy (as `history` reads them)."""
-    ends = ["HEAD"] if after is None else ["HEAD", after.sha]
+    """Each version of the data files after ``since`` up to ``ends`` (and, if ``working``,
+    the working tree), as far as it differs from what the sides hold, read with today's
+    settings and strategy (as `history` reads them)."""
+    before = since
     try:
         commits = tree.touched(before.sha, ends)
     except GitUnavailable as exc:
@@ -127,9 +136,9 @@ def _later(  # noqa: PLR0913
     for ((sha, rel), _), raw in zip(fresh, contents, strict=True):
         if raw is not None:
             versions.setdefault(sha, {})[rel] = _TOO_LARGE if isinstance(raw, Oversized) else raw
-    if after is not None:  # and the working tree: today
-        working = tree.changed("HEAD", None)
-        files = _working_tree(root, [rel for rel in working if kind_of(rel) is not None])
+    if working:  # and the working tree: today
+        changed = tree.changed("HEAD", None)
+        files = _working_tree(root, [rel for rel in changed if kind_of(rel) is not None])
         versions["working tree"] = {
             rel: raw
             for rel, raw in files.items()
@@ -181,7 +190,7 @@ def _resolve_since(  # noqa: PLR0913
     tree: GitTree, root: Path, since: str, end_ref: str, end_day: dt.date, session: str
 ) -> tuple[Commit, str]:
     if since == "last-meeting":
-        meetings = _meeting_dates(tree, root, end_ref, session)
+        meetings = _meeting_dates(root, session)
         earlier = [d for d in meetings if d < end_day]
         if not earlier:
             raise PsstratError(
@@ -201,14 +210,15 @@ def _resolve_since(  # noqa: PLR0913
     return tree.commit(since), since
 
 
-def _meeting_dates(tree: GitTree, root: Path, end_ref: str, session: str) -> list[dt.date]:
-    """The dates of the meetings ``session`` may see at the end of the comparison: a meeting
-    marked above it does not move what is compared (its date would be a trace of it)."""
+def _meeting_dates(root: Path, session: str) -> list[dt.date]:
+    """The dates of the meetings ``session`` may see: a meeting marked above it does not move
+    what is compared (its date would be a trace of it)."""
     from psstrat.marking import restrict
 
-    commit = None if end_ref == "HEAD" else tree.commit(end_ref)
+    # Today's meetings, as the session sees them today (with --until too: today's marking
+    # governs), up to the end of the comparison.
     context = [*CONTEXT, SETTINGS_FILE]
-    side = _side(root, commit, _read_side(tree, root, commit, context))
+    side = _side(root, None, _working_tree(root, context))
     meetings_file = f"{DATA}/meetings.yaml"
     if side.settings_problem or meetings_file in side.broken:
         raise PsstratError(

@@ -221,6 +221,8 @@ def parse_yaml(raw: bytes, empty_ok: bool = False, positions: bool = True) -> Do
             return Document({}, Positions())
         raise YamlProblem("file is empty", help="write a mapping of keys, or delete the file")
     data, where, unsafe = _compose(text, positions)
+    if _HIDDEN.search(text) is not None:
+        _refuse_hidden(text)
     if data is None and empty_ok:
         return Document({}, where, unsafe)
     if not isinstance(data, dict):
@@ -229,6 +231,39 @@ def parse_yaml(raw: bytes, empty_ok: bool = False, positions: bool = True) -> Do
             help="start the file with `id: ...` and the item's other keys",
         )
     return Document(data, where, unsafe)
+
+
+_HIDDEN = re.compile("\r(?!\n)|[\x85\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters that make a file read differently from what it is: a carriage return on its
+own (a terminal then writes the rest of the line over its start), the Unicode line breaks and
+the bidi controls. In a value the control-character rule reports them; anywhere else (a
+comment, between the lines) nothing would, so there they are refused."""
+
+
+def _refuse_hidden(text: str) -> None:
+    spans = [
+        (event.start_mark.index, event.end_mark.index)
+        for event in _events(text)
+        if event.__class__ is ScalarEvent
+    ]
+    for found in _HIDDEN.finditer(text):
+        at = found.start()
+        inside = any(start <= at < end for start, end in spans)
+        if inside and found[0] != "\r":
+            continue  # in a value: the control-character rule says where and what
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+        what = (
+            "a carriage return without a newline"
+            if found[0] == "\r"
+            else (f"the invisible character U+{ord(found[0]):04X}")
+        )
+        raise YamlProblem(
+            f"file holds {what}, which makes it read differently from what it is",
+            line,
+            column,
+            help="delete it (retype the line); such characters hide what a file says",
+        )
 
 
 def _decode(raw: bytes) -> str:

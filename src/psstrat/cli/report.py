@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -22,6 +24,7 @@ from psstrat.cli.options import (
 from psstrat.errors import PsstratError
 
 if TYPE_CHECKING:
+    from psstrat.provenance import Source
     from psstrat.report.views import ChangesView
     from psstrat.schedule import Quarter
 
@@ -115,7 +118,6 @@ def command(
     ] = None,
 ) -> None:
     """Render the committee progress report for a quarter through the Jinja templates."""
-    from psstrat.provenance import source_commit
     from psstrat.report.context import build_context
     from psstrat.report.paper import produce
     from psstrat.report.scope import Paper
@@ -130,7 +132,7 @@ def command(
         q = Quarter.parse(quarter, repo.settings.year_start_month)
         day = as_of or q.as_at(today()).last
         errors = len(require_clean(repo, session.value, day, allow_errors).errors)
-        source = source_commit(where)
+        source = _source(where, session.value)
         changes = _changes(where, q, since, session.value, strand)
         paper = Paper(q, day, session.value, strand)
         context = build_context(repo, paper, source, errors, changes)
@@ -157,12 +159,34 @@ def _changes(
     compared_with = f"the last report (as at {long_date(last)})" if since is None else since
     try:
         sides = pair(root, since or last.isoformat(), None, today(), session)
+        found = compare(sides, session)
     except PsstratError as exc:
         if since is not None:
-            raise  # what the user asked to compare with does not exist: say so, exit 2
+            raise  # what the user asked to compare with cannot be compared: say so, exit 2
         why = str(exc).split(";")[0]
         return changes_view(None, compared_with, f"Not compared with earlier data: {why}.", strand)
-    return changes_view(compare(sides, session), compared_with, None, strand)
+    return changes_view(found, compared_with, None, strand)
+
+
+def _source(root: Path, session: str) -> Source:
+    """The paper's source commit, and whether what the session sees of the data (and the
+    templates and settings) differs from it: an uncommitted edit of a withheld item does not
+    make an open paper a draft, as if it had never been made."""
+    from psstrat.changes import differs
+    from psstrat.provenance import source_commit
+    from psstrat.snapshots import pair
+
+    source = source_commit(root)
+    if not source.dirty or source.commit is None or session == "all":
+        return source
+    if source_commit(root, ("templates", "psstrat.yaml")).dirty:
+        return source
+    try:
+        if differs(pair(root, "HEAD", None, today(), session), session):
+            return source
+    except PsstratError:
+        return source  # it cannot be told: the paper is not called clean
+    return dataclasses.replace(source, dirty=False)
 
 
 def _format(format: Format | None, output: Path | None) -> str:
@@ -191,6 +215,23 @@ def _to_stdout(paper: str | bytes, fmt: str) -> None:
             f"a {fmt.upper()} file is binary and would garble the terminal; write it with "
             f"-o report.{fmt}, or redirect the output to a file"
         )
+    if os.environ.get("GITHUB_ACTIONS") == "true" and not _to_a_file():
+        # Its bytes are not lines psstrat can make inert: the runner reads the log line by
+        # line and would obey a `##[` in, say, the PDF's uncompressed title.
+        raise PsstratError(
+            f"a {fmt.upper()} file is binary; in GitHub Actions it goes to a file, never to "
+            f"the step's log: write it with -o report.{fmt}, or redirect the output to a file"
+        )
     sys.stdout.flush()
     sys.stdout.buffer.write(paper)
     sys.stdout.buffer.flush()
+
+
+def _to_a_file() -> bool:
+    """Whether stdout is redirected to a regular file."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError):
+        return False

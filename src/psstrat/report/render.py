@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import re
 import signal
 import stat
 import threading
@@ -96,8 +97,17 @@ def render(
         raise template_failure(exc, loader, shown) from None
     if fmt == "html":
         text = safehtml.paper(text, shown, RENDER_SECONDS if seconds is None else seconds)
+    elif _MAY_BE_MARKUP.search(text) is not None:  # else it holds no HTML, link or image
+        from psstrat.report import safemd
+
+        safemd.check(text, shown)
     paper = "\n".join(line.rstrip() for line in text.splitlines()) + "\n"
     return inert(paper, "html" if fmt == "html" else "md")  # a template is untrusted too
+
+
+_MAY_BE_MARKUP = re.compile(r"<|\]\s*[(:\[]")
+"""What raw HTML, a link or an image needs in Markdown: a `<`, or `]` followed by `(`, `[` or
+`:` (a reference). Text from the data has these escaped, but a template might not."""
 
 
 def shown_name(fmt: str, template: Path | None = None) -> str:
