@@ -23,8 +23,7 @@ from typing import Any, TypeVar
 from psstrat.english import count, long_date, sentence, verb
 from psstrat.errors import PsstratError
 from psstrat.kinds import RISK, SIA, STRAND, STRATEGY, file_of
-from psstrat.marking import View, marks, restrict
-from psstrat.marking import later as combined
+from psstrat.marking import View, restrict
 from psstrat.model.risk import Risk
 from psstrat.model.sia import Sia
 from psstrat.model.strand import Milestone, Strand, WorkElement
@@ -32,6 +31,8 @@ from psstrat.repository import DATA, Repository
 from psstrat.schedule import element_rag, strand_rag
 from psstrat.settings import SETTINGS_FILE
 from psstrat.snapshots import Pair, Side
+from psstrat.versions import later as combined
+from psstrat.versions import marks
 
 GROUPS = {
     "markings": "Protective markings",

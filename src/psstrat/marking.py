@@ -38,24 +38,18 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from psstrat.errors import PsstratError
-from psstrat.kinds import STRATEGY, Kind, Part, kind_of
+from psstrat.kinds import STRATEGY, Part, kind_of
 from psstrat.model.risk import Risk
 from psstrat.model.strand import Strand
-from psstrat.rawgate import has_marks, raw_marks
+from psstrat.rawgate import has_marks
 from psstrat.repository import Repository
 from psstrat.settings import Settings
+from psstrat.versions import Key, Marks, part_key, top_key
 from psstrat.yamlio import YamlPath
 
 SESSIONS = ("open", "closed", "all")
 """open and closed withhold what is above `open_session_max` / `closed_session_max`; all
 withholds nothing (for the directorate's own use) and labels what is above open."""
-
-Key = tuple[str, ...]
-"""An item as the same item in every version: its kind of id and id, or, for an item with
-no id, its kind, its container's key and its content (a changed note is another note)."""
-Marks = dict[Key, int]
-"""The effective rank of every item of one version (or of several, combined by `later`), by
-key."""
 
 
 @dataclass(frozen=True)
@@ -164,87 +158,12 @@ def require_strategy_marking(repo: Repository, session: str, known: bool = False
 
 def restrict(repo: Repository, session: str, governed: Marks | None = None) -> View:
     """The repository as ``session`` may see it: every withheld item removed. With
-    ``governed`` (the `marks` of a later version), an item the later version holds is ranked
-    as it is there."""
+    ``governed`` (the `marks` of later versions, combined by `later`), an item is ranked at the
+    higher of its own rank and theirs."""
     settings = repo.settings
     maximum = session_max_rank(settings, session)
     gate = _Gate(repo, session, maximum, governed)
     return gate.view()
-
-
-def marks(repo: Repository) -> Marks:
-    """The effective rank of every item of this version, withheld or not, by key: what
-    governs earlier versions of the same items (`restrict(..., governed=)`).
-
-    Two items with one key (a duplicate id) in one version: the earlier version's item is the
-    one a session may see, if any (as if the others were not there: what a session may not see
-    never decides what it is shown). In a file that does not validate, each item with an id is
-    ranked as its markings are written (psstrat.rawgate); an id declared in a file whose
-    markings cannot be read at all has an unknown rank, above every session."""
-    marker = _Marker(repo.settings)
-    strategy = repo.files.get(STRATEGY.path)
-    top = repo.settings.rank(getattr(strategy, "marking", None))
-    for rel, item in repo.files.items():
-        kind = kind_of(rel)
-        if kind is not None:
-            own = repo.settings.rank(getattr(item, "marking", None)) if kind.marked else 0
-            marker.item(kind.parts, item, _top_key(kind, rel, item), max(top, own))
-    for rel, data in repo.unvalidated.items():
-        kind = kind_of(rel)
-        for key, rank in (
-            raw_marks(kind, data, _raw_top_key(kind, rel, data), top, repo.settings) if kind else ()
-        ):
-            marker.mark(key, rank)
-    for declared in repo.declared:
-        if declared.path not in repo.files:
-            marker.found.setdefault((declared.kind, declared.id), marker.unknown)
-    return marker.found
-
-
-class _Marker:
-    def __init__(self, settings: Settings) -> None:
-        self.settings, self.unknown = settings, len(settings.markings)
-        self.found: Marks = {}
-
-    def mark(self, key: Key, rank: int) -> None:
-        self.found[key] = min(self.found.get(key, self.unknown), rank)
-
-    def item(self, parts: tuple[Part, ...], item: Any, key: Key, rank: int) -> None:
-        self.mark(key, rank)
-        for part in parts:
-            if not has_marks(part):
-                continue
-            for child in getattr(item, part.field):
-                own = self.settings.rank(child.marking) if part.marked else 0
-                self.item(part.parts, child, _part_key(part, child, key), max(rank, own))
-
-
-def _raw_top_key(kind: Kind, rel: str, data: dict[str, Any]) -> Key:
-    if kind.folder is not None and kind.declares and isinstance(data.get("id"), str):
-        return (kind.declares, data["id"])
-    return (kind.key, rel)
-
-
-def later(*versions: Marks) -> Marks:
-    """The ranks of several later versions combined: each item at the highest any gives it."""
-    combined: Marks = {}
-    for version in versions:
-        for key, rank in version.items():
-            combined[key] = max(combined.get(key, rank), rank)
-    return combined
-
-
-def _top_key(kind: Kind, rel: str, item: Any) -> Key:
-    if kind.folder is not None and kind.declares:
-        return (kind.declares, str(getattr(item, "id", rel)))
-    return (kind.key, rel)
-
-
-def _part_key(part: Part, item: Any, container: Key) -> Key:
-    if part.declares:
-        return (part.declares, str(item.id))
-    content = item.model_dump(mode="json", exclude={"marking"})
-    return (part.name, *container, repr(sorted(content.items())))
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -285,7 +204,7 @@ class _Gate:
             if kind is None:
                 continue
             item = repo.files[rel]
-            key = _top_key(kind, rel, item)
+            key = top_key(kind, rel, item)
             kept = self.gate(kind.name, kind.parts, kind.marked, item, top, key, ())
             if kept is not None:
                 files[rel] = kept
@@ -334,7 +253,7 @@ class _Gate:
         for path, inner in inner_items(item, kind.parts):
             self.copies[id(inner)] = (rel, pruned.original(path))
         return self.gate(
-            kind.name, kind.parts, kind.marked, item, top, _top_key(kind, rel, item), ()
+            kind.name, kind.parts, kind.marked, item, top, top_key(kind, rel, item), ()
         )
 
     def place(self, item: object) -> tuple[str, YamlPath] | None:
@@ -375,7 +294,7 @@ class _Gate:
                     part.marked,
                     child,
                     rank,
-                    _part_key(part, child, key) if self.governed is not None else (),
+                    part_key(part, child, key) if self.governed is not None else (),
                     (*within, item),
                 )
                 for child in getattr(item, part.field)

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 
 from psstrat.errors import PsstratError
 from psstrat.kinds import OWNERS, RISK, STRAND, STRATEGY, file_of
-from psstrat.marking import Marks, View, later, marks, require_strategy_marking, restrict
+from psstrat.marking import View, require_strategy_marking, restrict
 from psstrat.model.common import ID_PATTERNS
 from psstrat.repository import DATA, Repository, load_repository
 from psstrat.schedule import element_rag, strand_rag
+from psstrat.versions import Marks, later, marks
 from psstrat.yamlio import MAX_BYTES, YamlProblem
 
 _RISK = re.compile(ID_PATTERNS["risk"][0])
