@@ -143,16 +143,20 @@ class GitTree:
             found.append((_commit(head), name.removeprefix(self.prefix)))
         return found
 
-    def touched(self, since: str, ends: list[str]) -> list[tuple[Commit, list[str]]]:
+    def touched(self, since: str, ends: list[str]) -> list[tuple[Commit, list[tuple[str, str]]]]:
         """The commits after ``since`` up to any of ``ends`` that changed data/ (not
         ``since`` itself, nor what it holds), newest first, each with the paths it changed
-        (relative to the strategy's root)."""
+        (relative to the strategy's root) and the blob each then held (deletions left out).
+        The blob ids come from the same `git log` (`--raw`): looking each one up as
+        `commit:path` would walk the folder for every path."""
         out = _run(
             self.top,
             "log",
             "--format=%x01%H%x00%cI",
-            "--name-only",
+            "--raw",
+            "--no-abbrev",
             "--no-renames",
+            "-z",
             "--end-of-options",
             f"^{since}",
             *ends,
@@ -161,10 +165,19 @@ class GitTree:
         )
         found = []
         for record in out.split("\x01")[1:]:
-            head, _, names = record.partition("\n")
-            paths = [n.removeprefix(self.prefix) for n in names.splitlines() if n.strip()]
-            found.append((_commit(head), paths))
+            head, _, raw = record.partition("\n")
+            fields = raw.lstrip("\n").split("\0")
+            changed = []
+            for meta, path in zip(fields[0::2], fields[1::2], strict=False):
+                parts = meta.split()
+                if len(parts) >= 4 and set(parts[3]) != {"0"}:
+                    changed.append((path.removeprefix(self.prefix), parts[3]))
+            found.append((_commit(head), changed))
         return found
+
+    def blobs(self, ids: list[str], limit: int | None = None) -> list[bytes | Oversized | None]:
+        """The contents of blobs by id, in one git process (two with a ``limit``)."""
+        return self._cat(ids, limit)
 
     def ever(self, path: str) -> tuple[set[str], list[str]]:
         """Every path under ``path`` that any branch's history ever held (relative to the

@@ -13,6 +13,7 @@ reads about seven.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,10 +104,12 @@ def pair(root: Path, since: str, until: str | None, today: dt.date, session: str
     after = _side(root, after_commit, after_files)
     ends = ["HEAD"] if after_commit is None else ["HEAD", after_commit.sha]
     working = after_commit is not None
-    later = _later(tree, root, before_commit, ends, working, after.repo, seen)
+    ids = _ids_by_folder(before.repo)
+    later = _later(tree, root, before_commit, ends, working, after.repo, seen, ids)
     after_later = []
     if after_commit is not None:  # the later side is itself an earlier version than today
-        after_later = _later(tree, root, after_commit, ["HEAD"], True, after.repo, seen)
+        ids = _ids_by_folder(after.repo)
+        after_later = _later(tree, root, after_commit, ["HEAD"], True, after.repo, seen, ids)
     return Pair(before, after, changed, described, later, after_later)
 
 
@@ -119,32 +122,60 @@ def _later(  # noqa: PLR0913
     working: bool,
     today: Repository,
     seen: set[str],
+    ids: dict[str, set[str]],
 ) -> list[Repository]:
     """Each version of the data files after ``since`` up to ``ends`` (and, if ``working``,
-    the working tree), as far as it differs from what the sides hold, read with today's
-    settings and strategy (as `history` reads them)."""
-    before = since
+    the working tree), as far as it can govern an earlier side: a file the sides already hold
+    as it is there is not read again, and one that names none of ``ids`` (the ids the earlier
+    side holds in files of its kind: an item is only ever in a file of its kind) is not
+    parsed. Read with today's settings and strategy (as `history` reads
+    them)."""
     try:
-        commits = tree.touched(before.sha, ends)
+        commits = tree.touched(since.sha, ends)
     except GitUnavailable as exc:
         raise PsstratError(f"git could not list the commits between ({exc})") from None
-    wanted = [(c.sha, rel) for c, paths in commits for rel in paths if kind_of(rel) is not None]
+    wanted = [
+        (c.sha, rel, oid)
+        for c, changed in commits
+        for rel, oid in changed
+        if kind_of(rel) is not None and oid not in seen
+    ]
+    contents = tree.blobs([oid for _, _, oid in wanted], MAX_BYTES)
     versions: dict[str, dict[str, bytes | YamlProblem]] = {}
-    fresh = [(w, oid) for w, oid in zip(wanted, tree.blob_ids(wanted), strict=True) if oid]
-    fresh = [(w, oid) for w, oid in fresh if oid not in seen]
-    contents = tree.read_many([w for w, _ in fresh], MAX_BYTES)
-    for ((sha, rel), _), raw in zip(fresh, contents, strict=True):
-        if raw is not None:
-            versions.setdefault(sha, {})[rel] = _TOO_LARGE if isinstance(raw, Oversized) else raw
+    for (sha, rel, _), raw in zip(wanted, contents, strict=True):
+        if isinstance(raw, Oversized):
+            versions.setdefault(sha, {})[rel] = _TOO_LARGE
+        elif raw is not None and _names_any(raw, ids.get(rel.split("/")[1], set())):
+            versions.setdefault(sha, {})[rel] = raw
     if working:  # and the working tree: today
         changed = tree.changed("HEAD", None)
         files = _working_tree(root, [rel for rel in changed if kind_of(rel) is not None])
         versions["working tree"] = {
             rel: raw
             for rel, raw in files.items()
-            if not isinstance(raw, bytes) or blob_id(raw) not in seen
+            if not isinstance(raw, bytes)
+            or (blob_id(raw) not in seen and _names_any(raw, ids.get(rel.split("/")[1], set())))
         }
     return [_version(root, today, files) for files in versions.values() if files]
+
+
+_WORD = re.compile(rb"[A-Za-z0-9][A-Za-z0-9.-]*")
+
+
+def _names_any(raw: bytes, ids: set[str]) -> bool:
+    """Whether the text may hold one of the ids (a later version of an item names its id, and
+    a note's container's: what does not cannot govern it)."""
+    if len(ids) <= 64:
+        return any(i.encode() in raw for i in ids)
+    return any(word.decode("ascii", "replace") in ids for word in _WORD.findall(raw))
+
+
+def _ids_by_folder(repo: Repository) -> dict[str, set[str]]:
+    """The ids a side declares, by the folder or file name their file has under data/."""
+    found: dict[str, set[str]] = {}
+    for declared in repo.declared:
+        found.setdefault(declared.path.split("/")[1], set()).add(declared.id)
+    return found
 
 
 def _version(root: Path, today: Repository, files: dict[str, bytes | YamlProblem]) -> Repository:
