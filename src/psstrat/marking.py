@@ -79,6 +79,8 @@ class View:
     repo: Repository
     session: str
     held: list[HeldBack] = field(default_factory=list)
+    source: Repository | None = field(default=None, repr=False)
+    """The repository this is a view of."""
     ranks: dict[int, int] = field(default_factory=dict)
     """Effective rank of every item in ``repo``, by ``id()`` of the object."""
     strategy_withheld: bool = False
@@ -177,7 +179,7 @@ class _Gate:
     ) -> None:
         self.repo, self.session, self.maximum, self.governed = repo, session, maximum, governed
         self.settings = repo.settings
-        self.result = View(repo, session)
+        self.result = View(repo, session, source=repo)
         self.copies: dict[int, tuple[str, YamlPath]] = {}
         """Where each item the gate made (a copy, or an item of a file that validates only
         without what is withheld) is in its file."""

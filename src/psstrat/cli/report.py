@@ -131,11 +131,12 @@ def command(
         where = repo.root
         q = Quarter.parse(quarter, repo.settings.year_start_month)
         day = as_of or q.as_at(today()).last
-        errors = len(require_clean(repo, session.value, day, allow_errors).errors)
+        judged = require_clean(repo, session.value, day, allow_errors)
+        errors = len(judged.errors)
         source = _source(where, session.value)
         changes = _changes(where, q, since, session.value, strand)
         paper = Paper(q, day, session.value, strand)
-        context = build_context(repo, paper, source, errors, changes)
+        context = build_context(judged.view, paper, source, errors, changes)
         text = produce(context, fmt, where, template)
         if target is None:
             _to_stdout(text, fmt)

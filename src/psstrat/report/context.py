@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from psstrat import __version__, schedule
 from psstrat.english import count, long_date, sentence, verb
 from psstrat.errors import PsstratError
-from psstrat.marking import HeldBack, is_risk_linked, restrict
+from psstrat.marking import HeldBack, View, is_risk_linked, restrict
 from psstrat.model.sia import Sia
 from psstrat.model.strategy import Strategy
 from psstrat.provenance import Source
@@ -42,15 +42,23 @@ if TYPE_CHECKING:
 
 
 def build_context(
-    repo: Repository,
+    repo: Repository | View,
     paper: Paper,
     source: Source | None = None,
     errors: int = 0,
     changes: ChangesView | None = None,
 ) -> ReportContext:
-    """The ``paper``'s context. ``errors`` is how many errors validate found (the CLI renders
-    such data only with --allow-errors): the paper says it is a draft, as it does when
+    """The ``paper``'s context, from the repository (or the paper's session's view of it, if
+    one is already made). ``errors`` is how many errors the session's data has (the CLI
+    renders such data only with --allow-errors): the paper says it is a draft, as it does when
     ``source`` has uncommitted changes or the quarter has not ended."""
+    if isinstance(repo, View):
+        if repo.session != paper.session:
+            raise ValueError(f"a view of the {repo.session} session for a {paper.session} paper")
+        made: View | None = repo
+        repo = repo.source or repo.repo
+    else:
+        made = None
     quarter, as_of, session, strand_id = paper.quarter, paper.as_of, paper.session, paper.strand
     if as_of < quarter.first_day:
         raise PsstratError(
@@ -62,7 +70,7 @@ def build_context(
         raise PsstratError(
             "data/strategy.yaml is missing or invalid; run `psstrat validate` and fix it first"
         )
-    view = restrict(repo, session)
+    view = made or restrict(repo, session)
     if strand_id is not None and not view.strategy_withheld:
         view.require_strand(strand_id)
     source = source or Source(None, False, "not a git checkout")
