@@ -18,7 +18,6 @@ import datetime as dt
 import json
 import re
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,7 @@ from psstrat.snapshots import pair
 from psstrat.status import build_status
 from psstrat.trail import item_trail
 from psstrat.validate import judge
+from tests.test_changes import git
 
 MARKINGS = [None, "official", "official-sensitive", "secret"]
 OPEN_MAX = 0  # official: markings rank from 0
@@ -366,17 +366,7 @@ def test_outputs_equal_outputs_with_withheld_items_deleted(
     files: dict[str, Any], session: tuple[str, int]
 ) -> None:
     """For the open session (and the closed one, which withholds what is secret)."""
-    name, maximum = session
-    with tempfile.TemporaryDirectory() as tmp:
-        full, deleted = Path(tmp, "full"), Path(tmp, "deleted")
-        write(full, files)
-        write(deleted, delete_withheld(files, maximum))
-        shown = outputs(full, True, name)
-        assert shown == outputs(deleted, False, name)
-        # No output quotes the id of an item the session does not see.
-        assert {i for text in shown for i in ID.findall(text)} <= ids_in(
-            delete_withheld(files, maximum)
-        )
+    check_one_version(files, session)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -384,6 +374,10 @@ def test_outputs_equal_outputs_with_withheld_items_deleted(
 def test_on_broken_data_too(files: dict[str, Any], session: tuple[str, int]) -> None:
     """Errors inside withheld items and files that do not load change nothing the session is
     shown, nor which problems it judges (so nor its exit status)."""
+    check_one_version(files, session)
+
+
+def check_one_version(files: dict[str, Any], session: tuple[str, int]) -> None:
     name, maximum = session
     with tempfile.TemporaryDirectory() as tmp:
         full, deleted = Path(tmp, "full"), Path(tmp, "deleted")
@@ -395,20 +389,6 @@ def test_on_broken_data_too(files: dict[str, Any], session: tuple[str, int]) -> 
         assert {i for text in shown for i in ID.findall(text)} <= ids_in(
             delete_withheld(files, maximum)
         )
-
-
-def git(root: Path, *args: str) -> None:
-    env = {
-        "GIT_AUTHOR_DATE": "2005-01-05T12:00:00",
-        "GIT_COMMITTER_DATE": "2005-01-05T12:00:00",
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.org",
-        "PATH": "/usr/bin:/bin:/usr/local/bin",
-        "HOME": str(root),
-    }
-    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
 
 
 def two_versions(root: Path, before: dict[str, Any], after: dict[str, Any]) -> None:
