@@ -567,3 +567,111 @@ def test_a_binary_paper_never_goes_to_an_actions_log(
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     code, out, err = run(cli, repo, "report", *Q3, "-f", "docx")
     assert (code, out) == (2, "") and "in GitHub Actions it goes to a file" in err
+
+
+# -- and by a second review ---------------------------------------------------------------
+
+
+def _open_risk(repo: RepoBuilder) -> None:
+    repo.edit(R1, "marking: official-sensitive", "marking: official")
+    repo.edit(R1, "title: Information leakage", f"title: {CANARY} informant")
+
+
+def _delete_risk(repo: RepoBuilder) -> None:
+    (repo.root / R1).unlink()
+    repo.edit(S1, "    risks: [R0001]\n", "")
+    repo.edit("data/sia/SIA-2004.yaml", "risks: [R0001]", "risks: []")
+
+
+def test_a_version_between_that_does_not_load_withholds_what_came_before(
+    cli: CliRunner, repo: RepoBuilder
+) -> None:
+    """A commit in which R0001 was marked secret and broken governed nothing: the versions
+    before it were shown (a marking that cannot be read must withhold)."""
+    git(repo.root, "init", "-q", "-b", "main")
+    _open_risk(repo)
+    first = commit(repo, "A", "2004-07-01T10:00:00")
+    good = repo.read(R1)
+    repo.write(R1, good.replace("marking: official", "marking: secret") + "oops: [\n")
+    commit(repo, "secret and broken", "2004-08-01T10:00:00")
+    repo.write(R1, good.replace("residual: {likelihood: 3", "residual: {likelihood: 2"))
+    commit(repo, "official again", "2004-09-01T10:00:00")
+    code, out, _ = run(cli, repo, "history", "R0001")
+    assert code == 0 and "12 (high)" not in out and "(first recorded)" in out
+    _delete_risk(repo)
+    code, out, _ = run(cli, repo, "changes", "--since", first)
+    assert code == 0 and CANARY not in out
+
+
+@pytest.mark.parametrize("how", ["side branch", "merge resolution"])
+def test_every_commit_between_governs_merges_too(
+    cli: CliRunner, repo: RepoBuilder, how: str
+) -> None:
+    """A re-marking on a side branch that was put back before the merge, or made in a merge's
+    own resolution, was never read (git's history simplification; no diff for merges)."""
+    git(repo.root, "init", "-q", "-b", "main")
+    _open_risk(repo)
+    first = commit(repo, "A", "2004-07-01T10:00:00")
+    git(repo.root, "checkout", "-q", "-b", "side")
+    if how == "side branch":
+        repo.edit(R1, "marking: official", "marking: secret")
+        commit(repo, "secret", "2004-07-02T10:00:00")
+        repo.edit(R1, "marking: secret", "marking: official")
+        commit(repo, "back", "2004-07-03T10:00:00")
+    else:
+        repo.edit(S1, "title: Security of information", "title: Security of all information")
+        commit(repo, "side", "2004-07-02T10:00:00")
+    git(repo.root, "checkout", "-q", "main")
+    repo.edit("data/meetings.yaml", "report: 7", "report: 8")
+    commit(repo, "main", "2004-07-04T10:00:00")
+    git(repo.root, "merge", "-q", "--no-ff", "--no-commit", "side", date="2004-07-05T10:00:00")
+    if how == "merge resolution":
+        repo.edit(R1, "marking: official", "marking: secret")
+    commit(repo, "merge", "2004-07-05T10:00:00")
+    _delete_risk(repo)
+    code, out, _ = run(cli, repo, "changes", "--since", first)
+    assert code == 0 and CANARY not in out and "R0001" not in out
+
+
+def test_an_id_written_with_an_escape_still_governs(cli: CliRunner, repo: RepoBuilder) -> None:
+    """`id: "R\\x30001"` is R0001; a re-marking written so was skipped as naming no id."""
+    git(repo.root, "init", "-q", "-b", "main")
+    _open_risk(repo)
+    first = commit(repo, "A", "2004-07-01T10:00:00")
+    repo.edit(R1, "id: R0001", 'id: "R\\x30001"')
+    repo.edit(R1, "marking: official", "marking: secret")
+    commit(repo, "re-marked", "2004-08-01T10:00:00")
+    _delete_risk(repo)
+    code, out, _ = run(cli, repo, "changes", "--since", first)
+    assert code == 0 and CANARY not in out
+
+
+def test_a_meeting_re_marked_then_deleted_stays_withheld(cli: CliRunner, repo: RepoBuilder) -> None:
+    """Meetings have no id, so a later version of meetings.yaml was never read."""
+    git(repo.root, "init", "-q", "-b", "main")
+    meeting = "  - date: 2005-03-10\n    title: Spring meeting\n"
+    repo.write("data/meetings.yaml", repo.read("data/meetings.yaml") + meeting)
+    first = commit(repo, "A", "2005-01-01T10:00:00")
+    marked = meeting + "    marking: secret\n"
+    repo.edit("data/meetings.yaml", meeting, marked)
+    commit(repo, "re-marked", "2005-01-02T10:00:00")
+    repo.edit("data/meetings.yaml", marked, "")
+    code, out, _ = run(cli, repo, "changes", "--since", first)
+    assert code == 0 and "changed in ways not listed" not in out
+
+
+def test_a_re_marked_note_in_a_file_that_does_not_validate_is_no_draft(
+    cli: CliRunner, repo: RepoBuilder
+) -> None:
+    """An update re-marked secret (uncommitted) made the open paper a draft when the same file
+    also held an error inside a withheld item: notes in such a file were not ranked."""
+    git(repo.root, "init", "-q", "-b", "main")
+    commit(repo, "start", "2004-09-01T10:00:00")
+    note = "        text: Code agreed by the committee.\n"
+    repo.edit(S1, note, note + "        marking: secret\n")
+    code, out, _ = run(cli, repo, "report", *Q3)
+    assert code == 0 and "uncommitted" not in out and "agreed by the committee" not in out
+    secret = "  - id: S1.9\n    title: Hidden\n    status: bogus\n    marking: secret\n"
+    repo.edit(S1, "work_elements:\n", "work_elements:\n" + secret)
+    code, out, _ = run(cli, repo, "report", *Q3)
+    assert code == 0 and "uncommitted" not in out and "agreed by the committee" not in out

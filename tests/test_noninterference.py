@@ -254,11 +254,12 @@ def _prune(
         if isinstance(data, str):
             try:  # the file with an unknown key is JSON: it parses, and does not validate
                 data = json.loads(data)
-            except ValueError:
+            except ValueError:  # not YAML at all: the item it is named after is unknown
                 broken.add(path)
-                continue  # not YAML at all: nothing is known of it
+                stem = path.rsplit("/", 1)[-1].removesuffix(".yaml")
+                pruner.ranks[(path.split("/")[1], stem)] = UNKNOWN
+                continue
         data = copy.deepcopy(data)
-        pruner.ids_only = _invalid(data)  # what does not validate is ranked by id only
         top = pruner.rank(_top(path, data), data, 0)
         pruner.inside(data, _top(path, data), top)
         if top > maximum:
@@ -288,15 +289,13 @@ class _Pruner:
     def __init__(self, maximum: int, governed: Ranks | None) -> None:
         self.maximum, self.governed = maximum, governed
         self.ranks: Ranks = {}
-        self.ids_only = False
 
     def rank(self, key: tuple[str, ...], item: dict[str, Any], container: int) -> int:
         own = _rank(item, 0)
         if self.governed is not None:
             own = max(own, self.governed.get(key, 0))
         effective = max(container, own)
-        if not (self.ids_only and key[0] in ("update", "progress", "meeting")):
-            self.ranks[key] = min(self.ranks.get(key, UNKNOWN), effective)
+        self.ranks[key] = min(self.ranks.get(key, UNKNOWN), effective)
         return effective
 
     def inside(self, data: dict[str, Any], key: tuple[str, ...], container: int) -> None:

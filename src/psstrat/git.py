@@ -156,6 +156,10 @@ class GitTree:
             "--raw",
             "--no-abbrev",
             "--no-renames",
+            # Every commit, side branches and what a merge itself changed included: git's
+            # default history simplification would drop a branch that changed a file back.
+            "--full-history",
+            "--diff-merges=separate",
             "-z",
             "--end-of-options",
             f"^{since}",

@@ -44,7 +44,7 @@ from psstrat.model.strand import Strand
 from psstrat.rawgate import has_marks
 from psstrat.repository import Repository
 from psstrat.settings import Settings
-from psstrat.versions import Key, Marks, part_key, top_key
+from psstrat.versions import Key, Marks, part_key, raw_top_key, top_key
 from psstrat.yamlio import YamlPath
 
 SESSIONS = ("open", "closed", "all")
@@ -235,13 +235,15 @@ class _Gate:
         if kind is None:
             return None
         governed = self.governed or {}
+        data = self.repo.unvalidated[rel]
         pruned = prune(
             kind,
-            self.repo.unvalidated[rel],
+            data,
             self.settings,
             self.maximum,
             top,
             lambda key: governed.get(key, 0),
+            raw_top_key(kind, rel, data),
         )
         if pruned is None:
             self.withheld_files.add(rel)  # its own marking withholds it: not unreadable

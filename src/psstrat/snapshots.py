@@ -20,7 +20,7 @@ from pathlib import Path
 from psstrat.errors import PsstratError
 from psstrat.git import Commit, GitTree, GitUnavailable, NoSuchCommit, Oversized, blob_id
 from psstrat.isodate import parse_iso
-from psstrat.kinds import SIA, STRAND, STRATEGY, kind_of
+from psstrat.kinds import KINDS, SIA, STRAND, STRATEGY, kind_of
 from psstrat.repository import DATA, Repository, load_repository
 from psstrat.settings import SETTINGS_FILE, Settings, parse_settings
 from psstrat.yamlio import MAX_BYTES, YamlProblem
@@ -145,7 +145,7 @@ def _later(  # noqa: PLR0913
     for (sha, rel, _), raw in zip(wanted, contents, strict=True):
         if isinstance(raw, Oversized):
             versions.setdefault(sha, {})[rel] = _TOO_LARGE
-        elif raw is not None and _names_any(raw, ids.get(rel.split("/")[1], set())):
+        elif raw is not None and _may_govern(rel, raw, ids):
             versions.setdefault(sha, {})[rel] = raw
     if working:  # and the working tree: today
         changed = tree.changed("HEAD", None)
@@ -154,7 +154,7 @@ def _later(  # noqa: PLR0913
             rel: raw
             for rel, raw in files.items()
             if not isinstance(raw, bytes)
-            or (blob_id(raw) not in seen and _names_any(raw, ids.get(rel.split("/")[1], set())))
+            or (blob_id(raw) not in seen and _may_govern(rel, raw, ids))
         }
     return [_version(root, today, files) for files in versions.values() if files]
 
@@ -164,10 +164,22 @@ _WORD = re.compile(rb"[A-Za-z0-9][A-Za-z0-9.-]*")
 
 def _names_any(raw: bytes, ids: set[str]) -> bool:
     """Whether the text may hold one of the ids (a later version of an item names its id, and
-    a note's container's: what does not cannot govern it)."""
+    a note's container's: what does not cannot govern it). A text with an escape may spell an
+    id another way (`"R\\x30001"`), so it may hold any."""
+    if b"\\" in raw:
+        return True
     if len(ids) <= 64:
         return any(i.encode() in raw for i in ids)
     return any(word.decode("ascii", "replace") in ids for word in _WORD.findall(raw))
+
+
+_ID_LESS = frozenset(k.file for k in KINDS if any(p.marked and not p.declares for p in k.parts))
+"""Kinds whose marked items have no id to look for (meetings): always read."""
+
+
+def _may_govern(rel: str, raw: bytes, ids: dict[str, set[str]]) -> bool:
+    folder = rel.split("/")[1]
+    return folder in _ID_LESS or _names_any(raw, ids.get(folder, set()))
 
 
 def _ids_by_folder(repo: Repository) -> dict[str, set[str]]:

@@ -90,6 +90,7 @@ def item_trail(repo: Repository, item_id: str, session: str) -> Trail:
                     "session; fix it first (`psstrat validate` says what is wrong)"
                 )
             skipped += 1
+            governed = later(governed, marks(version))  # its marking unknown: above any session
             continue
         values.append((date, commit, _value(view, item_id)))
         governed = later(governed, marks(version))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from psstrat.kinds import STRATEGY, Kind, Part, kind_of
-from psstrat.rawgate import has_marks, raw_marks
+from psstrat.rawgate import has_marks, item_key, raw_marks
 from psstrat.repository import Repository
 from psstrat.settings import Settings
 
@@ -44,12 +44,19 @@ def marks(repo: Repository) -> Marks:
     for rel, data in repo.unvalidated.items():
         kind = kind_of(rel)
         for key, rank in (
-            raw_marks(kind, data, _rawtop_key(kind, rel, data), top, repo.settings) if kind else ()
+            raw_marks(kind, data, raw_top_key(kind, rel, data), top, repo.settings) if kind else ()
         ):
             marker.mark(key, rank)
     for declared in repo.declared:
         if declared.path not in repo.files:
             marker.found.setdefault((declared.kind, declared.id), marker.unknown)
+    for rel in {f.location.path for _, f in repo.load_findings} - set(repo.files):
+        kind = kind_of(rel)
+        if kind is not None and kind.named_by_id and kind.declares and rel not in repo.unvalidated:
+            # Not read at all: the item its file is named after has an unknown marking.
+            marker.mark(
+                (kind.declares, rel.rsplit("/", 1)[-1].removesuffix(".yaml")), marker.unknown
+            )
     return marker.found
 
 
@@ -71,7 +78,7 @@ class _Marker:
                 self.item(part.parts, child, part_key(part, child, key), max(rank, own))
 
 
-def _rawtop_key(kind: Kind, rel: str, data: dict[str, Any]) -> Key:
+def raw_top_key(kind: Kind, rel: str, data: dict[str, Any]) -> Key:
     if kind.folder is not None and kind.declares and isinstance(data.get("id"), str):
         return (kind.declares, data["id"])
     return (kind.key, rel)
@@ -93,7 +100,6 @@ def top_key(kind: Kind, rel: str, item: Any) -> Key:
 
 
 def part_key(part: Part, item: Any, container: Key) -> Key:
-    if part.declares:
-        return (part.declares, str(item.id))
-    content = item.model_dump(mode="json", exclude={"marking"})
-    return (part.name, *container, repr(sorted(content.items())))
+    key = item_key(part, item, container)
+    assert key is not None  # a model is always an item
+    return key
