@@ -128,8 +128,7 @@ def _later(  # noqa: PLR0913
     the working tree), as far as it can govern an earlier side: a file the sides already hold
     as it is there is not read again, and one that names none of ``ids`` (the ids the earlier
     side holds in files of its kind: an item is only ever in a file of its kind) is not
-    parsed. Read with today's settings and strategy (as `history` reads
-    them)."""
+    parsed. Read with today's settings and strategy, as `history` reads them."""
     try:
         commits = tree.touched(since.sha, ends)
     except GitUnavailable as exc:

@@ -31,8 +31,9 @@ def marks(repo: Repository) -> Marks:
     Two items with one key in one version (a duplicate id): the lower rank counts, so an item
     a session may see is governed as seen, as if its withheld twin were not there (what a
     session may not see never decides what it is shown). In a file that does not validate, each
-    item with an id is ranked as its markings are written (psstrat.rawgate); an id declared in
-    a file whose markings cannot be read at all has an unknown rank, above every session."""
+    item is ranked as its markings are written (psstrat.rawgate); an id declared in a file
+    whose markings cannot be read, and the item a file that cannot be read at all is named
+    after, have an unknown rank, above every session."""
     marker = _Marker(repo.settings)
     strategy = repo.files.get(STRATEGY.path)
     top = repo.settings.rank(getattr(strategy, "marking", None))
