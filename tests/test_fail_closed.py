@@ -383,7 +383,7 @@ def test_a_reused_id_never_reveals_the_old_item(cli: CliRunner, repo: RepoBuilde
     first = commit(repo, "a secret risk", "2004-06-10T10:00:00")
     (repo.root / R2).unlink()
     commit(repo, "deleted", "2004-07-01T10:00:00")
-    code, out, _ = run(
+    code, out, err = run(
         cli,
         repo,
         "new",
@@ -399,7 +399,7 @@ def test_a_reused_id_never_reveals_the_old_item(cli: CliRunner, repo: RepoBuilde
         "--raised",
         "2004-09-01",
     )
-    assert code == 0 and "R0003" in out + _  # psstrat new never reuses an id git has seen
+    assert code == 0 and "R0003" in out + err  # psstrat new never reuses an id git has seen
     (repo.root / "data/risks/R0003.yaml").unlink()
     repo.write(R2, OPEN_RISK)  # by hand, as a hostile author would
     for args in (

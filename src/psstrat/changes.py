@@ -31,8 +31,8 @@ from psstrat.repository import DATA, Repository
 from psstrat.schedule import element_rag, strand_rag
 from psstrat.settings import SETTINGS_FILE
 from psstrat.snapshots import Pair, Side
+from psstrat.versions import Marks, marks
 from psstrat.versions import later as combined
-from psstrat.versions import marks
 
 GROUPS = {
     "markings": "Protective markings",
@@ -103,19 +103,18 @@ def grouped(changes: Iterable[Change]) -> list[tuple[str, list[Change]]]:
 def differs(pair: Pair, session: str) -> bool:
     """Whether what ``session`` sees of the data differs between the two sides (with today's
     marking governing both): a file the session cannot read is simply not there."""
-    governed = combined(marks(pair.after.repo), *(marks(version) for version in pair.later))
-    earlier = dataclasses.replace(pair.before.repo, settings=pair.after.repo.settings)
-    earlier.index()
-    today = combined(*(marks(version) for version in pair.after_later))
+    earlier, governed, today = _governed(pair, session)
     old = _visible_values(restrict(earlier, session, governed=governed))
     new = _visible_values(restrict(pair.after.repo, session, governed=today))
     return any(old.get(rel) != new.get(rel) for rel in pair.changed if rel.startswith(f"{DATA}/"))
 
 
-def compare(pair: Pair, session: str) -> Changes:
-    restricted = session != "all"
+def _governed(pair: Pair, session: str) -> tuple[Repository, Marks, Marks]:
+    """The earlier side ranked by today's settings, what governs it (the later side's marks
+    and, beyond it, every later version's) and what governs the later side (the versions after
+    it, when it is a commit). Refused when a side's marking list cannot be established."""
     for side in (pair.before, pair.after):
-        if restricted and side.settings_problem:
+        if session != "all" and side.settings_problem:
             raise PsstratError(
                 f"{SETTINGS_FILE} at {side.label} does not load ({side.settings_problem}), so "
                 f"its markings cannot be established and nothing is shown to the {session} "
@@ -123,10 +122,13 @@ def compare(pair: Pair, session: str) -> Changes:
             )
     governed = combined(marks(pair.after.repo), *(marks(version) for version in pair.later))
     today = combined(*(marks(version) for version in pair.after_later))
-    # Ranked by today's settings and today's markings (the later side's and, beyond it, every
-    # later version's).
     earlier = dataclasses.replace(pair.before.repo, settings=pair.after.repo.settings)
     earlier.index()
+    return earlier, governed, today
+
+
+def compare(pair: Pair, session: str) -> Changes:
+    earlier, governed, today = _governed(pair, session)
     # A file the session cannot read on either side is left out of both; but not the later
     # side's strategy: an earlier strategy that does not load is governed by today's.
     broken = (
@@ -139,7 +141,7 @@ def compare(pair: Pair, session: str) -> Changes:
     result.problems = [
         p
         for side in (pair.before, pair.after)
-        for p in _problems(side, session, sorted(broken & _unreadable(side)))
+        for p in _problems(side, session, sorted(broken & side.repo.not_loaded()))
     ]
     diff = _Diff(before, after)
     result.changes = list(diff.all())
@@ -162,10 +164,6 @@ def _without(repo: Repository, files: Iterable[str]) -> Repository:
     )
     kept.index()
     return kept
-
-
-def _unreadable(side: Side) -> set[str]:
-    return {f.location.path for _, f in side.repo.load_findings} - set(side.repo.files)
 
 
 def _problems(side: Side, session: str, broken: list[str]) -> list[str]:

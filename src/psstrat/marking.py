@@ -210,7 +210,7 @@ class _Gate:
             kept = self.gate(kind.name, kind.parts, kind.marked, item, top, key, ())
             if kept is not None:
                 files[rel] = kept
-        unreadable = {f.location.path for _, f in repo.load_findings} - set(repo.files)
+        unreadable = repo.not_loaded()
         if self.session != "all":
             for rel in sorted(repo.unvalidated):
                 kept = self.without_withheld(rel, top)

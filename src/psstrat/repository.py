@@ -40,6 +40,7 @@ from psstrat.yamlio import (
     YamlProblem,
     parse_yaml,
     read_yaml,
+    too_large,
 )
 
 __all__ = ["DATA", "Declared", "Repository", "file_kind", "find_root", "load_repository"]
@@ -155,6 +156,12 @@ class Repository:
             f"--strand {strand_id} is not a strand{suggest(strand_id, known)}; "
             f"strands are {', '.join(known) or 'none'}"
         )
+
+    def not_loaded(self) -> set[str]:
+        """Files under data/ that are there, or required, but did not load: they do not
+        parse, do not validate, are not read (a link, a FIFO), are not part of the format, or
+        are missing."""
+        return {f.location.path for _, f in self.load_findings} - set(self.files)
 
     def unreadable_files(self) -> set[str]:
         """Files left out: they do not parse, or not as the format's model."""
@@ -395,10 +402,7 @@ def _schema_findings(
 
 def _limited(raw: bytes) -> bytes:
     if len(raw) > MAX_BYTES:
-        raise YamlProblem(
-            f"file is larger than {MAX_BYTES // 1024} KiB",
-            help="split it into smaller files; no strategy file needs to be this large",
-        )
+        raise too_large()
     return raw
 
 

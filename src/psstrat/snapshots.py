@@ -23,7 +23,7 @@ from psstrat.isodate import parse_iso
 from psstrat.kinds import KINDS, SIA, STRAND, STRATEGY, kind_of
 from psstrat.repository import DATA, Repository, load_repository
 from psstrat.settings import SETTINGS_FILE, Settings, parse_settings
-from psstrat.yamlio import MAX_BYTES, YamlProblem
+from psstrat.yamlio import MAX_BYTES, YamlProblem, too_large
 
 CONTEXT = (f"{DATA}/strategy.yaml", f"{DATA}/owners.yaml", f"{DATA}/meetings.yaml")
 """Read on both sides of every comparison: the strategy's marking gates everything, owners
@@ -143,12 +143,12 @@ def _later(  # noqa: PLR0913
     versions: dict[str, dict[str, bytes | YamlProblem]] = {}
     for (sha, rel, _), raw in zip(wanted, contents, strict=True):
         if isinstance(raw, Oversized):
-            versions.setdefault(sha, {})[rel] = _TOO_LARGE
+            versions.setdefault(sha, {})[rel] = too_large()
         elif raw is not None and _may_govern(rel, raw, ids):
             versions.setdefault(sha, {})[rel] = raw
     if working:  # and the working tree: today
         changed = tree.changed("HEAD", None)
-        files = _working_tree(root, [rel for rel in changed if kind_of(rel) is not None])
+        files = working_tree(root, [rel for rel in changed if kind_of(rel) is not None])
         versions["working tree"] = {
             rel: raw
             for rel, raw in files.items()
@@ -210,21 +210,15 @@ def _strand_files(tree: GitTree, root: Path, ref: str | None) -> set[str]:
 def _read_side(
     tree: GitTree, root: Path, commit: Commit | None, wanted: list[str]
 ) -> dict[str, bytes | YamlProblem]:
-    return _working_tree(root, wanted) if commit is None else _committed(tree, commit.sha, wanted)
+    return working_tree(root, wanted) if commit is None else _committed(tree, commit.sha, wanted)
 
 
 def _committed(tree: GitTree, ref: str, wanted: list[str]) -> dict[str, bytes | YamlProblem]:
     """The wanted files at a commit; one over 1 MiB is never read (it loads as that problem)."""
     return {
-        rel: _TOO_LARGE if isinstance(raw, Oversized) else raw
+        rel: too_large() if isinstance(raw, Oversized) else raw
         for rel, raw in tree.read(ref, wanted, MAX_BYTES).items()
     }
-
-
-_TOO_LARGE = YamlProblem(
-    f"file is larger than {MAX_BYTES // 1024} KiB",
-    help="split it into smaller files; no strategy file needs to be this large",
-)
 
 
 # Named exception (PLR0913): what --since means depends on every one of these.
@@ -260,7 +254,7 @@ def _meeting_dates(root: Path, session: str) -> list[dt.date]:
     # Today's meetings, as the session sees them today (with --until too: today's marking
     # governs), up to the end of the comparison.
     context = [*CONTEXT, SETTINGS_FILE]
-    side = _side(root, None, _working_tree(root, context))
+    side = _side(root, None, working_tree(root, context))
     meetings_file = f"{DATA}/meetings.yaml"
     if side.settings_problem or meetings_file in side.broken:
         raise PsstratError(
@@ -271,7 +265,7 @@ def _meeting_dates(root: Path, session: str) -> list[dt.date]:
     return [m.date for m in meetings.meetings] if meetings else []
 
 
-def _working_tree(root: Path, wanted: list[str]) -> dict[str, bytes | YamlProblem]:
+def working_tree(root: Path, wanted: list[str]) -> dict[str, bytes | YamlProblem]:
     """The wanted files as they are on disk, read as `validate` reads them: only regular files
     inside the repository (a link out of it, a FIFO or a device is not read), at most 1 MiB."""
     from psstrat.safefiles import scan

@@ -23,15 +23,15 @@ from psstrat.errors import PsstratError
 from psstrat.kinds import OWNERS, RISK, STRAND, STRATEGY, file_of
 from psstrat.marking import View, require_strategy_marking, restrict
 from psstrat.model.common import ID_PATTERNS
-from psstrat.repository import DATA, Repository, load_repository
+from psstrat.repository import Repository, load_repository
 from psstrat.schedule import element_rag, strand_rag
+from psstrat.snapshots import working_tree
 from psstrat.versions import Marks, later, marks
-from psstrat.yamlio import MAX_BYTES, YamlProblem
+from psstrat.yamlio import MAX_BYTES, YamlProblem, too_large
 
 _RISK = re.compile(ID_PATTERNS["risk"][0])
 _STRAND = re.compile(ID_PATTERNS["strand"][0])
 _ELEMENT = re.compile(ID_PATTERNS["element"][0])
-_TOO_LARGE = YamlProblem(f"file is larger than {MAX_BYTES // 1024} KiB")
 
 
 @dataclass(frozen=True)
@@ -68,10 +68,10 @@ def item_trail(repo: Repository, item_id: str, session: str) -> Trail:
     except GitUnavailable as exc:
         raise PsstratError(f"psstrat history needs the strategy's git history ({exc})") from None
     states: list[tuple[dt.date | None, str | None, bytes | YamlProblem | None]] = [
-        (commit.date, commit.short, _TOO_LARGE if isinstance(raw, Oversized) else raw)
+        (commit.date, commit.short, too_large() if isinstance(raw, Oversized) else raw)
         for (commit, _), raw in zip(versions, blobs, strict=True)
     ]
-    states.append((None, None, _working_copy(repo, rel)))
+    states.append((None, None, working_tree(repo.root, [rel]).get(rel)))
     values: list[tuple[dt.date | None, str | None, str | None]] = []
     # Today's marking of every item, wherever it is today (it may have moved to another
     # file), governs every version; then each version governs those before it.
@@ -120,26 +120,6 @@ def _file_of(item_id: str) -> tuple[str, str]:
     raise PsstratError(
         f"`{item_id}` is not a risk, strand or work element id; give one like R0004, S2 or S2.1"
     )
-
-
-def _working_copy(repo: Repository, rel: str) -> bytes | YamlProblem | None:
-    """The working tree's file as `validate` reads it: only a regular file inside the
-    repository (a link out of it is not read), at most 1 MiB."""
-    from psstrat.safefiles import scan
-    from psstrat.yamlio import read_bytes
-
-    files, unsafe = scan(repo.root, DATA)
-    if any(f.location.path == rel for f in unsafe):
-        return YamlProblem("not read (not a regular file inside the repository)")
-    path = files.get(rel)
-    if path is None:
-        return None
-    try:
-        return read_bytes(path)
-    except YamlProblem as exc:
-        return exc
-    except OSError as exc:
-        return YamlProblem(f"cannot read file: {exc.strerror}")
 
 
 def _version(repo: Repository, rel: str, raw: bytes | YamlProblem) -> Repository:

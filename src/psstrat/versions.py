@@ -51,7 +51,7 @@ def marks(repo: Repository) -> Marks:
     for declared in repo.declared:
         if declared.path not in repo.files:
             marker.found.setdefault((declared.kind, declared.id), marker.unknown)
-    for rel in {f.location.path for _, f in repo.load_findings} - set(repo.files):
+    for rel in repo.not_loaded():
         kind = kind_of(rel)
         if kind is not None and kind.named_by_id and kind.declares and rel not in repo.unvalidated:
             # Not read at all: the item its file is named after has an unknown marking.

@@ -191,6 +191,14 @@ def read_yaml(path: Path, empty_ok: bool = False, positions: bool = True) -> Doc
     return parse_yaml(read_bytes(path), empty_ok, positions)
 
 
+def too_large() -> YamlProblem:
+    """The problem of a file over MAX_BYTES, however it is read (from disk or from git)."""
+    return YamlProblem(
+        f"file is larger than {MAX_BYTES // 1024} KiB",
+        help="split it into smaller files; no strategy file needs to be this large",
+    )
+
+
 def read_bytes(path: Path) -> bytes:
     """A regular file's bytes, at most 1 MiB (YamlProblem otherwise; OSError if unreadable)."""
     # Non-blocking and not following a final symbolic link: a FIFO swapped in after the
@@ -202,13 +210,10 @@ def read_bytes(path: Path) -> bytes:
             raise YamlProblem("not a regular file", help="replace it with a plain YAML file")
         # Checked before reading: a read sized to the limit would allocate 1 MiB per file.
         if info.st_size > MAX_BYTES:
-            raise YamlProblem(
-                f"file is larger than {MAX_BYTES // 1024} KiB",
-                help="split it into smaller files; no strategy file needs to be this large",
-            )
+            raise too_large()
         raw = fh.read(MAX_BYTES + 1) if info.st_size == 0 else fh.read()
     if len(raw) > MAX_BYTES:  # pragma: no cover - the file grew while being read
-        raise YamlProblem(f"file is larger than {MAX_BYTES // 1024} KiB")
+        raise too_large()
     return raw
 
 

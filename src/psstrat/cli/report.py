@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import os
 import sys
@@ -24,7 +23,6 @@ from psstrat.cli.options import (
 from psstrat.errors import PsstratError
 
 if TYPE_CHECKING:
-    from psstrat.provenance import Source
     from psstrat.report.views import ChangesView
     from psstrat.schedule import Quarter
 
@@ -121,6 +119,7 @@ def command(
     from psstrat.report.context import build_context
     from psstrat.report.paper import produce
     from psstrat.report.scope import Paper
+    from psstrat.report.source import paper_source
     from psstrat.safefiles import write_atomically
     from psstrat.schedule import Quarter
 
@@ -133,7 +132,7 @@ def command(
         day = as_of or q.as_at(today()).last
         judged = require_clean(repo, session.value, day, allow_errors)
         errors = len(judged.errors)
-        source = _source(where, session.value)
+        source = paper_source(where, session.value, today())
         changes = _changes(where, q, since, session.value, strand)
         paper = Paper(q, day, session.value, strand)
         context = build_context(judged.view, paper, source, errors, changes)
@@ -167,27 +166,6 @@ def _changes(
         why = str(exc).split(";")[0]
         return changes_view(None, compared_with, f"Not compared with earlier data: {why}.", strand)
     return changes_view(found, compared_with, None, strand)
-
-
-def _source(root: Path, session: str) -> Source:
-    """The paper's source commit, and whether what the session sees of the data (and the
-    templates and settings) differs from it: an uncommitted edit of a withheld item does not
-    make an open paper a draft, as if it had never been made."""
-    from psstrat.changes import differs
-    from psstrat.provenance import source_commit
-    from psstrat.snapshots import pair
-
-    source = source_commit(root)
-    if not source.dirty or source.commit is None or session == "all":
-        return source
-    if source_commit(root, ("templates", "psstrat.yaml")).dirty:
-        return source
-    try:
-        if differs(pair(root, "HEAD", None, today(), session), session):
-            return source
-    except PsstratError:
-        return source  # it cannot be told: the paper is not called clean
-    return dataclasses.replace(source, dirty=False)
 
 
 def _format(format: Format | None, output: Path | None) -> str:
