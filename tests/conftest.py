@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from psstrat.cli.app import app
+from psstrat.commands.validate import validate
 from psstrat.diagnostics import Diagnostic
-from psstrat.validate import validate
 
 AS_OF = dt.date(2004, 12, 31)
 """The date the GOOD repository is checked as of: everything in it is clean then."""

@@ -15,9 +15,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from psstrat import skeleton
+from psstrat.commands import init as skeleton
+from psstrat.commands.validate import validate
 from psstrat.diagnostics import Diagnostic
-from psstrat.validate import validate
 from psstrat.yamlio import YamlProblem, document_text, parse_yaml
 
 START = dt.date(2025, 4, 1)

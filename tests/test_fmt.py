@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from psstrat.fmt import format_bytes
+from psstrat.commands.fmt import format_bytes
 from psstrat.model.strand import Strand
 from psstrat.yamlio import parse_yaml
 from tests.conftest import RepoBuilder, invoke
@@ -280,7 +280,7 @@ def test_the_fast_check_never_disagrees_with_the_round_trip(tmp_path: Path) -> N
     """`fmt --check` skips the round trip for files it can prove canonical from libyaml's
     events; on every shipped file and hundreds of near-misses, it never says canonical when
     the round trip would change the file."""
-    from psstrat.fmt import shape_of
+    from psstrat.commands.fmt import shape_of
     from psstrat.repository import file_kind, model_of
     from psstrat.settings import Settings
     from psstrat.yamlio import YamlProblem, already_canonical, canonical_yaml

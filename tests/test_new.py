@@ -359,7 +359,7 @@ def test_risk_ids_go_on_past_r9999(cli: CliRunner, strategy: Path) -> None:
 LAUNCH = """
 import os, runpy, sys, time
 barrier, ready = sys.argv[1], sys.argv[2]
-import psstrat.cli.app, psstrat.cli.new, psstrat.create, psstrat.git, psstrat.repository
+import psstrat.cli.app, psstrat.cli.new, psstrat.commands.new, psstrat.git, psstrat.repository
 open(ready, "w").close()
 while not os.path.exists(barrier):
     time.sleep(0.001)
@@ -454,7 +454,7 @@ def test_a_file_made_meanwhile_is_never_overwritten(
 ) -> None:
     """Between counting ids and writing, another program (no lock stops it) writes R0002:
     the new risk takes R0003 instead."""
-    from psstrat.create import Census
+    from psstrat.commands.new import Census
 
     counted = Census.names
 
@@ -477,7 +477,7 @@ def test_without_a_lock_a_file_changed_meanwhile_is_read_again(
 ) -> None:
     """Where there is no flock (Windows: no fcntl), an edit is made again if the file changed
     after it was read: what another process appended meanwhile is kept."""
-    import psstrat.create as create
+    import psstrat.commands.new as create
 
     monkeypatch.setitem(sys.modules, "fcntl", None)  # `import fcntl` fails, as on Windows
     appended = create.append_item

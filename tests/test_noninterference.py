@@ -26,19 +26,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from psstrat.changes import compare
+from psstrat.commands.changes import compare
+from psstrat.commands.history import item_trail
+from psstrat.commands.overdue import find_overdue
+from psstrat.commands.status import build_status
+from psstrat.commands.validate import judge
 from psstrat.errors import PsstratError
 from psstrat.marking import restrict
-from psstrat.overdue import find_overdue
 from psstrat.report.context import build_context
 from psstrat.report.render import render
 from psstrat.report.scope import Paper
 from psstrat.repository import load_repository
 from psstrat.schedule import Quarter
 from psstrat.snapshots import pair
-from psstrat.status import build_status
-from psstrat.trail import item_trail
-from psstrat.validate import judge
 from tests.test_changes import git
 
 MARKINGS = [None, "official", "official-sensitive", "secret"]

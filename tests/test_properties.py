@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from psstrat.validate import validate
+from psstrat.commands.validate import validate
 from psstrat.yamlio import YamlProblem, parse_yaml
 from tests.conftest import AS_OF, GOOD, RepoBuilder
 

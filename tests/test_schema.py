@@ -13,7 +13,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
-from psstrat.schema import KINDS, json_schema
+from psstrat.commands.schema import KINDS, json_schema
 from psstrat.settings import Settings, load_settings
 from tests.conftest import RepoBuilder, invoke
 

@@ -348,8 +348,8 @@ def test_absurd_dates_and_numbers_are_exit_2(args: list[str], says: str) -> None
 
 
 def test_a_bug_is_exit_3_with_one_line(monkeypatch: pytest.MonkeyPatch, capsys: object) -> None:
-    from psstrat import status
     from psstrat.cli import run
+    from psstrat.commands import status
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("something impossible")

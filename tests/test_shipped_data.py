@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from psstrat.commands.validate import validate
 from psstrat.diagnostics import Severity
-from psstrat.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 DATES = [dt.date(2004, 1, 12), dt.date(2004, 12, 31), dt.date(2026, 1, 1)]

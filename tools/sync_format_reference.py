@@ -22,8 +22,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from psstrat.reference import KINDS as HEADINGS
-from psstrat.schema import KINDS
+from psstrat.commands.explain import KINDS as HEADINGS
+from psstrat.commands.schema import KINDS
 
 REFERENCE = Path(__file__).resolve().parents[1] / "docs" / "format.md"
 COLUMN = 36

@@ -61,7 +61,7 @@ class Pair:
     """Every other version of the data after ``before`` up to today (the commits between,
     on the way to HEAD and to ``after``, and the working tree when ``after`` is a commit),
     each holding the files it changed that neither side already holds as they are there:
-    their markings govern the earlier side too (psstrat.changes)."""
+    their markings govern the earlier side too (psstrat.commands.changes)."""
     after_later: list[Repository] = field(default_factory=list)
     """When ``after`` is a commit, the versions after it up to today: they govern it."""
 

@@ -60,7 +60,7 @@ def command(
     """What the strategy's changes mean between two commits: milestones completed and
     re-planned, statuses and RAGs, leads, risks raised, closed and re-scored, controls, SIA
     issues and recommendations. Files changed in layout or wording only are counted."""
-    from psstrat.changes import compare
+    from psstrat.commands.changes import compare
     from psstrat.output.changes import FORMATS
     from psstrat.snapshots import pair
 

@@ -28,7 +28,7 @@ def command(
 
 
 def explain_topic(topic: str | None) -> str:
-    from psstrat.reference import KINDS, format_reference, section
+    from psstrat.commands.explain import KINDS, format_reference, section
     from psstrat.rules import RULES, explain
 
     if topic is None or topic == "all":

@@ -32,7 +32,7 @@ def command(
     """Put files in the one layout: keys in the reference's order, ISO dates, quotes only where
     needed, a blank line between work elements and between milestones; comments kept, values
     never changed. A file that does not parse is reported and left as it is."""
-    from psstrat.fmt import format_repository
+    from psstrat.commands.fmt import format_repository
     from psstrat.output import fmt as present
     from psstrat.safefiles import write_atomically
 

@@ -38,8 +38,8 @@ def command(
 ) -> None:
     """Each change of a risk's residual score, a strand's RAG or a work element's status, with
     the date and commit that made it (uncommitted changes last)."""
+    from psstrat.commands.history import item_trail
     from psstrat.output.history import as_json, as_text
-    from psstrat.trail import item_trail
 
     try:
         trail = item_trail(repository_at(root), item, session.value)

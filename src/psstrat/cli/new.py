@@ -16,7 +16,7 @@ from psstrat.cli.options import RootOption, fail, parse_date, today
 from psstrat.errors import PsstratError
 
 if TYPE_CHECKING:
-    from psstrat.create import Census, Creation
+    from psstrat.commands.new import Census, Creation
     from psstrat.repository import Repository
 
 Make = Callable[["Census"], "Creation"]
@@ -85,7 +85,7 @@ def _text(what: str) -> Callable[[str], str]:
 
 def _id(kind: str) -> Callable[[str], str]:
     """The parser of an option naming an item: its id, checked before it reaches a path."""
-    from psstrat.create import checked_id
+    from psstrat.commands.new import checked_id
 
     return lambda value: checked_id(kind, value.strip())
 
@@ -93,7 +93,7 @@ def _id(kind: str) -> Callable[[str], str]:
 def _run(root: Path | None, prepare: Callable[[Repository], Make]) -> None:
     """Load the repository, let ``prepare`` gather (ask for) the values, then add the item."""
     from psstrat.cli.options import resolve_root
-    from psstrat.create import Census, add
+    from psstrat.commands.new import Census, add
     from psstrat.repository import load_repository
     from psstrat.safetext import inert, visible
 
@@ -129,7 +129,7 @@ def risk(
     """A new risk file (data/risks/R<next>.yaml), assessed at the given rating."""
 
     def prepare(repo: Repository) -> Make:
-        from psstrat.create import RiskDraft, new_risk
+        from psstrat.commands.new import RiskDraft, new_risk
 
         categories = repo.settings.categories
         draft = RiskDraft(
@@ -158,7 +158,7 @@ def strand(
     """A new strand file (data/strands/S<next>.yaml)."""
 
     def prepare(repo: Repository) -> Make:
-        from psstrat.create import new_strand
+        from psstrat.commands.new import new_strand
 
         given = ask(title, "--title", "Title", _text("the title"))
         return lambda census: new_strand(repo, census, given, lead, outcome or [])
@@ -176,7 +176,7 @@ def element(
     """A new work element at the end of a strand's list (S<n>.<next>)."""
 
     def prepare(repo: Repository) -> Make:
-        from psstrat.create import new_element
+        from psstrat.commands.new import new_element
 
         strand_id = ask(strand, "--strand", "Strand (e.g. S1)", _id("strand"))
         given = ask(title, "--title", "Title", _text("the title"))
@@ -197,7 +197,7 @@ def milestone(
     """A new milestone at the end of a work element's list (S<n>.<m>.M<next>)."""
 
     def prepare(repo: Repository) -> Make:
-        from psstrat.create import new_milestone
+        from psstrat.commands.new import new_milestone
 
         element_id = ask(element, "--element", "Work element (e.g. S1.1)", _id("element"))
         given = ask(title, "--title", "Title", _text("the title"))
@@ -218,7 +218,7 @@ def sia(
     """A new Strategic Intelligence Assessment file (data/sia/SIA-<year>.yaml)."""
 
     def prepare(repo: Repository) -> Make:
-        from psstrat.create import new_sia
+        from psstrat.commands.new import new_sia
 
         given = _text("the title")(title)
         return lambda census: new_sia(repo, census, date or today(), given)
@@ -236,7 +236,7 @@ def meeting(
     """A new meeting at the end of data/meetings.yaml."""
 
     def prepare(repo: Repository) -> Make:
-        from psstrat.create import new_meeting
+        from psstrat.commands.new import new_meeting
 
         day = ask(date, "--date", "Date (YYYY-MM-DD)", parse_date)
         given = _text("the title")(title) if title else None
@@ -258,7 +258,7 @@ def owner(
     """A new owner at the end of data/owners.yaml."""
 
     def prepare(repo: Repository) -> Make:
-        from psstrat.create import new_owner
+        from psstrat.commands.new import new_owner
 
         given = ask(role, "--role", "Role", _text("the role"))
         person = _text("the name")(name) if name else None

@@ -14,8 +14,8 @@ import typer
 from psstrat.errors import PsstratError
 
 if TYPE_CHECKING:
+    from psstrat.commands.validate import Judgement
     from psstrat.repository import Repository
-    from psstrat.validate import Judgement
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -172,13 +172,13 @@ def require_clean(repo: Repository, session: str, as_of: dt.date, allow_errors: 
     with errors, unless --allow-errors; then say on stderr which files are left out, so nobody
     mistakes a partial picture for the whole one.
 
-    Only the errors the session judges count (psstrat.validate.judge): in open and closed
+    Only the errors the session judges count (psstrat.commands.validate.judge): in open and closed
     sessions those in what the session may see. Errors in withheld content are counted in one
     line on stderr and never described, and never change the exit status."""
     from psstrat.codes import UNREADABLE
+    from psstrat.commands.validate import judge
     from psstrat.output import text as diagnostics_text
     from psstrat.safetext import inert
-    from psstrat.validate import judge
 
     judged = judge(repo, session, as_of)
     errors = judged.errors

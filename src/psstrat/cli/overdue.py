@@ -76,8 +76,8 @@ def command(
 ) -> None:
     """List milestones past due as of the date: id, title, strand, work element, lead, due,
     revised due, days overdue."""
+    from psstrat.commands.overdue import find_overdue
     from psstrat.output import overdue as present
-    from psstrat.overdue import find_overdue
 
     day = as_of or today()
     try:

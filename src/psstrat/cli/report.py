@@ -150,7 +150,7 @@ def _changes(
     root: Path, quarter: Quarter, since: str | None, session: str, strand: str | None
 ) -> ChangesView:
     """The section on what changed since the last report; a note when git cannot say."""
-    from psstrat.changes import compare
+    from psstrat.commands.changes import compare
     from psstrat.english import long_date
     from psstrat.report.context import changes_view
     from psstrat.snapshots import pair

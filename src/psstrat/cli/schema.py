@@ -43,7 +43,7 @@ def command(
 
 def write_schemas(kind: str | None, out: Path | None, root: Path | None) -> list[str]:
     from psstrat.cli.options import resolve_root
-    from psstrat.schema import KINDS, dumps, file_name, json_schema
+    from psstrat.commands.schema import KINDS, dumps, file_name, json_schema
     from psstrat.settings import Settings, load_settings
 
     if kind is not None and kind not in KINDS:

@@ -39,8 +39,8 @@ def command(
 ) -> None:
     """The one-screen picture before a meeting: each strand's RAG, lead, milestones by state
     and next milestone; the residual risk heat map and the highest risks."""
+    from psstrat.commands.status import build_status
     from psstrat.output import status as present
-    from psstrat.status import build_status
 
     day = as_of or today()
     try:

@@ -74,9 +74,9 @@ def command(
     if explain is not None:
         _explain(explain)
         return
+    from psstrat.commands.validate import validate
     from psstrat.diagnostics import Severity
     from psstrat.output import FORMATTERS, as_seen_from
-    from psstrat.validate import validate
 
     fmt = format.value
     if format is Format.auto:

@@ -7,7 +7,7 @@ forge a heading or a workflow command.
 
 from __future__ import annotations
 
-from psstrat.changes import Changes
+from psstrat.commands.changes import Changes
 from psstrat.output import to_json
 from psstrat.safetext import inert, md_escape, visible
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
+from psstrat.commands.fmt import Result
 from psstrat.english import count
-from psstrat.fmt import Result
 from psstrat.safetext import inert, visible
 
 

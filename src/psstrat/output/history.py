@@ -3,10 +3,10 @@ and the text is made `inert`."""
 
 from __future__ import annotations
 
+from psstrat.commands.history import Trail
 from psstrat.english import count
 from psstrat.output import to_json
 from psstrat.safetext import inert, visible
-from psstrat.trail import Trail
 
 
 def as_text(trail: Trail) -> str:

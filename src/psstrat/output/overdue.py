@@ -8,8 +8,8 @@ import csv
 import io
 from collections.abc import Sequence
 
+from psstrat.commands.overdue import FIELDS, OverdueRow
 from psstrat.output import plain, render_rich, to_json
-from psstrat.overdue import FIELDS, OverdueRow
 from psstrat.safetext import csv_cell, inert, visible
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from psstrat.commands.status import Status
 from psstrat.english import count
 from psstrat.output import render_rich, to_json
 from psstrat.safetext import visible
-from psstrat.status import Status
 
 if TYPE_CHECKING:
     from rich.console import RenderableType

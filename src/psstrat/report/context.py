@@ -38,7 +38,7 @@ from psstrat.safetext import one_line_all
 from psstrat.schedule import Quarter
 
 if TYPE_CHECKING:
-    from psstrat.changes import Changes
+    from psstrat.commands.changes import Changes
 
 
 def build_context(
@@ -92,7 +92,7 @@ def changes_view(
     if changes is None:
         return ChangesView(note=note or "There is no earlier data to compare with.")
     since = f"Compared with {changes.before}, the data at {compared_with}."
-    from psstrat.changes import grouped
+    from psstrat.commands.changes import grouped
 
     strand_file = f"/{strand_id}.yaml"
     kept = [c for c in changes.changes if strand_id is None or c.file.endswith(strand_file)]

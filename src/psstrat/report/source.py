@@ -18,7 +18,7 @@ from psstrat.provenance import Source, source_commit
 
 
 def paper_source(root: Path, session: str, today: dt.date) -> Source:
-    from psstrat.changes import differs
+    from psstrat.commands.changes import differs
     from psstrat.snapshots import pair
 
     source = source_commit(root)

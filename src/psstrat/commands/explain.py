@@ -27,8 +27,8 @@ HINT = "`psstrat explain format` prints the format reference"
 
 
 def format_reference() -> str:
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "docs" / "format.md", here.parents[1] / "docs" / "format.md"):
+    package = Path(__file__).resolve().parents[1]  # psstrat/, installed or in src/
+    for candidate in (package / "docs" / "format.md", package.parents[1] / "docs" / "format.md"):
         if candidate.is_file():
             return candidate.read_text(encoding="utf-8")
     raise PsstratError("the format reference is missing from this installation; reinstall psstrat")

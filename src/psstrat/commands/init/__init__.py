@@ -3,7 +3,7 @@
 The files are templates beside this module (``$name`` placeholders, string.Template); the CI
 workflow is the same file as this repository's .github/workflows/validate-strategy.yml (a test
 keeps them equal), and the commit it pins psstrat to is the one the pre-commit config pins.
-Nothing here touches the disk: ``files`` returns {relative path: text} and the CLI writes it.
+``files`` returns {relative path: text}; ``initialise`` writes them, never over a file.
 """
 
 from __future__ import annotations
@@ -125,3 +125,60 @@ def editor_settings(schemas: dict[str, str]) -> str:
 
 def _json(value: object) -> str:
     return json.dumps(value, indent=2) + "\n"
+
+
+def initialise(
+    directory: Path, title: str, committee: str, source: str | None, start: dt.date
+) -> list[str]:
+    from psstrat.commands.schema import KINDS, dumps, file_name, json_schema
+    from psstrat.safefiles import write_atomically
+    from psstrat.settings import Settings
+
+    planned = files(start, title, committee, source)
+    settings = Settings()  # what the skeleton's psstrat.yaml spells out
+    mapping = {}
+    for kind, (_, glob, _) in KINDS.items():
+        planned[f"schemas/{file_name(kind)}"] = dumps(json_schema(kind, settings))
+        mapping[f"schemas/{file_name(kind)}"] = glob
+    planned[".vscode/settings.json"] = editor_settings(mapping)
+
+    if directory.exists() and not directory.is_dir():
+        raise PsstratError(f"{directory} is a file; give a directory for the new repository")
+    taken = sorted(rel for rel in planned if _exists(directory / rel))
+    if taken:
+        more = f" (and {len(taken) - 1} more of its files)" if len(taken) > 1 else ""
+        raise PsstratError(
+            f"{directory / taken[0]} already exists{more}; psstrat init never overwrites a "
+            "file: choose an empty directory"
+        )
+    lines = []
+    for rel in sorted(planned):
+        path = directory / rel
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PsstratError(f"cannot create {path.parent}: {exc.strerror}") from None
+        write_atomically(path, planned[rel])
+        lines.append(f"wrote {path}")
+    where = "" if directory == Path() else f"cd {directory} && "
+    lines.append(
+        f"A new strategy repository: {len(planned)} files. Next: {where}git init && "
+        "psstrat validate"
+    )
+    if source is None:
+        lines.append(
+            f"Replace `{PLACEHOLDER_SOURCE}` in .github/workflows/validate-strategy.yml "
+            "and .pre-commit-config.yaml with where psstrat is hosted (or rerun with --source)."
+        )
+    return lines
+
+
+def _exists(path: Path) -> bool:
+    """Anything at the path, even a broken symbolic link, counts as taken."""
+    try:
+        path.lstat()
+    except FileNotFoundError:
+        return False
+    except NotADirectoryError:
+        return True  # a file where a folder of the path should be
+    return True
