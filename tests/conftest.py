@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from psstrat.cli.app import app
+from psstrat.cli import BUG, run
 from psstrat.commands.validate import validate
 from psstrat.diagnostics import Diagnostic
 
@@ -162,15 +164,52 @@ def repo(tmp_path: Path) -> RepoBuilder:
 def cli(monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("PSSTRAT_DEBUG", "1")  # a bug's traceback in the failing test's output
     for name in ("GITHUB_ACTIONS", "GITHUB_WORKSPACE"):  # tests run alike inside Actions
         monkeypatch.delenv(name, raising=False)
     yield CliRunner()
 
 
+@dataclasses.dataclass(frozen=True)
+class Ran:
+    """What a run of psstrat printed, and its exit status."""
+
+    exit_code: int
+    stdout_bytes: bytes
+    stderr_bytes: bytes
+    output_bytes: bytes
+    """stdout and stderr interleaved, as a terminal shows them."""
+
+    @property
+    def stdout(self) -> str:
+        return self.stdout_bytes.decode("utf-8", "replace")
+
+    @property
+    def stderr(self) -> str:
+        return self.stderr_bytes.decode("utf-8", "replace")
+
+    @property
+    def output(self) -> str:
+        return self.output_bytes.decode("utf-8", "replace")
+
+
+def call(runner: CliRunner, args: list[str], input: str | None = None) -> Ran:
+    """Run psstrat in-process through the entry point a user runs (psstrat.cli.run, the one
+    error boundary), with stdin ``input``. A bug in psstrat (exit 3) fails the test at once,
+    with the traceback (PSSTRAT_DEBUG is set by the ``cli`` fixture)."""
+    with runner.isolation(input=input) as (out, err, both):
+        code = run(list(args))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        ran = Ran(code, out.getvalue(), err.getvalue(), both.getvalue())
+    assert code != BUG, f"psstrat {' '.join(args)} hit a bug:\n{ran.stderr}"
+    return ran
+
+
 def invoke(runner: CliRunner, *args: str) -> tuple[int, str, str]:
-    """Run psstrat in-process; return (exit code, stdout, stderr)."""
-    result = runner.invoke(app, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
+    """Run psstrat in-process as a user does (``call``); return (exit code, stdout, stderr)."""
+    ran = call(runner, list(args))
+    return ran.exit_code, ran.stdout, ran.stderr
 
 
 def as_json(text: str) -> Any:

@@ -59,14 +59,14 @@ def test_report_help_says_what_as_of_defaults_to(cli: CliRunner) -> None:
 def test_colour_only_on_a_capable_terminal(
     monkeypatch: pytest.MonkeyPatch, tty: bool, env: dict[str, str], colour: bool
 ) -> None:
-    from psstrat.cli.options import terminal
+    from psstrat.cli.policy import terminal
 
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setattr("sys.stdout.isatty", lambda: tty)
-    assert terminal()[1] is colour
+    assert terminal().colour is colour
 
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import invoke
+from tests.conftest import call, invoke
 
 START = "2025-04-01"
 STRAND = "data/strands/S1.yaml"
@@ -305,9 +305,7 @@ def test_on_a_terminal_missing_values_are_asked_for(
 
     monkeypatch.setattr(new_cli, "on_terminal", lambda: True)
     answers = "Asked title\nnope\npeople\n9\n3\n4\n"  # a wrong category and score re-asked
-    result = cli.invoke(
-        new_cli.app, ["risk", "--root", str(strategy), "--raised", START], input=answers
-    )
+    result = call(cli, ["new", "risk", "--root", str(strategy), "--raised", START], answers)
     assert result.exit_code == 0, result.output
     assert "is not one of" in result.output and "is not a score" in result.output
     text = (strategy / "data/risks/R0002.yaml").read_text()

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from psstrat.cli.app import app
 from psstrat.errors import PsstratError
 from psstrat.provenance import Source
 from psstrat.report.context import build_context
@@ -18,7 +17,7 @@ from psstrat.report.render import render
 from psstrat.report.scope import Paper
 from psstrat.repository import load_repository
 from psstrat.schedule import Quarter
-from tests.conftest import RepoBuilder, invoke
+from tests.conftest import RepoBuilder, call, invoke
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden"
@@ -287,9 +286,7 @@ def test_output_dash_is_stdout(
     """Regression: `report -o -` wrote a file named `-`. It is stdout, in --format (md by
     default); a binary format only when stdout is not a terminal, as without -o."""
     monkeypatch.chdir(tmp_path)
-    result = cli.invoke(
-        app, ["report", "--root", str(repo.root), "-q", "2004-Q3", "-o", "-", *args]
-    )
+    result = call(cli, ["report", "--root", str(repo.root), "-q", "2004-Q3", "-o", "-", *args])
     assert result.exit_code == 0, result.stderr
     assert result.stdout_bytes.startswith(start.encode()) and result.stderr == ""
     assert list(tmp_path.iterdir()) == [repo.root]  # no file named -

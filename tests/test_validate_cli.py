@@ -83,7 +83,7 @@ def test_github_format_annotates_the_diff(inside: RepoBuilder, cli: CliRunner) -
 
 def test_github_format_escapes_newlines_and_percent() -> None:
     from psstrat.diagnostics import Diagnostic, Severity
-    from psstrat.output import github
+    from psstrat.output.validate import github
 
     d = Diagnostic("a,b.yaml", 1, 2, Severity.WARNING, "schema", "50%\nnext\x1b[2J", "fix: it")
     assert github([d]) == (

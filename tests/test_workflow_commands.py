@@ -29,7 +29,8 @@ from hypothesis import strategies as st
 from psstrat.cli import run
 from psstrat.cli.validate import _base
 from psstrat.commands.validate import validate
-from psstrat.output import as_seen_from, to_json
+from psstrat.output import to_json
+from psstrat.output.validate import as_seen_from
 from psstrat.safetext import LINE_BREAKS, Style, inert, md_escape, visible
 from tests import actions_runner as runner
 from tests.conftest import RepoBuilder

@@ -10,6 +10,10 @@ wants its own look copies the built file into its repository's templates/ and re
 Word: styles, fonts, margins and the header and footer are theirs to change, as long as the
 tags stay.
 
+The parts of the paper and the sections inside them, their order and headings, are those of
+psstrat.report.outline (the list the context carries as `r.sections`); BODIES says what each
+holds. An item's marking is written by the `tag` filter, as in the other templates.
+
 docxtpl tags used: `{%p ... %}` (a paragraph that holds only a block tag), `{%tr ... %}` (a
 table row that holds only a block tag) and `{% cellbg colour %}` (a cell's shading).
 """
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +33,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
+
+from psstrat.report.outline import SECTIONS, WITHHELD
 
 OUT = Path(__file__).resolve().parents[1] / "templates" / "report.docx"
 
@@ -141,7 +148,30 @@ def build() -> Path:
         row.cells[0].paragraphs[0].add_run(key).bold = not key.startswith("{%")
         row.cells[1].paragraphs[0].add_run(value)
 
-    doc.add_heading("Summary", level=1)
+    for part in SECTIONS:
+        doc.add_heading(part.heading, level=1)
+        BODIES[part.id](doc)
+        for inside in part.sections:
+            shown_if = SHOWN_IF.get(inside.id)
+            if shown_if:
+                tag(doc, f"{{%p if {shown_if} %}}")
+            doc.add_heading(inside.heading, level=2)
+            BODIES[inside.id](doc)
+            if shown_if:
+                tag(doc, "{%p endif %}")
+    provenance = para(
+        doc,
+        "Produced by psstrat {{ r.provenance.version }} as of {{ r.provenance.as_of }}, "
+        "{{ r.provenance.session }} session, from {{ r.provenance.source }}.",
+    )
+    provenance.runs[0].font.size = Pt(9)
+
+    OUT.parent.mkdir(exist_ok=True)
+    doc.save(str(OUT))
+    return OUT
+
+
+def summary(doc: Any) -> None:
     tag(doc, "{%p for p in r.summary %}")
     para(doc, "{{ p }}")
     tag(doc, "{%p endfor %}")
@@ -156,13 +186,14 @@ def build() -> Path:
     para(doc, 'This paper is a draft: {{ r.draft | join("; ") }}.', bold=True)
     tag(doc, "{%p endif %}")
 
-    doc.add_heading("A. Recommendations", level=1)
+
+def recommendations(doc: Any) -> None:
     tag(doc, "{%p for rec in r.recommendations %}")
     para(doc, "{{ rec }}", "List Number")
     tag(doc, "{%p endfor %}")
 
-    doc.add_heading("B. Supporting information", level=1)
-    doc.add_heading("Strategy context", level=2)
+
+def strategy_context(doc: Any) -> None:
     tag(doc, "{%p for p in r.strategy_context %}")
     para(doc, "{{ p }}")
     tag(doc, "{%p endfor %}")
@@ -177,7 +208,8 @@ def build() -> Path:
     )
     tag(doc, "{%p endif %}")
 
-    doc.add_heading("Changes since the last report", level=2)
+
+def changes(doc: Any) -> None:
     tag(doc, "{%p if r.changes.since %}")
     para(doc, "{{ r.changes.since }}")
     tag(doc, "{%p endif %}")
@@ -194,7 +226,8 @@ def build() -> Path:
     para(doc, "{{ r.changes.quiet }}")
     tag(doc, "{%p endif %}")
 
-    doc.add_heading("Progress by strand", level=2)
+
+def strands(doc: Any) -> None:
     tag(doc, "{%p if r.timeline.points %}")
     para(doc, "Milestones in {{ r.quarter }}", bold=True)
     table(
@@ -207,8 +240,7 @@ def build() -> Path:
     tag(doc, "{%p endif %}")
     tag(doc, "{%p for s in r.strands %}")
     doc.add_heading(
-        "{{ s.id }} {{ s.title }}: {{ s.rag | upper }}"
-        "{% if s.marking %} [{{ s.marking }}]{% endif %}",
+        "{{ s.id }} {{ s.title }}: {{ s.rag | upper }}{{ s.marking | tag }}",
         level=3,
     )
     para(doc, "Strand lead: {{ s.lead }}")
@@ -227,7 +259,7 @@ def build() -> Path:
         ["Work element", "Lead", "Status", "RAG"],
         "{%tr for e in s.elements %}",
         [
-            "{{ e.id }} {{ e.title }}{% if e.marking %} [{{ e.marking }}]{% endif %}",
+            "{{ e.id }} {{ e.title }}{{ e.marking | tag }}",
             "{{ e.lead }}",
             "{{ e.status }}",
             "{{ e.rag | upper }}",
@@ -235,7 +267,7 @@ def build() -> Path:
         "{%tr endfor %}",
     )
     tag(doc, "{%p endif %}")
-    milestone = "{{ ms.id }} {{ ms.title }}{% if ms.marking %} [{{ ms.marking }}]{% endif %}: "
+    milestone = "{{ ms.id }} {{ ms.title }}{{ ms.marking | tag }}: "
     lead = "{% if ms.revised_due %} (baseline {{ ms.due }}){% endif %} ({{ ms.lead }})"
     doc.add_heading("Milestones completed in the quarter", level=4)
     listed(doc, "ms in s.completed", milestone + "completed {{ ms.completed }} ({{ ms.lead }})")
@@ -253,18 +285,17 @@ def build() -> Path:
     listed(
         doc,
         "n in s.updates",
-        "{{ n.date }}, {{ n.about }}{% if n.marking %} [{{ n.marking }}]{% endif %}: "
-        '{{ n.paragraphs | join(" ") }}',
+        '{{ n.date }}, {{ n.about }}{{ n.marking | tag }}: {{ n.paragraphs | join(" ") }}',
     )
     tag(doc, "{%p else %}")
     para(doc, "No strand can be shown in this session.")
     tag(doc, "{%p endfor %}")
 
-    doc.add_heading("Strategic Intelligence Assessments", level=2)
+
+def sias(doc: Any) -> None:
     tag(doc, "{%p for sia in r.sias %}")
     doc.add_heading(
-        "{{ sia.title }} ({{ sia.id }}, presented {{ sia.date }})"
-        "{% if sia.marking %} [{{ sia.marking }}]{% endif %}",
+        "{{ sia.title }} ({{ sia.id }}, presented {{ sia.date }}){{ sia.marking | tag }}",
         level=3,
     )
     tag(doc, "{%p for p in sia.summary %}")
@@ -272,7 +303,7 @@ def build() -> Path:
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p for issue in sia.issues %}")
     doc.add_heading(
-        "{{ issue.id }} {{ issue.title }}{% if issue.marking %} [{{ issue.marking }}]{% endif %}",
+        "{{ issue.id }} {{ issue.title }}{{ issue.marking | tag }}",
         level=4,
     )
     tag(doc, "{%p for p in issue.statement %}")
@@ -290,8 +321,7 @@ def build() -> Path:
     tag(doc, "{%p for n in issue.progress %}")
     para(
         doc,
-        "Progress, {{ n.date }}{% if n.marking %} [{{ n.marking }}]{% endif %}: "
-        '{{ n.paragraphs | join(" ") }}',
+        'Progress, {{ n.date }}{{ n.marking | tag }}: {{ n.paragraphs | join(" ") }}',
         "List Bullet",
     )
     tag(doc, "{%p endfor %}")
@@ -300,7 +330,8 @@ def build() -> Path:
     para(doc, "No Strategic Intelligence Assessment is shown in this session.")
     tag(doc, "{%p endfor %}")
 
-    doc.add_heading("Risk register", level=2)
+
+def register(doc: Any) -> None:
     para(
         doc,
         '{{ r.register.live | plural("live risk") | sentence }} as at {{ r.as_of }}. '
@@ -326,7 +357,7 @@ def build() -> Path:
         '{{ "; " if not loop.last else "." }}{% endfor %}',
     )
     risk_cells = [
-        "{{ v.id }} {{ v.title }}{% if v.marking %} [{{ v.marking }}]{% endif %}",
+        "{{ v.id }} {{ v.title }}{{ v.marking | tag }}",
         "{{ v.score }} ({{ v.likelihood }}x{{ v.impact }})"
         "{% if not v.assessed %}, inherent: not yet assessed{% endif %}",
         "{{ v.band }}",
@@ -351,7 +382,7 @@ def build() -> Path:
         para(doc, "None.")
         tag(doc, "{%p endif %}")
     dated = (
-        "{{ d.id }} {{ d.title }}{% if d.marking %} [{{ d.marking }}]{% endif %}: "
+        "{{ d.id }} {{ d.title }}{{ d.marking | tag }}: "
         "{{ d.date }}{% if d.detail %}, {{ d.detail }}{% endif %}"
     )
     for heading, items in (
@@ -362,8 +393,9 @@ def build() -> Path:
     ):
         doc.add_heading(heading, level=3)
         listed(doc, f"d in {items}", dated)
-    tag(doc, "{%p if r.withheld %}")
-    doc.add_heading("Withheld for closed session", level=2)
+
+
+def withheld(doc: Any) -> None:
     para(
         doc,
         '{{ r.withheld_total | plural("item") | sentence }} {{ r.withheld_total | verb("is") }} '
@@ -372,34 +404,49 @@ def build() -> Path:
     tag(doc, "{%p for w in r.withheld %}")
     para(doc, "{{ w.kind }}: {{ w.count }}", "List Bullet")
     tag(doc, "{%p endfor %}")
-    tag(doc, "{%p endif %}")
 
-    for heading, items in (
-        ("C. Equality and diversity implications", "r.equality"),
-        ("D. Financial implications", "r.financial"),
-    ):
-        doc.add_heading(heading, level=1)
+
+def paragraphs(items: str) -> Callable[[Any], None]:
+    def write(doc: Any) -> None:
         tag(doc, f"{{%p for p in {items} %}}")
         para(doc, "{{ p }}")
         tag(doc, "{%p endfor %}")
-    doc.add_heading("E. Background papers", level=1)
+
+    return write
+
+
+def background(doc: Any) -> None:
     listed(doc, "paper in r.background_papers", "{{ paper }}")
-    doc.add_heading("F. Contact details", level=1)
+
+
+def contact(doc: Any) -> None:
     tag(doc, "{%p for person in r.contacts %}")
     para(doc, "Report author: {{ person.label }}")
     tag(doc, "{%p else %}")
     para(doc, "Report author: not named (set report.author in psstrat.yaml).")
     tag(doc, "{%p endfor %}")
-    provenance = para(
-        doc,
-        "Produced by psstrat {{ r.provenance.version }} as of {{ r.provenance.as_of }}, "
-        "{{ r.provenance.session }} session, from {{ r.provenance.source }}.",
-    )
-    provenance.runs[0].font.size = Pt(9)
 
-    OUT.parent.mkdir(exist_ok=True)
-    doc.save(str(OUT))
-    return OUT
+
+BODIES: dict[str, Callable[[Any], None]] = {
+    "summary": summary,
+    "recommendations": recommendations,
+    "supporting": lambda doc: None,  # its sections are its body
+    "strategy-context": strategy_context,
+    "changes": changes,
+    "strands": strands,
+    "sias": sias,
+    "register": register,
+    WITHHELD: withheld,
+    "equality": paragraphs("r.equality"),
+    "financial": paragraphs("r.financial"),
+    "background": background,
+    "contact": contact,
+}
+"""What each section of report.outline holds, under its heading: a section the outline has and
+this does not fails the build (KeyError), so the Word template cannot fall behind the outline."""
+SHOWN_IF = {WITHHELD: "r.withheld"}
+"""The sections a paper has only sometimes, and when: the section with its heading is inside
+`{%p if ... %}`."""
 
 
 if __name__ == "__main__":

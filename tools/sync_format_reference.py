@@ -16,14 +16,13 @@ from __future__ import annotations
 import difflib
 import re
 import sys
-import types
-import typing
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from psstrat.commands.explain import KINDS as HEADINGS
 from psstrat.commands.schema import KINDS
+from psstrat.model.common import held_model, models_in
 
 REFERENCE = Path(__file__).resolve().parents[1] / "docs" / "format.md"
 COLUMN = 36
@@ -33,18 +32,6 @@ KEY = re.compile(
     r"(?P<comment>\s+#.*)?$"
 )
 COMMENT_ONLY = re.compile(r"^ *#")
-
-
-def child_model(model: type[BaseModel], field: str) -> type[BaseModel] | None:
-    """The model a field holds (directly, in a list, or optionally), if any."""
-    todo = [model.model_fields[field].annotation]
-    while todo:
-        annotation = todo.pop()
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            return annotation
-        if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is not None:
-            todo.extend(typing.get_args(annotation))
-    return None
 
 
 # Named exception (C901): one pass over a YAML example, every kind of line handled here.
@@ -87,7 +74,7 @@ def annotate(block: list[str], root: type[BaseModel], problems: list[str], kind:
             problems.append(f"{kind}: {model.__name__}.{key} has no description (docstring)")
             out.append(line)
             continue
-        child = child_model(model, key)
+        child = held_model(model, key)
         if child is not None and not match["value"].strip():
             pending = (column, child)
         code = match["code"].rstrip()
@@ -103,18 +90,7 @@ def annotate(block: list[str], root: type[BaseModel], problems: list[str], kind:
 
 
 def every_field(model: type[BaseModel]) -> dict[str, type[BaseModel]]:
-    found: dict[str, type[BaseModel]] = {}
-    seen = {model}
-    todo = [model]
-    while todo:
-        current = todo.pop()
-        for name in current.model_fields:
-            found[f"{current.__name__}.{name}"] = current
-            child = child_model(current, name)
-            if child is not None and child not in seen:
-                seen.add(child)
-                todo.append(child)
-    return found
+    return {f"{m.__name__}.{name}": m for m in models_in(model) for name in m.model_fields}
 
 
 def sync(text: str, problems: list[str]) -> str:

@@ -44,6 +44,8 @@ class Part:
     (S4.2 -> S4.2.M1); None when ids do not nest."""
     parts: tuple[Part, ...] = ()
     many: bool = True
+    spaced: bool = False
+    """Its items are written with a blank line between them (`psstrat fmt`, `psstrat new`)."""
 
 
 @dataclass(frozen=True)
@@ -129,9 +131,15 @@ STRAND = Kind(
             declares="element",
             marked=True,
             under_parent=".",
+            spaced=True,
             parts=(
                 Part(
-                    "milestones", "milestone", declares="milestone", marked=True, under_parent=".M"
+                    "milestones",
+                    "milestone",
+                    declares="milestone",
+                    marked=True,
+                    under_parent=".M",
+                    spaced=True,
                 ),
                 Part("updates", "update", marked=True),
             ),
@@ -212,3 +220,9 @@ def walk_parts(
     for part in parts:
         yield (*at, part.field), part
         yield from walk_parts(part.parts, (*at, part.field))
+
+
+SPACED = frozenset(
+    part.field for kind in KINDS for _, part in walk_parts(kind.parts) if part.spaced
+)
+"""The list fields whose items are written with a blank line between them."""

@@ -43,13 +43,13 @@ from psstrat.model.risk import Risk
 from psstrat.model.strand import Strand
 from psstrat.rawgate import has_marks
 from psstrat.repository import Repository
+from psstrat.sessions import Session
 from psstrat.settings import Settings
 from psstrat.versions import Key, Marks, part_key, raw_top_key, top_key
 from psstrat.yamlio import YamlPath
 
-SESSIONS = ("open", "closed", "all")
-"""open and closed withhold what is above `open_session_max` / `closed_session_max`; all
-withholds nothing (for the directorate's own use) and labels what is above open."""
+SESSIONS = tuple(Session)
+"""What each session withholds: psstrat.sessions.Session."""
 
 
 @dataclass(frozen=True)

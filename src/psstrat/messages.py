@@ -7,14 +7,13 @@ here, and custom checks in psstrat.model.common already raise messages in these 
 from __future__ import annotations
 
 import difflib
-import types
-import typing
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from psstrat.model.common import held_model
 from psstrat.yamlio import Positions, YamlPath, describe
 
 
@@ -218,24 +217,11 @@ def _label(data: Any, path: YamlPath, last: str | None = None) -> str:
 
 def _fields_at(model: type[BaseModel], path: YamlPath) -> list[str]:
     """The keys the model allows at ``path`` (a path through the data)."""
-    current: Any = model
+    cls: type[BaseModel] | None = model
     for seg in path:
         if isinstance(seg, int):
             continue
-        cls = _model_in(current)
         if cls is None or seg not in cls.model_fields:
             return []
-        current = cls.model_fields[seg].annotation
-    cls = _model_in(current)
+        cls = held_model(cls, seg)
     return list(cls.model_fields) if cls is not None else []
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is not None:
-        for arg in typing.get_args(annotation):
-            found = _model_in(arg)
-            if found is not None:
-                return found
-    return None

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from psstrat import kinds
 from psstrat.codes import UNREADABLE, Code
 from psstrat.diagnostics import Finding, Location
-from psstrat.errors import PsstratError
+from psstrat.errors import NoRepository, PsstratError
 from psstrat.kinds import DATA, KINDS, Kind, Part, kind_of
 from psstrat.model.common import natural_key
 from psstrat.model.risk import Risk
@@ -60,7 +60,7 @@ def find_root(start: Path) -> Path:
     for candidate in (start, *start.parents):
         if (candidate / SETTINGS_FILE).is_file() or (candidate / DATA / "strategy.yaml").is_file():
             return candidate
-    raise PsstratError(
+    raise NoRepository(
         f"no strategy repository found at or above {start} (looked for {SETTINGS_FILE} or "
         f"{DATA}/strategy.yaml); run psstrat inside one or pass --root DIR"
     )

@@ -1,6 +1,7 @@
 """The command line: parse options, call one domain function, present, exit.
 
-`main` is the one error boundary: 0 success, 1 findings, 2 the command could not run (a
+`run` is the one error boundary: commands raise, and it decides the exit status: 0 success, 1
+findings (a command's own verdict, or a psstrat.errors.Refused), 2 the command could not run (a
 PsstratError, a bad option, a date or number out of range), 130 interrupted (Ctrl-C), 3 a bug
 in psstrat (one line asking for a report; the traceback only with PSSTRAT_DEBUG=1). Output is
 UTF-8 whatever the locale, and a closed pipe (`psstrat validate | head -1`) ends the output
@@ -13,6 +14,10 @@ from __future__ import annotations
 import io
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from psstrat.errors import PsstratError
 
 BUG = 3
 INTERRUPTED = 130
@@ -46,8 +51,8 @@ def run(args: list[str]) -> int:
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
     except PsstratError as exc:
-        print(inert(f"psstrat: error: {visible(str(exc))}"), file=sys.stderr)
-        return 2
+        _report(exc)
+        return exc.status
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return INTERRUPTED
@@ -75,6 +80,22 @@ def run(args: list[str]) -> int:
             file=sys.stderr,
         )
         return BUG
+
+
+def _report(exc: PsstratError) -> None:
+    """An error on stderr: a refusal's warnings and the problems it refused, then one line
+    (the message may quote the data: shown `visible` and `inert`)."""
+    from psstrat.errors import Refused
+    from psstrat.safetext import inert, visible
+
+    if isinstance(exc, Refused):
+        for note in exc.notes:
+            print(inert(f"psstrat: warning: {visible(note)}"), file=sys.stderr)
+        if exc.diagnostics:
+            from psstrat.output.validate import text
+
+            sys.stderr.write(text(exc.diagnostics))
+    print(inert(f"psstrat: error: {visible(str(exc))}"), file=sys.stderr)
 
 
 OPTIONAL_VALUES = {"--explain": "all"}

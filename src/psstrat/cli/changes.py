@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 import sys
 from typing import Annotated
 
 import typer
 
-from psstrat.cli.options import (
-    RootOption,
-    Session,
-    SessionOption,
-    fail,
-    format_option,
-    resolve_root,
-    today,
-)
-from psstrat.errors import PsstratError
-
-
-class Format(enum.StrEnum):
-    text = "text"
-    md = "md"
-    json = "json"
+from psstrat.cli.options import RootOption, SessionOption, format_option
+from psstrat.cli.policy import resolve_root, today
+from psstrat.output import Screen
+from psstrat.output.changes import FORMATS
+from psstrat.sessions import Session
 
 
 def command(
@@ -50,23 +38,15 @@ def command(
     root: RootOption = None,
     session: SessionOption = Session.open,
     format: Annotated[
-        Format,
-        format_option(
-            Format,
-            "text, md (for a pull request's job summary) or json.",
-        ),
-    ] = Format.text,
+        str, format_option(FORMATS, "text, md (for a pull request's job summary) or json.")
+    ] = "text",
 ) -> None:
     """What the strategy's changes mean between two commits: milestones completed and
     re-planned, statuses and RAGs, leads, risks raised, closed and re-scored, controls, SIA
     issues and recommendations. Files changed in layout or wording only are counted."""
     from psstrat.commands.changes import compare
-    from psstrat.output.changes import FORMATS
     from psstrat.snapshots import pair
 
-    try:
-        sides = pair(resolve_root(root), since, until, today(), session.value)
-        changes = compare(sides, session.value)
-    except PsstratError as exc:
-        fail(exc)
-    sys.stdout.write(FORMATS[format.value](changes))
+    sides = pair(resolve_root(root), since, until, today(), session.value)
+    changes = compare(sides, session.value)
+    sys.stdout.write(FORMATS[format](changes, Screen()))

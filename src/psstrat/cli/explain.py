@@ -6,9 +6,6 @@ from typing import Annotated
 
 import typer
 
-from psstrat.cli.options import fail
-from psstrat.errors import PsstratError
-
 
 def command(
     topic: Annotated[
@@ -21,29 +18,6 @@ def command(
     ] = None,
 ) -> None:
     """Explain a rule, a kind of file, or the whole format; without a topic, list them all."""
-    try:
-        print(explain_topic(topic), end="")
-    except PsstratError as exc:
-        fail(exc)
+    from psstrat.commands.explain import explain_topic
 
-
-def explain_topic(topic: str | None) -> str:
-    from psstrat.commands.explain import KINDS, format_reference, section
-    from psstrat.rules import RULES, explain
-
-    if topic is None or topic == "all":
-        kinds = ", ".join(["format", *KINDS])
-        return explain("all") + f"\nTopics: {kinds}; `psstrat explain TOPIC` prints one.\n"
-    if topic == "format":
-        return format_reference()
-    if topic in KINDS:
-        return section(topic)
-    if topic in RULES:
-        return explain(topic)
-    from psstrat.messages import suggest
-
-    known = ["format", *KINDS, *RULES]
-    raise PsstratError(
-        f"nothing to explain as `{topic}`{suggest(topic, known)}; `psstrat explain` lists the "
-        "rules and topics"
-    )
+    print(explain_topic(topic), end="")

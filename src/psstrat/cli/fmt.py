@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from psstrat.cli.options import RootOption, fail, resolve_root
-from psstrat.errors import PsstratError
+from psstrat.cli.options import RootOption
+from psstrat.cli.policy import resolve_root
 
 
 def command(
@@ -34,18 +34,8 @@ def command(
     never changed. A file that does not parse is reported and left as it is."""
     from psstrat.commands.fmt import format_repository
     from psstrat.output import fmt as present
-    from psstrat.safefiles import write_atomically
 
-    try:
-        top = resolve_root(root)
-        results = format_repository(top, paths or [])
-        if not check:
-            for result in results:
-                if result.changed:
-                    assert result.after is not None
-                    write_atomically(top / result.rel, result.after)
-    except PsstratError as exc:
-        fail(exc)
+    results = format_repository(resolve_root(root), paths or [], write=not check)
     for line in present.lines(results, check):
         print(line)
     print(present.summary(results, check), file=sys.stderr)

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import enum
 import sys
 from typing import Annotated
 
 import typer
 
-from psstrat.cli.options import (
-    RootOption,
-    Session,
-    SessionOption,
-    fail,
-    format_option,
-    repository_at,
-)
-from psstrat.errors import PsstratError
-
-
-class Format(enum.StrEnum):
-    text = "text"
-    json = "json"
+from psstrat.cli.options import RootOption, SessionOption, format_option
+from psstrat.cli.policy import repository_at
+from psstrat.output import Screen
+from psstrat.output.history import FORMATS
+from psstrat.sessions import Session
 
 
 def command(
@@ -31,18 +21,11 @@ def command(
     ],
     root: RootOption = None,
     session: SessionOption = Session.open,
-    format: Annotated[
-        Format,
-        format_option(Format, "text or json."),
-    ] = Format.text,
+    format: Annotated[str, format_option(FORMATS, "text or json.")] = "text",
 ) -> None:
     """Each change of a risk's residual score, a strand's RAG or a work element's status, with
     the date and commit that made it (uncommitted changes last)."""
     from psstrat.commands.history import item_trail
-    from psstrat.output.history import as_json, as_text
 
-    try:
-        trail = item_trail(repository_at(root), item, session.value)
-    except PsstratError as exc:
-        fail(exc)
-    sys.stdout.write(as_json(trail) if format is Format.json else as_text(trail))
+    trail = item_trail(repository_at(root), item, session.value)
+    sys.stdout.write(FORMATS[format](trail, Screen()))

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from psstrat.cli.options import fail, start_option, today
-from psstrat.errors import PsstratError
+from psstrat.cli.options import start_option
+from psstrat.cli.policy import today
 
 
 def command(
@@ -37,10 +37,7 @@ def command(
 ) -> None:
     """Create a strategy repository: settings, one strand, risk and SIA, the CI workflow,
     pre-commit config, editor schemas and a README. Never overwrites a file."""
-    try:
-        from psstrat.commands.init import initialise
+    from psstrat.commands.init import initialise
 
-        for line in initialise(directory, title, committee, source, start or today()):
-            print(line)
-    except PsstratError as exc:
-        fail(exc)
+    for line in initialise(directory, title, committee, source, start or today()):
+        print(line)

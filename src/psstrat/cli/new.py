@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from psstrat.cli.options import RootOption, fail, parse_date, today
+from psstrat.cli.options import RootOption, parse_date
+from psstrat.cli.policy import today
 from psstrat.errors import PsstratError
 
 if TYPE_CHECKING:
@@ -92,20 +93,15 @@ def _id(kind: str) -> Callable[[str], str]:
 
 def _run(root: Path | None, prepare: Callable[[Repository], Make]) -> None:
     """Load the repository, let ``prepare`` gather (ask for) the values, then add the item."""
-    from psstrat.cli.options import resolve_root
+    from psstrat.cli.policy import resolve_root
     from psstrat.commands.new import Census, add
     from psstrat.repository import load_repository
     from psstrat.safetext import inert, visible
 
-    try:
-        top = resolve_root(root)
-        repo = load_repository(top)
-        make = prepare(repo)
-        creation = add(top, Census(top), make)
-    except PsstratError as exc:
-        fail(exc)
-    except ValueError as exc:
-        fail(PsstratError(str(exc)))
+    top = resolve_root(root)
+    repo = load_repository(top)
+    make = prepare(repo)
+    creation = add(top, Census(top), make)
     for note in creation.notes:
         print(inert(f"psstrat: note: {visible(note)}"), file=sys.stderr)
     verb = "wrote" if creation.new_file else "added to"
@@ -139,7 +135,7 @@ def risk(
             raised or today(),
             ask(likelihood, "--likelihood", "Likelihood (1-5)", _score),
             ask(impact, "--impact", "Impact (1-5)", _score),
-            tuple(_text("a control")(c) for c in control or []),
+            tuple(ask(c, "--control", "Control", _text("a control")) for c in control or []),
         )
         return lambda census: new_risk(repo, census, draft)
 
@@ -220,7 +216,7 @@ def sia(
     def prepare(repo: Repository) -> Make:
         from psstrat.commands.new import new_sia
 
-        given = _text("the title")(title)
+        given = ask(title, "--title", "Title", _text("the title"))
         return lambda census: new_sia(repo, census, date or today(), given)
 
     _run(root, prepare)
@@ -239,8 +235,8 @@ def meeting(
         from psstrat.commands.new import new_meeting
 
         day = ask(date, "--date", "Date (YYYY-MM-DD)", parse_date)
-        given = _text("the title")(title) if title else None
-        number = _text("the report")(report) if report else None
+        given = ask(title, "--title", "Title", _text("the title")) if title else None
+        number = ask(report, "--report", "Report", _text("the report")) if report else None
         return lambda census: new_meeting(repo, census, day, given, number)
 
     _run(root, prepare)
@@ -261,7 +257,7 @@ def owner(
         from psstrat.commands.new import new_owner
 
         given = ask(role, "--role", "Role", _text("the role"))
-        person = _text("the name")(name) if name else None
+        person = ask(name, "--name", "Name", _text("the name")) if name else None
         return lambda census: new_owner(repo, census, given, person, id)
 
     _run(root, prepare)

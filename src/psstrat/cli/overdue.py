@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import sys
 from typing import Annotated
 
@@ -12,16 +11,12 @@ from psstrat.cli.options import (
     AllowErrorsOption,
     AsOfOption,
     RootOption,
-    Session,
     SessionOption,
-    fail,
     format_option,
-    repository_at,
-    require_clean,
-    terminal,
-    today,
 )
-from psstrat.errors import PsstratError
+from psstrat.cli.policy import repository_at, require_clean, terminal, today
+from psstrat.output.overdue import FORMATS, Listing
+from psstrat.sessions import Session
 
 MAX_WITHIN = 36_500
 
@@ -37,12 +32,6 @@ def days(value: str) -> int:
             f"`{value}` is not a number of days; give a whole number from 0 to {MAX_WITHIN}"
         )
     return number
-
-
-class Format(enum.StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
 
 
 def command(
@@ -64,10 +53,7 @@ def command(
         str | None,
         typer.Option("--owner", metavar="ID", help="Only work elements this owner leads."),
     ] = None,
-    format: Annotated[
-        Format,
-        format_option(Format),
-    ] = (Format.table),
+    format: Annotated[str, format_option(FORMATS)] = "table",
     fail_on_overdue: Annotated[
         bool, typer.Option("--fail", help="Exit 1 when any milestone is overdue.")
     ] = False,
@@ -77,21 +63,11 @@ def command(
     """List milestones past due as of the date: id, title, strand, work element, lead, due,
     revised due, days overdue."""
     from psstrat.commands.overdue import find_overdue
-    from psstrat.output import overdue as present
 
     day = as_of or today()
-    try:
-        repo = repository_at(root)
-        view = require_clean(repo, session.value, day, allow_errors).view
-        rows = find_overdue(view, day, within, strand, owner)
-    except PsstratError as exc:
-        fail(exc)
-    if format is Format.json:
-        sys.stdout.write(present.as_json(rows))
-    elif format is Format.csv:
-        sys.stdout.write(present.as_csv(rows))
-    else:
-        width, _ = terminal()
-        sys.stdout.write(present.as_table(rows, day.isoformat(), width))
+    repo = repository_at(root)
+    view = require_clean(repo, session.value, day, allow_errors).view
+    rows = find_overdue(view, day, within, strand, owner)
+    sys.stdout.write(FORMATS[format](Listing(rows, day), terminal()))
     if fail_on_overdue and any(r.days_overdue > 0 for r in rows):
         raise typer.Exit(1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import sys
 from typing import Annotated
 
@@ -10,47 +9,27 @@ from psstrat.cli.options import (
     AllowErrorsOption,
     AsOfOption,
     RootOption,
-    Session,
     SessionOption,
-    fail,
     format_option,
-    repository_at,
-    require_clean,
-    terminal,
-    today,
 )
-from psstrat.errors import PsstratError
-
-
-class Format(enum.StrEnum):
-    text = "text"
-    json = "json"
+from psstrat.cli.policy import repository_at, require_clean, terminal, today
+from psstrat.output.status import FORMATS
+from psstrat.sessions import Session
 
 
 def command(
     root: RootOption = None,
     as_of: AsOfOption = None,
     session: SessionOption = Session.open,
-    format: Annotated[
-        Format,
-        format_option(Format),
-    ] = (Format.text),
+    format: Annotated[str, format_option(FORMATS)] = "text",
     allow_errors: AllowErrorsOption = False,
 ) -> None:
     """The one-screen picture before a meeting: each strand's RAG, lead, milestones by state
     and next milestone; the residual risk heat map and the highest risks."""
     from psstrat.commands.status import build_status
-    from psstrat.output import status as present
 
     day = as_of or today()
-    try:
-        repo = repository_at(root)
-        view = require_clean(repo, session.value, day, allow_errors).view
-        status = build_status(view, day)
-    except PsstratError as exc:
-        fail(exc)
-    if format is Format.json:
-        sys.stdout.write(present.as_json(status))
-    else:
-        width, color = terminal()
-        sys.stdout.write(present.as_text(status, width, color))
+    repo = repository_at(root)
+    view = require_clean(repo, session.value, day, allow_errors).view
+    status = build_status(view, day)
+    sys.stdout.write(FORMATS[format](status, terminal()))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 import os
 import sys
 from pathlib import Path
@@ -10,29 +9,13 @@ from typing import Annotated
 
 import typer
 
-from psstrat.cli.options import (
-    AsOfOption,
-    RootOption,
-    choice_option,
-    fail,
-    format_option,
-    resolve_root,
-    today,
-)
-from psstrat.errors import PsstratError
+from psstrat.cli.options import AsOfOption, RootOption, choice_option, format_option
+from psstrat.cli.policy import resolve_root, today
+from psstrat.diagnostics import Severity
+from psstrat.output.validate import FORMATS
 
-
-class Format(enum.StrEnum):
-    auto = "auto"
-    text = "text"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
-
-
-class Level(enum.StrEnum):
-    error = "error"
-    warning = "warning"
+AUTO = "auto"
+"""github inside GitHub Actions, else text."""
 
 
 def command(
@@ -40,23 +23,23 @@ def command(
     as_of: AsOfOption = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
     format: Annotated[
-        Format,
+        str,
         format_option(
-            Format,
+            [AUTO, *FORMATS],
             "How to print problems: auto (github inside GitHub Actions, else text), text, "
             "json, github, or sarif (for GitHub code scanning).",
         ),
-    ] = Format.auto,
+    ] = AUTO,
     severity: Annotated[
-        Level,
+        Severity,
         choice_option(
             "--severity",
-            kind=Level,
+            values=Severity,
             what="a severity",
             help="Show problems of this severity and above: error hides the warnings (the exit "
             "status still counts them with --strict).",
         ),
-    ] = Level.warning,
+    ] = Severity.WARNING,
     quiet: Annotated[
         bool, typer.Option("--quiet", help="Print the problems only, without the summary line.")
     ] = False,
@@ -75,21 +58,19 @@ def command(
         _explain(explain)
         return
     from psstrat.commands.validate import validate
-    from psstrat.diagnostics import Severity
-    from psstrat.output import FORMATTERS, as_seen_from
+    from psstrat.output.validate import as_seen_from
 
-    fmt = format.value
-    if format is Format.auto:
+    fmt = format
+    if format == AUTO:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    try:
-        where = resolve_root(root)
-        result = validate(where, as_of or today())
-    except PsstratError as exc:
-        fail(exc)
+    where = resolve_root(root)
+    result = validate(where, as_of or today())
     shown = [
-        d for d in result.diagnostics if severity is Level.warning or d.severity is Severity.ERROR
+        d
+        for d in result.diagnostics
+        if severity is Severity.WARNING or d.severity is Severity.ERROR
     ]
-    sys.stdout.write(FORMATTERS[fmt](as_seen_from(shown, where, _base(fmt, where))))
+    sys.stdout.write(FORMATS[fmt](as_seen_from(shown, where, _base(fmt, where))))
     if not quiet:
         print(result.summary, file=sys.stdout if fmt == "text" else sys.stderr)
     if result.failed(strict):
@@ -109,9 +90,6 @@ def _base(fmt: str, root: Path) -> Path:
 
 
 def _explain(code: str) -> None:
-    from psstrat.cli.explain import explain_topic
+    from psstrat.commands.explain import explain_topic
 
-    try:
-        print(explain_topic(code), end="")
-    except PsstratError as exc:
-        fail(exc)
+    print(explain_topic(code), end="")

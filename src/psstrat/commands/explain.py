@@ -42,3 +42,26 @@ def section(kind: str) -> str:
         if part.startswith(f"## {heading}"):
             return part.rstrip() + "\n"
     raise PsstratError(f"the format reference has no section on {kind}; {HINT}")
+
+
+def explain_topic(topic: str | None) -> str:
+    """What `psstrat explain TOPIC` prints: a rule, a kind of file, the whole format, or
+    (without a topic) the list of them all."""
+    from psstrat.rules import RULES, explain
+
+    if topic is None or topic == "all":
+        kinds = ", ".join(["format", *KINDS])
+        return explain("all") + f"\nTopics: {kinds}; `psstrat explain TOPIC` prints one.\n"
+    if topic == "format":
+        return format_reference()
+    if topic in KINDS:
+        return section(topic)
+    if topic in RULES:
+        return explain(topic)
+    from psstrat.messages import suggest
+
+    known = ["format", *KINDS, *RULES]
+    raise PsstratError(
+        f"nothing to explain as `{topic}`{suggest(topic, known)}; `psstrat explain` lists the "
+        "rules and topics"
+    )

@@ -1,11 +1,11 @@
 """`psstrat fmt`: every file in one canonical layout, so review diffs show only real changes.
 
 The layout comes from the models: keys in the order the model (and the format reference)
-lists them, dates as plain ISO dates, and a blank line between work elements and between
-milestones. yamlio.canonical_yaml does the round trip, keeping every comment. Two guards make
-it safe to run on anything: a file that does not parse is reported and never rewritten, and a
-result whose values differ from the file's in any way (our own loader compares them) is not
-used; the file is reported instead.
+lists them, dates as plain ISO dates, and a blank line between the items of the lists the
+kinds registry marks spaced (work elements, milestones). yamlio.layout does the round trip,
+keeping every comment. Two guards make it safe to run on anything: a file that does not parse
+is reported and never rewritten, and a result whose values differ from the file's in any way
+(our own loader compares them) is not used; the file is reported instead.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from psstrat.diagnostics import Finding, Location
 from psstrat.errors import PsstratError
+from psstrat.kinds import SPACED
 from psstrat.repository import DATA, file_kind, model_of
 from psstrat.safefiles import scan
 from psstrat.settings import SETTINGS_FILE, Settings, settings_file
@@ -32,9 +33,6 @@ from psstrat.yamlio import (
     parse_yaml,
     read_bytes,
 )
-
-SPACED = frozenset({"work_elements", "milestones"})
-"""List keys whose items are separated by a blank line."""
 
 
 @dataclass(frozen=True)
@@ -113,8 +111,21 @@ def _problem(rel: str, line: int, column: int, message: str) -> Finding:
     )
 
 
-def format_repository(root: Path, paths: list[Path]) -> list[Result]:
-    """Every file psstrat reads under the given paths (default: the whole repository)."""
+def format_repository(root: Path, paths: list[Path], write: bool = False) -> list[Result]:
+    """Every file psstrat reads under the given paths (default: the whole repository), in the
+    one layout; with ``write``, each file that changes is rewritten (atomically)."""
+    results = _formatted(root, paths)
+    if write:
+        from psstrat.safefiles import write_atomically
+
+        for result in results:
+            if result.changed:
+                assert result.after is not None
+                write_atomically(root / result.rel, result.after)
+    return results
+
+
+def _formatted(root: Path, paths: list[Path]) -> list[Result]:
     if not (root / DATA).is_dir() and settings_file(root) is None:
         raise PsstratError(
             f"{root} holds no strategy (neither {SETTINGS_FILE} nor {DATA}/); give --root the "

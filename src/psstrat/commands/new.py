@@ -29,16 +29,14 @@ from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ValidationError
 
 from psstrat.errors import PsstratError
-from psstrat.model.common import ID_PATTERNS
+from psstrat.kinds import SPACED
+from psstrat.model.common import ID_PATTERNS, held_model
 from psstrat.repository import DATA, Repository, file_kind, model_of
-from psstrat.yamlio import (
-    MAX_BYTES,
-    YamlPath,
-    YamlProblem,
-    document_text,
-    item_text,
-    parse_yaml,
-)
+from psstrat.yamlio import MAX_BYTES, CannotAppend, YamlProblem, document_text, parse_yaml
+
+# Also named from here: tests/test_new.py replaces append_item here, to race an addition.
+from psstrat.yamlio import ListPlace as ListPlace
+from psstrat.yamlio import append_item as append_item
 
 
 @dataclass(frozen=True)
@@ -161,9 +159,27 @@ def next_number(taken: set[int]) -> int:
     return max(taken, default=0) + 1
 
 
-def _numbers(pattern: str, texts: list[str] | set[str]) -> set[int]:
-    compiled = re.compile(pattern)
-    return {int(m.group(1)) for text in texts for m in compiled.finditer(text)}
+def _numbers(kind: str, names: set[str]) -> set[int]:
+    """The number of each name that is an id of this kind (``ID_PATTERNS``): 4 for R0004."""
+    pattern = re.compile(ID_PATTERNS[kind][0])
+    return {_number(name) for name in names if pattern.fullmatch(name)}
+
+
+def _numbers_under(kind: str, parent: str, texts: list[str]) -> set[int]:
+    """The number of each id of this kind (``ID_PATTERNS``) nested under ``parent`` that is
+    written anywhere in ``texts``: 2 for S4.2 under S4, 3 for S4.2.M3 under S4.2."""
+    pattern = re.compile(rf"\b(?:{ID_PATTERNS[kind][0]})\b")
+    return {
+        _number(m.group())
+        for text in texts
+        for m in pattern.finditer(text)
+        if m.group().rpartition(".")[0] == parent
+    }
+
+
+def _number(item_id: str) -> int:
+    """The number an id ends in: 4 for R0004, 3 for S4.2.M3."""
+    return int(re.findall("[0-9]+", item_id)[-1])
 
 
 # --- the kinds ----------------------------------------------------------------------------
@@ -187,7 +203,7 @@ def new_risk(repo: Repository, census: Census, draft: RiskDraft) -> Creation:
     title, category, owner, raised = draft.title, draft.category, draft.owner, draft.raised
     likelihood, impact = draft.likelihood, draft.impact
     _owner(repo, owner)
-    taken = _numbers(r"^R(0[0-9]{3}|[1-9][0-9]{3,})$", census.names("risks"))
+    taken = _numbers("risk", census.names("risks"))
     risk_id = f"R{next_number(taken):04d}"  # R9999, then R10000
     values: dict[str, Any] = {
         "id": risk_id,
@@ -213,7 +229,7 @@ def new_strand(
     for outcome in outcomes:
         if outcome not in known:
             raise PsstratError(_unknown("strategic outcome", outcome, known))
-    number = next_number(_numbers(r"^S(\d+)$", census.names("strands")))
+    number = next_number(_numbers("strand", census.names("strands")))
     strand_id = f"S{number}"
     values: dict[str, Any] = {
         "id": strand_id,
@@ -231,7 +247,7 @@ def new_element(
     _owner(repo, lead)
     rel = _strand_file(repo, _checked("strand", strand_id))
     texts = census.texts(rel)
-    number = next_number(_numbers(rf"\b{re.escape(strand_id)}\.(\d+)\b", texts))
+    number = next_number(_numbers_under("element", strand_id, texts))
     element_id = f"{strand_id}.{number}"
     item = {"id": element_id, "title": title, "lead": lead, "status": "not-started"}
     return _append(repo, census, rel, ListPlace((), "work_elements"), item)
@@ -251,7 +267,7 @@ def new_milestone(
         elements = [_id_of(e) for e in data.get("work_elements") or []]
         raise PsstratError(_unknown("work element", element_id, [e for e in elements if e]))
     texts = census.texts(rel)
-    number = next_number(_numbers(rf"\b{re.escape(element_id)}\.M(\d+)\b", texts))
+    number = next_number(_numbers_under("milestone", element_id, texts))
     milestone_id = f"{element_id}.M{number}"
     item = {"id": milestone_id, "title": title, "due": due}
     place = ListPlace(("work_elements", index), "milestones")
@@ -287,17 +303,18 @@ def new_owner(
     repo: Repository, census: Census, role: str, name: str | None, owner_id: str | None
 ) -> Creation:
     rel = f"{DATA}/owners.yaml"
+    owner_pattern, example = ID_PATTERNS["owner"]
     taken = {
         m.group(1)
         for text in census.texts(rel)
-        for m in re.finditer(r"(?m)^\s*-?\s*id:\s*[\"']?([a-z0-9][a-z0-9-]*)", text)
+        for m in re.finditer(rf"(?m)^\s*-?\s*id:\s*[\"']?({owner_pattern})", text)
     }
-    pattern = re.compile(ID_PATTERNS["owner"][0])
+    pattern = re.compile(owner_pattern)
     if owner_id is not None:
         if not pattern.fullmatch(owner_id):
             raise PsstratError(
                 f"--id `{owner_id}` is not an owner id: lower case letters, digits and -, "
-                "e.g. dcs-intelligence"
+                f"e.g. {example}"
             )
         if owner_id in taken:
             raise PsstratError(
@@ -338,18 +355,6 @@ def _checked(kind: str, value: str) -> str:
         raise PsstratError(str(exc)) from None
 
 
-@dataclass(frozen=True)
-class ListPlace:
-    """A list in a file: under ``key`` in the mapping at ``container``; ``after`` names the
-    keys the layout puts after ``key`` (for when the list is not there yet); items of a
-    ``spaced`` list have a blank line between them."""
-
-    container: YamlPath
-    key: str
-    after: tuple[str, ...] = ()
-    spaced: bool = False
-
-
 def _append(
     repo: Repository, census: Census, rel: str, place: ListPlace, item: dict[str, Any]
 ) -> Creation:
@@ -366,7 +371,7 @@ def _append(
         place.container,
         place.key,
         tuple(order[order.index(place.key) + 1 :]),
-        place.key in ("work_elements", "milestones"),
+        place.key in SPACED,
     )
     new_id = str(item.get("id") or item["date"])
     try:
@@ -375,92 +380,18 @@ def _append(
         raise PsstratError(
             f"{rel}:{exc.line}:{exc.column}: {exc.message}; fix it before adding to it"
         ) from None
+    except CannotAppend as exc:
+        raise PsstratError(str(exc)) from None
     _check(repo, rel, text)
     return Creation(rel, text, new_id, False, census.notes, before)
 
 
-def append_item(text: str, place: ListPlace, item: dict[str, Any]) -> str:
-    """``text`` with ``item`` added at the end of the list at ``place``; every other line is
-    kept as it is."""
-    container, key, after, spaced = place.container, place.key, place.after, place.spaced
-    doc = parse_yaml(text.encode("utf-8"))
-    lines = text.splitlines(keepends=True)
-    if lines and not lines[-1].endswith("\n"):
-        lines[-1] += "\n"
-    node: Any = doc.data
-    for step in container:
-        node = node[step]
-    path = (*container, key)
-    if node.get(key):
-        if not isinstance(node[key], list):
-            raise PsstratError(f"`{key}` is not a list; fix the file first (psstrat validate)")
-        line, column = doc.positions.key(path)
-        if "[" in lines[line - 1].split("#")[0].split(":", 1)[-1]:
-            raise PsstratError(
-                f"`{key}` at line {line} is written [like, this]; write it as a block list "
-                "(psstrat fmt does) to add to it"
-            )
-        dash = doc.positions.value((*path, 0))[1] - 3
-        end = _block_end(lines, line, column - 1, items_at=dash)
-        new = item_text(item, dash)
-        insert = (["\n"] if spaced else []) + [new]
-        return "".join(lines[:end] + insert + lines[end:])
-    if key in node:  # `key: []` or `key:` (empty): the items go below it
-        line, column = doc.positions.key(path)
-        indent = " " * (column - 1)
-        comment = re.search(r"\s+#.*$", lines[line - 1].rstrip("\n"))
-        lines[line - 1] = f"{indent}{key}:{comment.group(0) if comment else ''}\n"
-        return "".join([*lines[:line], item_text(item, column + 1), *lines[line:]])
-    # No such key yet: add it before the first key the layout puts after it, or at the end.
-    later = [k for k in node if k in after]
-    if later:
-        line, column = doc.positions.key((*container, later[0]))
-        end = _trim_end(lines, line - 1, column - 1)
-    elif container:
-        start, column = doc.positions.value(container)
-        end = _block_end(lines, start, column - 2)
-    else:
-        column, end = 1, _trim_end(lines, len(lines))
-    block = f"{' ' * (column - 1)}{key}:\n{item_text(item, column + 1)}"
-    return "".join([*lines[:end], block, *lines[end:]])
-
-
-def _block_end(lines: list[str], start: int, limit: int, items_at: int = -1) -> int:
-    """The index of the first line after line ``start`` (1-based) that is neither blank nor
-    a comment and is indented at most ``limit`` (0-based columns), except list items whose
-    dash is at ``items_at`` (a list may sit at its key's indent); trailing blank lines and
-    comments that lead into it are left after the block."""
-    end = len(lines)
-    for index in range(start, len(lines)):
-        stripped = lines[index].strip()
-        indent = len(lines[index]) - len(lines[index].lstrip(" "))
-        if indent == items_at and (stripped.startswith("- ") or stripped == "-"):
-            continue
-        if stripped and not stripped.startswith("#") and indent <= limit:
-            end = index
-            break
-    return _trim_end(lines, end, limit)
-
-
-def _trim_end(lines: list[str], end: int, limit: int | None = None) -> int:
-    while end > 0:
-        stripped = lines[end - 1].strip()
-        indent = len(lines[end - 1]) - len(lines[end - 1].lstrip(" "))
-        if not stripped or (stripped.startswith("#") and (limit is None or indent <= limit)):
-            end -= 1
-        else:
-            break
-    return end
-
-
 def _child(model: type[BaseModel], name: str) -> type[BaseModel]:
     """The model a list field holds (`work_elements` -> WorkElement)."""
-    import typing
-
-    for arg in typing.get_args(model.model_fields[name].annotation):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-    raise AssertionError(f"{model.__name__}.{name} holds no model")
+    child = held_model(model, name)
+    if child is None:
+        raise AssertionError(f"{model.__name__}.{name} holds no model")
+    return child
 
 
 def _check(repo: Repository, rel: str, text: str) -> None:

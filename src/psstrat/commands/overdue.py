@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from psstrat import schedule
 from psstrat.errors import PsstratError
 from psstrat.marking import View
 from psstrat.messages import suggest
 from psstrat.model.common import natural_key
-
-FIELDS = (
-    "id",
-    "title",
-    "strand",
-    "work_element",
-    "lead",
-    "due",
-    "revised_due",
-    "effective_due",
-    "days_overdue",
-    "state",
-    "marking",
-)
 
 
 @dataclass(frozen=True)
@@ -42,6 +28,10 @@ class OverdueRow:
     state: str
     marking: str | None = None
     """The milestone's effective marking when above the open session (session `all`)."""
+
+
+FIELDS = tuple(f.name for f in fields(OverdueRow))
+"""The CSV's columns, in order: the row's own fields (JSON has the same keys)."""
 
 
 def find_overdue(

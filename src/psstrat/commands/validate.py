@@ -79,3 +79,51 @@ def judge(repo: Repository, session: str, as_of: dt.date) -> Judgement:
     errors = run_rules(view.repo, as_of, only=Severity.ERROR)
     everything = run_rules(repo, as_of, only=Severity.ERROR)
     return Judgement(view, errors, len(set(everything) - set(errors)))
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The session's view of data a command may go on with, and what to warn about."""
+
+    judgement: Judgement
+    notes: tuple[str, ...]
+    """Warnings for stderr: errors not judged in the session, and, with --allow-errors, the
+    errors gone on with and the files left out."""
+
+
+def checked(repo: Repository, session: str, as_of: dt.date, allow_errors: bool) -> Checked:
+    """The session's view, after refusing (Refused: exit 1, the errors listed) to go on with
+    data that has errors, unless ``allow_errors``; the notes say which files are then left
+    out, so nobody mistakes a partial picture for the whole one.
+
+    Only the errors the session judges count (``judge``): in open and closed sessions those
+    in what the session may see. Errors in withheld content are counted in one note and never
+    described, and never change the exit status. The notes quote paths as they are: whoever
+    prints them makes them `visible`."""
+    from psstrat.codes import UNREADABLE
+    from psstrat.errors import Refused
+
+    judged = judge(repo, session, as_of)
+    errors = judged.errors
+    notes = []
+    if judged.unjudged:
+        notes.append(
+            f"{judged.unjudged} more error(s) not judged in the {session} session (in, or "
+            "turning on, what it may not see) and not shown; `psstrat validate` shows them, "
+            "where the whole repository may be read"
+        )
+    if errors and not allow_errors:
+        raise Refused(
+            f"{len(errors)} error(s) in the data; nothing is reported. Fix them (psstrat "
+            "validate), or pass --allow-errors",
+            errors,
+            notes,
+        )
+    if errors:
+        broken = sorted({d.path for d in errors if d.code in UNREADABLE})
+        shown = ", ".join(broken[:3]) + (", ..." if len(broken) > 3 else "")
+        left_out = f"; {len(broken)} file(s) are left out ({shown})" if broken else ""
+        notes.append(
+            f"{len(errors)} error(s) in the data{left_out}; run `psstrat validate` to see them"
+        )
+    return Checked(judged, tuple(notes))

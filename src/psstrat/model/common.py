@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable
+import types
+import typing
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Self
 
 from pydantic import (
@@ -47,6 +49,20 @@ Date = Annotated[
     WithJsonSchema({"type": "string", "format": "date", "pattern": rf"^{ISO_DATE.pattern}$"}),
 ]
 """A date written YYYY-MM-DD, quoted or not; nothing else is a date."""
+
+
+class _MultiLine:
+    """The mark of ``MultiLine`` text, which ``multi_line_fields`` looks for (pydantic ignores
+    it: the checks and the schema are those of any text)."""
+
+    def __repr__(self) -> str:
+        return "MultiLine"
+
+
+_MULTI_LINE = _MultiLine()
+MultiLine = Annotated[str, _MULTI_LINE]
+"""Text that may run to several lines: newlines and tabs belong in it, and in no other field
+(psstrat.rules.control_character)."""
 
 
 def _id_check(pattern: str, example: str) -> Callable[[str], str]:
@@ -205,10 +221,49 @@ class Note(Model):
 
     date: Date
     """Required: the date of the note"""
-    text: str
+    text: MultiLine
     """Required: what happened"""
     marking: Marking | None = None
     """Optional: protective marking (default the lowest)"""
+
+
+def held_model(model: type[BaseModel], field: str) -> type[BaseModel] | None:
+    """The model a field of ``model`` holds, itself, in a list or optionally
+    (`Strand.work_elements` -> WorkElement); None when it holds text, numbers or dates."""
+    for inner in _inside(model.model_fields[field].annotation):
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            return inner
+    return None
+
+
+def models_in(model: type[BaseModel]) -> list[type[BaseModel]]:
+    """``model`` and every model it holds, at any depth, each once, in the order of the fields."""
+    found = [model]
+    for current in found:  # (grows as it goes)
+        for name in current.model_fields:
+            child = held_model(current, name)
+            if child is not None and child not in found:
+                found.append(child)
+    return found
+
+
+def multi_line_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The names of the fields of ``model`` (not of the models it holds) that are
+    ``MultiLine`` text."""
+    return frozenset(
+        name
+        for name, info in model.model_fields.items()
+        if any(mark is _MULTI_LINE for mark in (*info.metadata, *_inside(info.annotation)))
+    )
+
+
+def _inside(annotation: Any) -> Iterator[Any]:
+    """An annotation and everything in it (union members, list items, ``Annotated`` marks),
+    depth first, in the order written."""
+    yield annotation
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is not None:
+        for arg in typing.get_args(annotation):
+            yield from _inside(arg)
 
 
 _DIGITS = re.compile(r"(\d+)")

@@ -15,12 +15,13 @@ from psstrat.model.common import (
     DatedAssessment,
     Marking,
     Model,
+    MultiLine,
     RiskId,
 )
 
 
 class Control(Model):
-    description: str
+    description: MultiLine
     """Required: what is done to reduce the risk"""
     owner: str | None = None
     """Owner id of who does it"""
@@ -42,7 +43,7 @@ class Risk(Model):
     """Required: R and four digits, then five from R10000"""
     title: str
     """Required: the risk in a line"""
-    description: str | None = None
+    description: MultiLine | None = None
     """Optional: the risk in full"""
     category: Category
     """Required: one of the settings' categories"""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from psstrat.model.common import Date, Marking, Model, Note, SiaId, SiaIssueId
+from psstrat.model.common import Date, Marking, Model, MultiLine, Note, SiaId, SiaIssueId
 
 
 class Recommendation(Model):
-    text: str
+    text: MultiLine
     """Required: the recommendation"""
     aligned_to: list[str] = Field(default_factory=list)
     """Strand or work-element ids"""
@@ -19,7 +19,7 @@ class SiaIssue(Model):
     """Required: <sia id>.<n>"""
     title: str
     """Required: the issue in a line"""
-    statement: str | None = None
+    statement: MultiLine | None = None
     """The issue as the assessment states it"""
     risks: list[str] = Field(default_factory=list)
     """Risks it was scoped into"""
@@ -42,7 +42,7 @@ class Sia(Model):
     """Required: when presented"""
     marking: Marking | None = None
     """Protective marking (default the lowest)"""
-    summary: str | None = None
+    summary: MultiLine | None = None
     """Optional: the assessment's findings in brief"""
     issues: list[SiaIssue] = Field(default_factory=list)
     """The issues it identifies"""

@@ -12,6 +12,7 @@ from psstrat.model.common import (
     Marking,
     MilestoneId,
     Model,
+    MultiLine,
     Note,
     OutcomeId,
     StrandId,
@@ -46,7 +47,7 @@ class WorkElement(Model):
     """Required: <strand id>.<n>"""
     title: str
     """Required: the work in a line"""
-    description: str | None = None
+    description: MultiLine | None = None
     """Optional: longer text than the title"""
     lead: str | None = None
     """Owner id, or null (vacant)"""
@@ -73,11 +74,11 @@ class Strand(Model):
     """Required: S<n>"""
     title: str
     """Required: the strand's name"""
-    summary: str | None = None
+    summary: MultiLine | None = None
     """The strand's description"""
-    purpose: str | None = None
+    purpose: MultiLine | None = None
     """Why the strand exists"""
-    expected_outcome: str | None = None
+    expected_outcome: MultiLine | None = None
     """What will be different when it is done"""
     lead: str | None = None
     """Owner id, or null (vacant)"""
@@ -85,7 +86,7 @@ class Strand(Model):
     """Strategic outcome ids it serves"""
     marking: Marking | None = None
     """Protective marking (default the lowest)"""
-    equality_implications: str | None = None
+    equality_implications: MultiLine | None = None
     """Optional: its equality and diversity implications"""
     work_elements: list[WorkElement] = Field(default_factory=list)
     """The work, each with milestones and updates"""

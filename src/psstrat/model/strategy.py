@@ -6,7 +6,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
-from psstrat.model.common import Date, Marking, Model, OutcomeId, OwnerId, StrandId, StrategyId
+from psstrat.model.common import (
+    Date,
+    Marking,
+    Model,
+    MultiLine,
+    OutcomeId,
+    OwnerId,
+    StrandId,
+    StrategyId,
+)
 
 
 class Outcome(Model):
@@ -14,7 +23,7 @@ class Outcome(Model):
     """Required: O and a number, e.g. O1"""
     title: str
     """Required: the outcome in a line"""
-    description: str | None = None
+    description: MultiLine | None = None
     """Optional: longer text than the title"""
 
 
@@ -50,15 +59,15 @@ class Strategy(Model):
     """When the strategy is next reviewed"""
     marking: Marking | None = None
     """Protective marking (default the lowest)"""
-    aim: str | None = None
+    aim: MultiLine | None = None
     """What the strategy is for"""
-    mission: str | None = None
+    mission: MultiLine | None = None
     """The directorate's mission statement"""
     outcomes: list[Outcome] = Field(min_length=1)
     """Required: at least one strategic outcome"""
-    equality_implications: str | None = None
+    equality_implications: MultiLine | None = None
     """Report section C"""
-    financial_implications: str | None = None
+    financial_implications: MultiLine | None = None
     """Report section D"""
     background_papers: list[str] = Field(default_factory=list)
     """Report section E, a list of text"""

@@ -7,9 +7,14 @@ forge a heading or a workflow command.
 
 from __future__ import annotations
 
-from psstrat.commands.changes import Changes
-from psstrat.output import to_json
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from psstrat.output import Screen, to_json
 from psstrat.safetext import inert, md_escape, visible
+
+if TYPE_CHECKING:
+    from psstrat.commands.changes import Changes
 
 
 def _heading(changes: Changes) -> str:
@@ -60,4 +65,8 @@ def as_json(changes: Changes) -> str:
     return to_json(changes)
 
 
-FORMATS = {"text": text, "md": markdown, "json": as_json}
+FORMATS: dict[str, Callable[[Changes, Screen], str]] = {
+    "text": lambda changes, _: text(changes),
+    "md": lambda changes, _: markdown(changes),
+    "json": lambda changes, _: as_json(changes),
+}

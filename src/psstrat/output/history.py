@@ -3,10 +3,15 @@ and the text is made `inert`."""
 
 from __future__ import annotations
 
-from psstrat.commands.history import Trail
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from psstrat.english import count
-from psstrat.output import to_json
+from psstrat.output import Screen, to_json
 from psstrat.safetext import inert, visible
+
+if TYPE_CHECKING:
+    from psstrat.commands.history import Trail
 
 
 def as_text(trail: Trail) -> str:
@@ -22,3 +27,9 @@ def as_text(trail: Trail) -> str:
 
 def as_json(trail: Trail) -> str:
     return to_json(trail)
+
+
+FORMATS: dict[str, Callable[[Trail, Screen], str]] = {
+    "text": lambda trail, _: as_text(trail),
+    "json": lambda trail, _: as_json(trail),
+}

@@ -5,12 +5,25 @@ command in a CI log."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from psstrat.commands.overdue import FIELDS, OverdueRow
-from psstrat.output import plain, render_rich, to_json
+from psstrat.output import Screen, plain, render_rich, to_json
 from psstrat.safetext import csv_cell, inert, visible
+
+if TYPE_CHECKING:
+    from psstrat.commands.overdue import OverdueRow
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What `psstrat overdue` found: the rows, as of the day they were counted from."""
+
+    rows: Sequence[OverdueRow]
+    as_of: dt.date
 
 
 def as_json(rows: Sequence[OverdueRow]) -> str:
@@ -18,6 +31,8 @@ def as_json(rows: Sequence[OverdueRow]) -> str:
 
 
 def as_csv(rows: Sequence[OverdueRow]) -> str:
+    from psstrat.commands.overdue import FIELDS
+
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
     writer.writeheader()
@@ -52,3 +67,10 @@ def as_table(rows: Sequence[OverdueRow], as_of: str, width: int | None = None) -
     overdue = sum(r.days_overdue > 0 for r in rows)
     summary = Text(f"{overdue} overdue, {len(rows) - overdue} due soon")
     return render_rich(table, summary, width=width or 80)
+
+
+FORMATS: dict[str, Callable[[Listing, Screen], str]] = {
+    "table": lambda found, screen: as_table(found.rows, found.as_of.isoformat(), screen.width),
+    "json": lambda found, _: as_json(found.rows),
+    "csv": lambda found, _: as_csv(found.rows),
+}

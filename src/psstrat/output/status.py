@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from psstrat.commands.status import Status
 from psstrat.english import count
-from psstrat.output import render_rich, to_json
+from psstrat.output import Screen, render_rich, to_json
 from psstrat.safetext import visible
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+
+    from psstrat.commands.status import Status
 
 _RAG_STYLE = {"red": "bold red", "amber": "bold yellow", "green": "green", "grey": "dim"}
 
@@ -77,3 +79,9 @@ def as_text(status: Status, width: int = 80, color: bool = False) -> str:
             )
         )
     return render_rich(*shown, width=width, colour=color)
+
+
+FORMATS: dict[str, Callable[[Status, Screen], str]] = {
+    "text": lambda status, screen: as_text(status, screen.width, screen.colour),
+    "json": lambda status, _: as_json(status),
+}

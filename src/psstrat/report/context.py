@@ -10,15 +10,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from psstrat import __version__, schedule
 from psstrat.english import count, long_date, sentence, verb
 from psstrat.errors import PsstratError
+from psstrat.kinds import BY_KEY, walk_parts
 from psstrat.marking import HeldBack, View, is_risk_linked, restrict
 from psstrat.model.sia import Sia
 from psstrat.model.strategy import Strategy
 from psstrat.provenance import Source
+from psstrat.report.outline import SECTIONS
 from psstrat.report.register import build_register, timeline
 from psstrat.report.scope import Paper, Scope
 from psstrat.report.sections import issue_in_scope, paragraphs, sia_view, strand_section
@@ -169,6 +172,7 @@ def _context(scope: Scope, provenance: Provenance, draft: tuple[str, ...]) -> Re
             withheld=withheld,
             withheld_total=sum(w.count for w in withheld),
             provenance=provenance,
+            sections=SECTIONS,
             draft=draft,
         )
     )
@@ -211,36 +215,69 @@ def _included(scope: Scope, sias: list[SiaView]) -> list[object]:
     return items
 
 
+class HeldKind(Enum):
+    """A kind of item the gate withholds, by where the registry (psstrat.kinds) declares it:
+    its kind's key and the list fields that lead to it. What people call it (the gate's
+    HeldBack.kind, and the paper's count "work element: 1") is the registry's name for it."""
+
+    STRATEGY = ("strategy",)
+    OWNER = ("owners", "owners")
+    MEETING = ("meetings", "meetings")
+    STRAND = ("strand",)
+    WORK_ELEMENT = ("strand", "work_elements")
+    MILESTONE = ("strand", "work_elements", "milestones")
+    UPDATE = ("strand", "work_elements", "updates")
+    RISK = ("risk",)
+    SIA = ("sia",)
+    SIA_ISSUE = ("sia", "issues")
+    SIA_NOTE = ("sia", "issues", "progress")
+
+    @property
+    def said(self) -> str:
+        """What people call one: `SIA progress note`."""
+        key, *fields = self.value
+        kind = BY_KEY[key]
+        return dict(walk_parts(kind.parts))[tuple(fields)].name if fields else kind.name
+
+    @classmethod
+    def of(cls, held: HeldBack) -> HeldKind:
+        return _HELD_BY_NAME[held.kind]
+
+
+_HELD_BY_NAME = {kind.said: kind for kind in HeldKind}
+
+
 def _withheld(scope: Scope) -> tuple[Withheld, ...]:
     """How many items, by kind, the paper would have drawn on but the session may not see:
     the only trace a withheld item leaves. Only the outermost withheld item is counted, and
     only when it is in the paper's scope (dated by the as-of date, in or linked to the
     strand of a strand report), decided from the withheld item's own data."""
-    counts = Counter(held.kind for held in scope.view.held if _held_in_scope(scope, held))
-    return tuple(Withheld(k, n) for k, n in sorted(counts.items()))
+    kinds = ((HeldKind.of(held), held) for held in scope.view.held)
+    counts = Counter(kind for kind, held in kinds if _held_in_scope(scope, held, kind))
+    return tuple(Withheld(said, n) for said, n in sorted((k.said, n) for k, n in counts.items()))
 
 
-def _held_in_scope(scope: Scope, held: HeldBack) -> bool:
+def _held_in_scope(scope: Scope, held: HeldBack, kind: HeldKind) -> bool:
     item, strand_id, as_of = held.item, scope.strand_id, scope.as_of
-    if held.kind == "strategy":
+    if kind is HeldKind.STRATEGY:
         return True
-    if held.kind == "owner":
+    if kind is HeldKind.OWNER:
         return item.id in _named_owners(scope)
-    if held.kind == "meeting":
+    if kind is HeldKind.MEETING:
         return bool(item.date in scope.quarter or item.date in scope.quarter.next())
     if held.strand is not None:
         in_strand = strand_id in (None, held.strand)
-        return in_strand and (held.kind != "update" or item.date in scope.window)
-    if held.kind == "risk":
+        return in_strand and (kind is not HeldKind.UPDATE or item.date in scope.window)
+    if kind is HeldKind.RISK:
         return bool(item.raised <= as_of and (not strand_id or is_risk_linked(item, scope.strands)))
     # An SIA, one of its issues, or an issue's progress note.
     sia: Sia = held.within[0] if held.within else item
-    if held.kind == "SIA":
+    if kind is HeldKind.SIA:
         issues = sia.issues
     else:
-        issues = [held.within[1] if held.kind == "SIA progress note" else item]
+        issues = [held.within[1] if kind is HeldKind.SIA_NOTE else item]
     in_scope = sia.date <= as_of and any(issue_in_scope(i, scope) for i in issues)
-    return in_scope and (held.kind != "SIA progress note" or item.date <= as_of)
+    return in_scope and (kind is not HeldKind.SIA_NOTE or item.date <= as_of)
 
 
 def _named_owners(scope: Scope) -> set[str]:

@@ -47,7 +47,7 @@ def render_docx(context: ReportContext, root: Path, template: Path | None = None
     shown = str(template) if template is not None else NAME
     data = _read_template(path, shown)
     checked = safedocx.check(data, shown)
-    env = environment(loader, html=True)  # autoescape: the XML special characters
+    env = environment(loader, "docx")  # autoescape: the XML special characters
     try:
         doc = DocxTemplate(io.BytesIO(data))  # the bytes checked, not the file again
         with bounded_work(_render.RENDER_SECONDS):

@@ -2,31 +2,70 @@
 
 Every format is made from the same ReportContext, so each shows exactly what the session may
 see, in the same section order. PDF is the HTML laid out on A4; Word is a house-style .docx
-template filled through the same sandbox.
+template filled through the same sandbox. FORMATS registers them once: `report --format`
+takes its names, and EXTENSIONS (the file names that imply one) is derived from it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from psstrat.report.views import ReportContext
+if TYPE_CHECKING:
+    from psstrat.commands.report import PaperData
+    from psstrat.report.views import ReportContext
 
-FORMATS = ("md", "html", "pdf", "docx")
+Produce = Callable[["ReportContext", Path, Path | None], str | bytes]
+"""(context, repository root, --template or None) -> the paper as text or bytes."""
+
+
+def _text(fmt: str) -> Produce:
+    def produce(context: ReportContext, root: Path, template: Path | None) -> str:
+        from psstrat.report.render import render
+
+        return render(context, fmt, root, template)
+
+    return produce
+
+
+def _pdf(context: ReportContext, root: Path, template: Path | None) -> bytes:
+    from psstrat.report.pdf import html_to_pdf
+    from psstrat.report.render import render, shown_name
+
+    return html_to_pdf(render(context, "html", root, template), shown_name("html", template))
+
+
+def _docx(context: ReportContext, root: Path, template: Path | None) -> bytes:
+    from psstrat.report.docx import render_docx
+
+    return render_docx(context, root, template)
+
+
+FORMATS: dict[str, Produce] = {"md": _text("md"), "html": _text("html"), "pdf": _pdf, "docx": _docx}
+"""Each format's name, as `--format` and a file's extension give it, and how it is made."""
+
+ALIASES = {"markdown": "md", "htm": "html"}
+EXTENSIONS = {**{name: name for name in FORMATS}, **ALIASES}
+"""A file extension (lower case, no dot) -> the format it implies."""
 
 
 def produce(
     context: ReportContext, fmt: str, root: Path, template: Path | None = None
 ) -> str | bytes:
     """The paper as text (md, html) or bytes (pdf, docx)."""
-    if fmt == "docx":
-        from psstrat.report.docx import render_docx
+    return FORMATS[fmt](context, root, template)
 
-        return render_docx(context, root, template)
-    from psstrat.report.render import render, shown_name
 
-    if fmt == "pdf":
-        from psstrat.report.pdf import html_to_pdf
+def make(data: PaperData) -> tuple[ReportContext, str | bytes]:
+    """The paper psstrat.commands.report.gather found the makings of: its frozen context, and
+    the paper in the format asked for."""
+    from psstrat.report.context import build_context, changes_view
+    from psstrat.report.scope import Paper
 
-        html = render(context, "html", root, template)
-        return html_to_pdf(html, shown_name("html", template))
-    return render(context, fmt, root, template)
+    request, compared = data.request, data.compared
+    paper = Paper(data.quarter, data.as_of, request.session, request.strand)
+    changes = changes_view(compared.changes, compared.compared_with, compared.note, request.strand)
+    errors = len(data.judgement.errors)
+    context = build_context(data.judgement.view, paper, data.source, errors, changes)
+    return context, produce(context, request.fmt, data.root, request.template)

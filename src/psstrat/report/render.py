@@ -42,7 +42,7 @@ from jinja2.sandbox import (
     SandboxedEscapeFormatter,
     SandboxedFormatter,
 )
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from psstrat import english
 from psstrat.errors import PsstratError
@@ -82,7 +82,7 @@ def render(
     or ``template``."""
     folders = [repository_templates(root), packaged_templates()]
     loader = ConfinedLoader([f for f in folders if f is not None], template)
-    env = environment(loader, html=fmt == "html")
+    env = environment(loader, fmt)
     name = ENTRY if template is not None else FORMATS[fmt]
     shown = shown_name(fmt, template)
     try:
@@ -319,11 +319,48 @@ _VIEW_FIELDS: dict[type, frozenset[str]] = {
 }
 
 
-def environment(loader: ConfinedLoader, html: bool) -> _Sandbox:
+def _md_tag(marking: object) -> str:
+    return f" [{marking}]" if _marking(marking) else ""
+
+
+def _html_tag(marking: object) -> Markup:
+    if not _marking(marking):
+        return Markup("")
+    return Markup(' <span class="tag">[') + escape(marking) + Markup("]</span>")
+
+
+def _docx_tag(marking: object) -> Markup:
+    return Markup(" [") + escape(marking) + Markup("]") if _marking(marking) else Markup("")
+
+
+def _marking(marking: object) -> bool:
+    """Whether there is a marking to show (a StrictUndefined raises here, as in `{% if %}`)."""
+    if not marking:
+        return False
+    if not isinstance(marking, str):
+        raise TypeError(
+            f"the tag filter takes an item's marking, not a {type(marking).__name__}: write "
+            "{{ item.marking | tag }}"
+        )
+    return True
+
+
+TAGS: dict[str, Callable[[object], str]] = {"md": _md_tag, "html": _html_tag, "docx": _docx_tag}
+"""The `tag` filter of each format: `{{ item.marking | tag }}` shows an item's marking after
+it, as the format writes it (` [OFFICIAL-SENSITIVE]`; in HTML in a `<span class="tag">`),
+escaped as the format escapes (HTML and Word: the marking is escaped; Markdown: as it is, like
+the rest of a Markdown template's own text); nothing when the item has none (it is not above
+the open session)."""
+
+
+def environment(loader: ConfinedLoader, fmt: str) -> _Sandbox:
+    """The sandbox a template of ``fmt`` (`md`, `html`, or `docx` for the Word template's
+    text) runs in: HTML and Word autoescape, Markdown escapes with the `md` filter."""
+    tag = TAGS[fmt]
     env = _Sandbox(
         loader=loader,
         undefined=jinja2.StrictUndefined,
-        autoescape=html,
+        autoescape=fmt != "md",
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -336,6 +373,7 @@ def environment(loader: ConfinedLoader, html: bool) -> _Sandbox:
     env.filters["plural"] = english.count
     env.filters["verb"] = english.verb
     env.filters["sentence"] = english.sentence
+    env.filters["tag"] = tag
     return env
 
 

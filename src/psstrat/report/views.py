@@ -216,7 +216,25 @@ class RiskRegister:
 @dataclass(frozen=True)
 class Withheld:
     kind: str
+    """What people call one such item (`work element`), from the registry (psstrat.kinds)."""
     count: int
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the paper, as report.outline lists them (`r.sections`)."""
+
+    id: str
+    """What a layout knows it by: `recommendations` (the HTML's `<section id>`)."""
+    title: str
+    """`Recommendations`."""
+    letter: str | None
+    """`A`, for a lettered part of the paper; None for the summary and for a section inside a
+    part."""
+    heading: str
+    """As the paper heads it: `A. Recommendations`, `Risk register`."""
+    sections: tuple[Section, ...] = ()
+    """The sections inside this part, in order (those of `B. Supporting information`)."""
 
 
 @dataclass(frozen=True)
@@ -291,6 +309,10 @@ class ReportContext:
     withheld: tuple[Withheld, ...]
     withheld_total: int
     provenance: Provenance
+    sections: tuple[Section, ...]
+    """Every section the paper can have, in order, with its letter and heading
+    (report.outline): every layout heads its sections from this. *Withheld for closed
+    session* is shown only when ``withheld`` is not empty."""
     draft: tuple[str, ...] = ()
     """Why the paper is a draft (rendered with --allow-errors, from uncommitted data, or as at
     a date before the quarter ends); empty for the final paper. Templates mark a draft."""

@@ -32,23 +32,15 @@ from collections.abc import Iterator
 
 from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Location, Severity
+from psstrat.kinds import KINDS
+from psstrat.model.common import models_in, multi_line_fields
 from psstrat.rules._base import Rule, RuleContext
 from psstrat.safetext import UNSAFE
 
 MULTI_LINE = frozenset(
-    {
-        "description",
-        "summary",
-        "purpose",
-        "expected_outcome",
-        "aim",
-        "mission",
-        "statement",
-        "text",
-        "equality_implications",
-        "financial_implications",
-    }
+    name for kind in KINDS for model in models_in(kind.model) for name in multi_line_fields(model)
 )
+"""The fields the models make ``MultiLine`` text (psstrat.model.common), by name."""
 _NAMES = {
     "\n": "a newline",
     "\r": "a carriage return",
