@@ -10,10 +10,7 @@ is reported and never rewritten, and a result whose values differ from the file'
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-import types
-import typing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +19,7 @@ from pydantic import BaseModel
 from psstrat.diagnostics import Finding, Location
 from psstrat.errors import PsstratError
 from psstrat.kinds import SPACED
+from psstrat.model.common import held_model, holds_dates
 from psstrat.repository import DATA, file_kind, model_of
 from psstrat.safefiles import scan
 from psstrat.settings import SETTINGS_FILE, Settings, settings_file
@@ -51,32 +49,17 @@ class Result:
 @functools.cache
 def shape_of(model: type[BaseModel]) -> Shape:
     """The layout of a model's mapping, from its fields."""
-    dates = set()
     children = {}
-    for name, info in model.model_fields.items():
-        for inner in _inner_types(info.annotation):
-            if inner is dt.date:
-                dates.add(name)
-            elif isinstance(inner, type) and issubclass(inner, BaseModel):
-                children[name] = shape_of(inner)
+    for name in model.model_fields:
+        child = held_model(model, name)
+        if child is not None:
+            children[name] = shape_of(child)
     return Shape(
         order=tuple(model.model_fields),
-        dates=frozenset(dates),
+        dates=frozenset(name for name in model.model_fields if holds_dates(model, name)),
         children=children,
         spaced=SPACED & set(model.model_fields),
     )
-
-
-def _inner_types(annotation: object) -> list[object]:
-    found = []
-    todo = [annotation]
-    while todo:
-        current = todo.pop()
-        if isinstance(current, types.UnionType) or typing.get_origin(current) is not None:
-            todo.extend(typing.get_args(current))
-        else:
-            found.append(current)
-    return found
 
 
 def format_bytes(rel: str, raw: bytes, model: type[BaseModel]) -> Result:

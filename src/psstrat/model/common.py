@@ -247,6 +247,11 @@ def models_in(model: type[BaseModel]) -> list[type[BaseModel]]:
     return found
 
 
+def holds_dates(model: type[BaseModel], field: str) -> bool:
+    """Whether a field of ``model`` holds a date, itself, in a list or optionally."""
+    return any(inner is dt.date for inner in _inside(model.model_fields[field].annotation))
+
+
 def multi_line_fields(model: type[BaseModel]) -> frozenset[str]:
     """The names of the fields of ``model`` (not of the models it holds) that are
     ``MultiLine`` text."""
