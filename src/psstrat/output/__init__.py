@@ -17,7 +17,6 @@ import dataclasses
 import datetime as dt
 import enum
 import io
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +63,8 @@ def to_json(value: Any) -> str:
     """``value`` as indented JSON (text as it is: JSON escapes controls itself, and `inert`
     escapes, in JSON's own way, what the runner would obey; json.loads reads the same
     values)."""
+    import json
+
     return inert(json.dumps(plain(value), indent=2, ensure_ascii=False) + "\n", "json")
 
 

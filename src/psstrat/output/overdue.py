@@ -4,7 +4,6 @@ command in a CI log."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Sequence
@@ -31,6 +30,8 @@ def as_json(rows: Sequence[OverdueRow]) -> str:
 
 
 def as_csv(rows: Sequence[OverdueRow]) -> str:
+    import csv
+
     from psstrat.commands.overdue import FIELDS
 
     out = io.StringIO()
