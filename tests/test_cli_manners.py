@@ -241,3 +241,32 @@ def test_explain_without_a_code_lists_the_rules(capsys: pytest.CaptureFixture[st
     assert run(["validate", "--explain", "--root", "."]) == 0  # followed by another option
     assert run(["validate", "--explain", "vacant-lead"]) == 0
     assert capsys.readouterr().out.count("vacant-lead (default: warning)") == 1
+
+
+def test_warnings_are_said_before_the_error_that_stops_a_paper(
+    cli: CliRunner, repo: RepoBuilder
+) -> None:
+    """Regression (issue 18's one boundary): the warnings `report` has found (errors gone on
+    with, errors not judged in the session) were lost when a later step stopped it."""
+    import subprocess
+
+    repo.write("data/strands/S9.yaml", "id: S9\ntitle: [unclosed\nmarking: secret\n")  # unjudged
+    repo.edit("data/strands/S1.yaml", "id: S1.1.M2", "id: S1.1.M1")  # an error, judged
+    subprocess.run(["git", "init", "-q"], cwd=repo.root, check=True)
+    args = ["report", "-q", "2004-Q3", "--root", str(repo.root), "--allow-errors"]
+    code, _, err = invoke(cli, *args, "--since", "no-such-ref")
+    lines = err.splitlines()
+    assert code == 2 and "names no commit" in lines[-1], err
+    assert any("more error(s) not judged in the open session" in line for line in lines[:-1])
+    assert any("error(s) in the data; run `psstrat validate`" in line for line in lines[:-1])
+
+
+def test_an_id_too_long_to_be_one_is_not_counted(cli: CliRunner, repo: RepoBuilder) -> None:
+    """Regression: a number of thousands of digits after a strand's id (here in a comment)
+    made `new element` a bug (exit 3; before issue 18, a Python message with exit 2). It is
+    no id anyone gave: the next element is found as if it were not there."""
+    repo.write("data/strands/S1.yaml", repo.read("data/strands/S1.yaml") + "# S1." + "7" * 5000)
+    code, out, err = invoke(
+        cli, "new", "element", "--strand", "S1", "--title", "Next", "--root", str(repo.root)
+    )
+    assert (code, out) == (0, "S1.2: added to data/strands/S1.yaml\n"), err

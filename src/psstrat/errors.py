@@ -18,6 +18,8 @@ class PsstratError(Exception):
 
     status = 2
     """The exit status: 2, the command could not run."""
+    notes: tuple[str, ...] = ()
+    """Warnings the command had for stderr before it stopped: printed before the message."""
 
 
 class NoRepository(PsstratError):

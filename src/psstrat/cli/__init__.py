@@ -14,10 +14,6 @@ from __future__ import annotations
 import io
 import os
 import sys
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from psstrat.errors import PsstratError
 
 BUG = 3
 INTERRUPTED = 130
@@ -82,19 +78,20 @@ def run(args: list[str]) -> int:
         return BUG
 
 
-def _report(exc: PsstratError) -> None:
-    """An error on stderr: a refusal's warnings and the problems it refused, then one line
-    (the message may quote the data: shown `visible` and `inert`)."""
-    from psstrat.errors import Refused
+def _report(exc: Exception) -> None:
+    """A PsstratError on stderr: the command's warnings and the problems it refused, then one
+    line (the message may quote the data: shown `visible` and `inert`). (Typed Exception so
+    that `psstrat --version` imports nothing to define it.)"""
+    from psstrat.errors import PsstratError, Refused
     from psstrat.safetext import inert, visible
 
-    if isinstance(exc, Refused):
-        for note in exc.notes:
-            print(inert(f"psstrat: warning: {visible(note)}"), file=sys.stderr)
-        if exc.diagnostics:
-            from psstrat.output.validate import text
+    assert isinstance(exc, PsstratError)
+    for note in exc.notes:
+        print(inert(f"psstrat: warning: {visible(note)}"), file=sys.stderr)
+    if isinstance(exc, Refused) and exc.diagnostics:
+        from psstrat.output.validate import text
 
-            sys.stderr.write(text(exc.diagnostics))
+        sys.stderr.write(text(exc.diagnostics))
     print(inert(f"psstrat: error: {visible(str(exc))}"), file=sys.stderr)
 
 

@@ -68,6 +68,14 @@ def ask(value: Any, option: str, question: str, parse: Callable[[str], Any] = st
             print(inert(f"  {visible(str(exc))}"), file=sys.stderr)
 
 
+def checked(value: str, parse: Callable[[str], Any]) -> Any:
+    """A value given on the command line, checked: what the check says is the error."""
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise PsstratError(str(exc)) from None
+
+
 def on_terminal() -> bool:
     """Someone is there to answer: stdin and stdout are both a terminal (not CI, not a pipe)."""
     return sys.stdin.isatty() and sys.stdout.isatty()
@@ -135,7 +143,7 @@ def risk(
             raised or today(),
             ask(likelihood, "--likelihood", "Likelihood (1-5)", _score),
             ask(impact, "--impact", "Impact (1-5)", _score),
-            tuple(ask(c, "--control", "Control", _text("a control")) for c in control or []),
+            tuple(checked(c, _text("a control")) for c in control or []),
         )
         return lambda census: new_risk(repo, census, draft)
 
@@ -216,8 +224,8 @@ def sia(
     def prepare(repo: Repository) -> Make:
         from psstrat.commands.new import new_sia
 
-        given = ask(title, "--title", "Title", _text("the title"))
-        return lambda census: new_sia(repo, census, date or today(), given)
+        checked_title = checked(title, _text("the title"))
+        return lambda census: new_sia(repo, census, date or today(), checked_title)
 
     _run(root, prepare)
 
@@ -235,9 +243,9 @@ def meeting(
         from psstrat.commands.new import new_meeting
 
         day = ask(date, "--date", "Date (YYYY-MM-DD)", parse_date)
-        given = ask(title, "--title", "Title", _text("the title")) if title else None
-        number = ask(report, "--report", "Report", _text("the report")) if report else None
-        return lambda census: new_meeting(repo, census, day, given, number)
+        checked_title = checked(title, _text("the title")) if title else None
+        number = checked(report, _text("the report")) if report else None
+        return lambda census: new_meeting(repo, census, day, checked_title, number)
 
     _run(root, prepare)
 
@@ -257,7 +265,7 @@ def owner(
         from psstrat.commands.new import new_owner
 
         given = ask(role, "--role", "Role", _text("the role"))
-        person = ask(name, "--name", "Name", _text("the name")) if name else None
+        person = checked(name, _text("the name")) if name else None
         return lambda census: new_owner(repo, census, given, person, id)
 
     _run(root, prepare)

@@ -34,9 +34,10 @@ def command(
     """JSON Schema (draft 2020-12) for each kind of file, for completion and hover help in
     editors; the markings and categories are this repository's (psstrat.yaml)."""
     from psstrat.cli.policy import resolve_root
-    from psstrat.commands.schema import write_schemas
+    from psstrat.commands.schema import check_asked, write_schemas
     from psstrat.errors import NoRepository
 
+    check_asked(kind, out)  # before --root is looked at, as the kind is the first thing asked
     try:
         where: Path | None = resolve_root(root)
     except NoRepository:

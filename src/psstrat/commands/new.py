@@ -162,7 +162,7 @@ def next_number(taken: set[int]) -> int:
 def _numbers(kind: str, names: set[str]) -> set[int]:
     """The number of each name that is an id of this kind (``ID_PATTERNS``): 4 for R0004."""
     pattern = re.compile(ID_PATTERNS[kind][0])
-    return {_number(name) for name in names if pattern.fullmatch(name)}
+    return {n for name in names if pattern.fullmatch(name) and (n := _number(name)) is not None}
 
 
 def _numbers_under(kind: str, parent: str, texts: list[str]) -> set[int]:
@@ -170,16 +170,23 @@ def _numbers_under(kind: str, parent: str, texts: list[str]) -> set[int]:
     written anywhere in ``texts``: 2 for S4.2 under S4, 3 for S4.2.M3 under S4.2."""
     pattern = re.compile(rf"\b(?:{ID_PATTERNS[kind][0]})\b")
     return {
-        _number(m.group())
+        n
         for text in texts
         for m in pattern.finditer(text)
-        if m.group().rpartition(".")[0] == parent
+        if m.group().rpartition(".")[0] == parent and (n := _number(m.group())) is not None
     }
 
 
-def _number(item_id: str) -> int:
-    """The number an id ends in: 4 for R0004, 3 for S4.2.M3."""
-    return int(re.findall("[0-9]+", item_id)[-1])
+MAX_DIGITS = 18
+"""An id's number longer than this is no id anyone gave (nor one psstrat would): not counted,
+so a next id is still found (and text of thousands of digits is never made a number)."""
+
+
+def _number(item_id: str) -> int | None:
+    """The number an id ends in: 4 for R0004, 3 for S4.2.M3; None when it is too long to be
+    one (MAX_DIGITS)."""
+    digits = re.findall("[0-9]+", item_id)[-1]
+    return int(digits) if len(digits) <= MAX_DIGITS else None
 
 
 # --- the kinds ----------------------------------------------------------------------------

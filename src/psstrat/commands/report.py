@@ -86,8 +86,12 @@ def gather(request: PaperRequest) -> PaperData:
     quarter = Quarter.parse(request.quarter, repo.settings.year_start_month)
     day = request.as_of or quarter.as_at(request.today).last
     done = checked(repo, request.session, day, request.allow_errors)
-    source = paper_source(repo.root, request.session, request.today)
-    compared = _compared(request, quarter, repo.root)
+    try:
+        source = paper_source(repo.root, request.session, request.today)
+        compared = _compared(request, quarter, repo.root)
+    except PsstratError as exc:
+        exc.notes = (*done.notes, *exc.notes)  # said before the error, as they were found
+        raise
     return PaperData(request, repo.root, quarter, day, done.judgement, source, compared, done.notes)
 
 

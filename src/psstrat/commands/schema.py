@@ -88,12 +88,10 @@ KIND_HELP = f"{', '.join(list(KINDS)[:-1])} or {list(KINDS)[-1]}"
 """The kinds, as `psstrat schema` lists them."""
 
 
-def write_schemas(kind: str | None, out: Path | None, root: Path | None) -> list[str]:
-    """The schema of ``kind`` as text, or every kind's written under ``out`` (the lines to
-    say so), with the markings and categories of the repository at ``root`` (default ones
-    outside a repository)."""
+def check_asked(kind: str | None, out: Path | None) -> None:
+    """Refuse (PsstratError) a kind that is not one, or nothing to do: checked before
+    anything is read."""
     from psstrat.errors import PsstratError
-    from psstrat.settings import load_settings
 
     if kind is not None and kind not in KINDS:
         from psstrat.messages import suggest
@@ -103,6 +101,16 @@ def write_schemas(kind: str | None, out: Path | None, root: Path | None) -> list
         )
     if kind is None and out is None:
         raise PsstratError(f"name a kind ({KIND_HELP}) to print its schema, or pass --out DIR")
+
+
+def write_schemas(kind: str | None, out: Path | None, root: Path | None) -> list[str]:
+    """The schema of ``kind`` as text, or every kind's written under ``out`` (the lines to
+    say so), with the markings and categories of the repository at ``root`` (default ones
+    outside a repository)."""
+    from psstrat.errors import PsstratError
+    from psstrat.settings import load_settings
+
+    check_asked(kind, out)
     settings = Settings() if root is None else load_settings(root)
     if out is None:
         from psstrat.safetext import inert
