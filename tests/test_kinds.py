@@ -84,3 +84,48 @@ def test_a_view_holds_only_what_the_registry_names(repo: RepoBuilder, tmp_path: 
         assert view.rank(item) <= loaded.settings.rank(loaded.settings.open_session_max)
     assert "data/risks/R0001.yaml" not in view.repo.files  # official-sensitive
     assert [r.id for r in view.repo.risks] == []
+
+
+def _declaring(kind: Kind) -> Iterator[tuple[str, str, type[BaseModel]]]:
+    """(where, the kind of id declared, the model declaring it) for a kind and its parts."""
+    from psstrat.model.common import held_model
+
+    if kind.declares:
+        yield kind.key, kind.declares, kind.model
+    todo = [(kind.key, kind.model, part) for part in kind.parts]
+    while todo:
+        where, model, part = todo.pop()
+        child = held_model(model, part.field)
+        assert child is not None, f"{where}.{part.field}"
+        if part.declares:
+            yield f"{where}.{part.field}", part.declares, child
+        todo.extend((f"{where}.{part.field}", child, p) for p in part.parts)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.key)
+def test_every_id_a_kind_declares_is_checked_by_its_pattern(kind: Kind) -> None:
+    """Each declared id has its pattern in ID_PATTERNS, and the model's `id` refuses what the
+    pattern does not match (a new kind whose id field is plain text fails here)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from psstrat.model.common import ID_PATTERNS
+
+    for where, declares, model in _declaring(kind):
+        assert declares in ID_PATTERNS, f"{where} declares `{declares}`, not in ID_PATTERNS"
+        field = model.model_fields["id"]
+        annotation = field.annotation
+        if field.metadata:  # the pattern's check, which pydantic keeps beside the type
+            annotation = typing.Annotated[annotation, *field.metadata]  # type: ignore[assignment]
+        check: TypeAdapter[object] = TypeAdapter(annotation)  # type: ignore[arg-type]
+        check.validate_python(ID_PATTERNS[declares][1])  # the pattern's own example is an id
+        with pytest.raises(ValidationError):
+            check.validate_python("not an id!")
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=lambda k: k.key)
+def test_every_kind_has_its_section_in_the_reference(kind: Kind) -> None:
+    """`psstrat explain <kind>` prints the section of docs/format.md headed by the registry's
+    heading (a new kind without one made explain stop with exit 2)."""
+    from psstrat.commands.explain import section
+
+    assert section(kind.key).startswith(f"## {kind.heading}")
