@@ -270,14 +270,15 @@ def _held_in_scope(scope: Scope, held: HeldBack, kind: HeldKind) -> bool:
         return in_strand and (kind is not HeldKind.UPDATE or item.date in scope.window)
     if kind is HeldKind.RISK:
         return bool(item.raised <= as_of and (not strand_id or is_risk_linked(item, scope.strands)))
-    # An SIA, one of its issues, or an issue's progress note.
-    sia: Sia = held.within[0] if held.within else item
-    if kind is HeldKind.SIA:
-        issues = sia.issues
-    else:
-        issues = [held.within[1] if kind is HeldKind.SIA_NOTE else item]
-    in_scope = sia.date <= as_of and any(issue_in_scope(i, scope) for i in issues)
-    return in_scope and (kind is not HeldKind.SIA_NOTE or item.date <= as_of)
+    if kind in (HeldKind.SIA, HeldKind.SIA_ISSUE, HeldKind.SIA_NOTE):
+        sia: Sia = held.within[0] if held.within else item
+        if kind is HeldKind.SIA:
+            issues = sia.issues
+        else:
+            issues = [held.within[1] if kind is HeldKind.SIA_NOTE else item]
+        in_scope = sia.date <= as_of and any(issue_in_scope(i, scope) for i in issues)
+        return in_scope and (kind is not HeldKind.SIA_NOTE or item.date <= as_of)
+    return True  # a kind not placed above: counted (it says nothing of the item but its kind)
 
 
 def _named_owners(scope: Scope) -> set[str]:
