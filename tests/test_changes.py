@@ -102,7 +102,7 @@ def test_a_quarters_work_in_words(
     assert "Milestones completed\n  S1.1.M2 Code implemented, on 20 January 2005\n" in out
     assert "Milestones added\n  S1.1.M3 Code reviewed, due 31 December 2005\n" in out
     assert (
-        "  S1.1 Publish an information code: from on-track to at-risk (RAG from green to amber)"
+        "  S1.1 Publish an information code: from on track to at risk (RAG from green to amber)"
         in out
     )
     assert "  S1 Security of information: RAG from green to amber" in out
@@ -267,15 +267,17 @@ def test_history_keeps_to_the_session_and_skips_what_does_not_load(
 def test_the_paper_says_what_changed_since_the_last_report(
     cli: CliRunner, repo: RepoBuilder, history: dict[str, str]
 ) -> None:
-    """2004/05 Q4 (January to March 2005) is compared with the last commit on or before the
-    end of Q3 (31 December 2004): the "start" commit."""
+    """2004/05 Q4 (January to March 2005) has no meeting after it: the last report is the one
+    to the meeting of 13 January 2005, as at the end of the quarter it took (31 December
+    2004), read from the last commit on or before that day (the "start" commit) as at that
+    day."""
     args = ["--root", str(repo.root), "-q", "2004-Q4", "--as-of", "2005-03-31", "--allow-errors"]
     code, out, _ = invoke(cli, "report", *args, "--format", "md")
     assert code == 0
     section = out.split("### Changes since the last report\n")[1].split("### Progress")[0]
     assert (
-        f"Compared with commit {history['start'][:10]} (2004-12-01), the data at the last "
-        in section
+        "Compared with the last report (to the meeting of 13 January 2005, as at 31 December "
+        "2004)." in section
     )
     assert "**Milestones completed**\n\n- S1.1.M2 Code implemented, on 20 January 2005\n" in section
     assert "R0001" not in section and "Information leakage" not in section  # withheld in open

@@ -229,7 +229,7 @@ def test_re_marking_an_item_hides_every_version_of_it(
     assert "S1.1" not in out and "Publish an information code" not in out
     assert "removed" not in out and "No changes to the strategy." in out
     code, closed, _ = run(cli, remarked, "changes", "--since", "HEAD~1", "--session", "closed")
-    assert "S1.1 Publish an information code: from on-track to at-risk" in closed
+    assert "S1.1 Publish an information code: from on track to at risk" in closed
     assert "S1.1.M2 Code implemented, on 2 January 2005" in closed
     code, _, err = run(cli, remarked, "history", "S1.1")
     assert code == 2 and "no history of S1.1 that the open session may see" in err
@@ -253,7 +253,7 @@ def test_lowering_a_marking_reveals_no_old_version(cli: CliRunner, repo: RepoBui
     assert "off-track" not in out
     code, out, _ = run(cli, repo, "changes", "--since", "HEAD", "--session", "all")
     assert "Protective markings\n  S2 marking lowered from official-sensitive to none" in out
-    assert "from off-track to at-risk" in out
+    assert "from off track to at risk" in out
 
 
 def test_alignments_quote_only_what_the_session_sees(cli: CliRunner, repo: RepoBuilder) -> None:

@@ -219,8 +219,8 @@ def test_docx_is_a_word_document_a_clerk_can_edit(cli: CliRunner, tmp_path: Path
     # Tables: work elements, and the heat map shaded with the band colours.
     elements = [t for t in document.tables if t.rows[0].cells[0].text == "Work element"]
     assert len(elements) == 5
-    assert "S2.2 Set up the DPS High Tech Crime Unit [OFFICIAL-SENSITIVE]" in [
-        row.cells[0].text for t in elements for row in t.rows
+    assert "R0001 Intelligence and information leakage [OFFICIAL-SENSITIVE]" in [
+        row.cells[0].text for t in document.tables for row in t.rows
     ]
     [heat] = [t for t in document.tables if t.rows[0].cells[0].text == "Impact \\ Likelihood"]
     assert len(heat.rows) == 6

@@ -54,6 +54,48 @@ rag = st.sampled_from(["not-started", "on-track", "at-risk", "off-track", "compl
 
 
 @st.composite
+def element(draw: st.DrawFn, s: int, e: int, risk_ids: list[str]) -> dict[str, Any]:
+    """A work element with milestones and updates, markings anywhere."""
+    lead = st.sampled_from([None, "lead-a", "lead-b"])
+    milestones = []
+    for m in range(1, draw(st.integers(0, 3)) + 1):
+        ms: dict[str, Any] = {"id": f"S{s}.{e}.M{m}", "title": f"Milestone {s}.{e}.{m}"}
+        ms["due"] = draw(day)
+        if draw(st.booleans()):
+            ms["completed"] = draw(day)
+        if draw(st.booleans()):
+            ms["revised_due"] = draw(day)
+            if draw(st.booleans()):
+                ms["revised_on"] = draw(day)
+        if draw(st.integers(0, 3)) == 0:
+            ms["set_on"] = draw(day)
+        ms["marking"] = draw(marking)
+        milestones.append(ms)
+    updates = [
+        {"date": draw(day), "text": f"Update {i} on S{s}.{e}", "marking": draw(marking)}
+        for i in range(draw(st.integers(0, 2)))
+    ]
+    for update in updates:  # dated state: a withheld record must change nothing
+        if draw(st.booleans()):
+            update["status"] = draw(rag)
+        if draw(st.booleans()):
+            update["lead"] = draw(lead)
+    item: dict[str, Any] = {
+        "id": f"S{s}.{e}",
+        "title": f"Element {s}.{e}",
+        "lead": draw(lead),
+        "status": draw(rag),
+        "risks": draw(st.lists(st.sampled_from(risk_ids), max_size=2)) if risk_ids else [],
+        "marking": draw(marking),
+        "milestones": milestones,
+        "updates": updates,
+    }
+    if draw(st.integers(0, 3)) == 0:
+        item["start"] = draw(day)
+    return item
+
+
+@st.composite
 def repositories(draw: st.DrawFn, broken: bool = False) -> dict[str, Any]:
     """A repository as data: file path -> mapping (or, for a file that does not load, its
     text). References may point anywhere, including at items that end up withheld. With
@@ -87,34 +129,7 @@ def repositories(draw: st.DrawFn, broken: bool = False) -> dict[str, Any]:
     for s in range(1, n_strands + 1):
         elements = []
         for e in range(1, draw(st.integers(0, 3)) + 1):
-            milestones = []
-            for m in range(1, draw(st.integers(0, 3)) + 1):
-                ms: dict[str, Any] = {"id": f"S{s}.{e}.M{m}", "title": f"Milestone {s}.{e}.{m}"}
-                ms["due"] = draw(day)
-                if draw(st.booleans()):
-                    ms["completed"] = draw(day)
-                if draw(st.booleans()):
-                    ms["revised_due"] = draw(day)
-                ms["marking"] = draw(marking)
-                milestones.append(ms)
-            updates = [
-                {"date": draw(day), "text": f"Update {i} on S{s}.{e}", "marking": draw(marking)}
-                for i in range(draw(st.integers(0, 2)))
-            ]
-            elements.append(
-                {
-                    "id": f"S{s}.{e}",
-                    "title": f"Element {s}.{e}",
-                    "lead": draw(lead),
-                    "status": draw(rag),
-                    "risks": draw(st.lists(st.sampled_from(risk_ids), max_size=2))
-                    if risk_ids
-                    else [],
-                    "marking": draw(marking),
-                    "milestones": milestones,
-                    "updates": updates,
-                }
-            )
+            elements.append(draw(element(s, e, risk_ids)))
         files[f"data/strands/S{s}.yaml"] = {
             "id": f"S{s}",
             "title": f"Strand {s}",
@@ -122,6 +137,10 @@ def repositories(draw: st.DrawFn, broken: bool = False) -> dict[str, Any]:
             "marking": draw(marking),
             "equality_implications": f"Equality text of S{s}.",
             "work_elements": elements,
+            "updates": [
+                {"date": draw(day), "text": f"Lead of S{s}", "lead": draw(lead), "marking": m}
+                for m in draw(st.lists(marking, max_size=2))
+            ],
         }
     score = st.integers(1, 5)
     for rid in risk_ids:

@@ -154,9 +154,7 @@ def test_a_template_written_before_the_filter_still_calls_the_tag_macro(
     of them still does, and gets what the filter writes."""
     import_, call = old.split("%}", 1)
     line = "- X|" if fmt == "md" else "<p>X|</p>"
-    each = (
-        f"{{% for s in r.strands %}}{{% for e in s.elements %}}{line}\n{{% endfor %}}{{% endfor %}}"
-    )
+    each = f"{{% for e in r.register.highest %}}{line}\n{{% endfor %}}"
     before, after = tmp_path / f"before.{fmt}.j2", tmp_path / f"after.{fmt}.j2"
     before.write_text(import_ + "%}" + each.replace("X", call))
     after.write_text(each.replace("X", "{{ e.marking | tag }}"))

@@ -135,13 +135,17 @@ def test_data_with_errors_is_refused_unless_allowed(
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
-def test_january_2004_committee_on_shipped_data(cli: CliRunner, fmt: str) -> None:
-    args = ["overdue", "--root", ROOT, "--as-of", "2004-01-12", "--format", fmt]
+def test_january_2005_committee_on_shipped_data(cli: CliRunner, fmt: str) -> None:
+    """At the 13 January 2005 meeting two milestones due at the year's end were not met; at
+    the 12 January 2004 meeting nothing was overdue (seed 002 reports strand 4 on course)."""
+    args = ["overdue", "--root", ROOT, "--as-of", "2005-01-12", "--format", fmt]
     code, first, _ = invoke(cli, *args)
     assert code == 0
     assert invoke(cli, *args)[1] == first  # the same output every time
-    assert first.index("S4.4.M1") < first.index("S4.5.M1")
-    assert "S5." not in first  # strand 5's milestones were met
+    assert first.index("S4.2.M2") < first.index("S5.6.M2")  # 12 days each: by id
+    assert "S1." not in first and "S3." not in first
+    code, out, _ = invoke(cli, "overdue", "--root", ROOT, "--as-of", "2004-01-12", "--format", fmt)
+    assert code == 0 and "S4." not in out
 
 
 def test_status_json(late: RepoBuilder, cli: CliRunner) -> None:
@@ -187,5 +191,5 @@ def test_status_text_on_shipped_data(cli: CliRunner) -> None:
     code, out, _ = invoke(cli, *args)
     assert code == 0
     assert max(len(line) for line in out.splitlines()) <= 80
-    for text in ("S4", "RED", "Residual risk heat map (7 live risks)", "R0001", "very high"):
+    for text in ("S4", "AMBER", "Residual risk heat map (7 live risks)", "R0001", "very high"):
         assert text in out

@@ -124,6 +124,14 @@ CASES = {
     "future-date": Case(
         "future-date", S1, "  - date: ", edits=[(S1, "date: 2004-12-01", "date: 2005-02-01")]
     ),
+    "state-record": Case(
+        "state-record",
+        S1,
+        "    status: ",
+        edits=[
+            (S1, "text: Code agreed by the committee.", "text: Delayed.\n        status: at-risk")
+        ],
+    ),
 }
 
 

@@ -16,6 +16,16 @@ holds. An item's marking is written by the `tag` filter, as in the other templat
 
 docxtpl tags used: `{%p ... %}` (a paragraph that holds only a block tag), `{%tr ... %}` (a
 table row that holds only a block tag) and `{% cellbg colour %}` (a cell's shading).
+
+The paragraphs of "B. Supporting information" are numbered 1., 2., 3. ... through all its
+sections, as the committee's papers number them (lists, tables and headings are not): each is
+in the style "Numbered Paragraph" (a hanging indent) and starts `{{ para.next() }}.` and a tab,
+from a counter set where the part begins, `cycler(*range(1, 100000))` (the templates do no
+arithmetic). The number is typed text, not Word list numbering, so it reads the same in every
+tool and stays with its paragraph when a clerk edits around it. An item that prints
+illustrative data carries `†` after the value concerned (a milestone's date, a work element's
+status, a strand's lead, a risk's score, a note's date, a recommendation's text), and the paper
+ends with the key when `r.illustrative`.
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -37,6 +48,11 @@ from docx.shared import Mm, Pt, RGBColor
 from psstrat.report.outline import SECTIONS, WITHHELD
 
 OUT = Path(__file__).resolve().parents[1] / "templates" / "report.docx"
+NUMBERED = "Numbered Paragraph"
+"""The style of a numbered paragraph of section B: the number hangs in the margin of the
+text, as in the committee's papers."""
+DAGGER = "{% if {item}.illustrative %}†{% endif %}"
+"""`†` after the value of an item that is illustrative data (`dagger("e")`)."""
 
 
 def tag(doc: Any, text: str) -> None:
@@ -49,6 +65,15 @@ def para(doc: Any, text: str, style: str | None = None, bold: bool = False) -> A
     run = p.add_run(text)
     run.bold = bold
     return p
+
+
+def numbered(doc: Any, text: str) -> Any:
+    """A numbered paragraph of section B: the next number, a full stop, a tab, ``text``."""
+    return para(doc, "{{ para.next() }}.\t" + text, NUMBERED)
+
+
+def dagger(item: str) -> str:
+    return DAGGER.replace("{item}", item)
 
 
 def field(paragraph: Any, instruction: str) -> None:
@@ -101,6 +126,12 @@ def build() -> Path:
     normal.font.size = Pt(11)
     for name in ("Heading 1", "Heading 2", "Heading 3", "Heading 4"):
         doc.styles[name].paragraph_format.keep_with_next = True
+    number = doc.styles.add_style(NUMBERED, WD_STYLE_TYPE.PARAGRAPH)
+    number.base_style = normal
+    number.quick_style = True
+    number.paragraph_format.left_indent = Mm(10)
+    number.paragraph_format.first_line_indent = Mm(-10)
+    number.paragraph_format.tab_stops.add_tab_stop(Mm(10))
 
     core = doc.core_properties
     core.title = "{{ r.title }}"
@@ -159,6 +190,10 @@ def build() -> Path:
             BODIES[inside.id](doc)
             if shown_if:
                 tag(doc, "{%p endif %}")
+    tag(doc, "{%p if r.illustrative %}")
+    key = para(doc, "Values marked † are illustrative data: no source paper gives them.")
+    key.runs[0].font.size = Pt(9)
+    tag(doc, "{%p endif %}")
     provenance = para(
         doc,
         "Produced by psstrat {{ r.provenance.version }} as of {{ r.provenance.as_of }}, "
@@ -195,7 +230,7 @@ def recommendations(doc: Any) -> None:
 
 def strategy_context(doc: Any) -> None:
     tag(doc, "{%p for p in r.strategy_context %}")
-    para(doc, "{{ p }}")
+    numbered(doc, "{{ p }}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if r.outcomes %}")
     para(doc, "Strategic outcomes", bold=True)
@@ -211,19 +246,19 @@ def strategy_context(doc: Any) -> None:
 
 def changes(doc: Any) -> None:
     tag(doc, "{%p if r.changes.since %}")
-    para(doc, "{{ r.changes.since }}")
+    numbered(doc, "{{ r.changes.since }}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p for group in r.changes.groups %}")
     para(doc, "{{ group.title }}", bold=True)
     tag(doc, "{%p for line in group.lines %}")
-    para(doc, "{{ line.text }}{% if line.tag %} {{ line.tag }}{% endif %}", "List Bullet")
+    para(doc, "{{ line.text }}{{ line.tag | tag }}", "List Bullet")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if r.changes.note %}")
-    para(doc, "{{ r.changes.note }}")
+    numbered(doc, "{{ r.changes.note }}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if r.changes.quiet %}")
-    para(doc, "{{ r.changes.quiet }}")
+    numbered(doc, "{{ r.changes.quiet }}")
     tag(doc, "{%p endif %}")
 
 
@@ -234,7 +269,11 @@ def strands(doc: Any) -> None:
         doc,
         ["Date", "Milestone", "State"],
         "{%tr for p in r.timeline.points %}",
-        ["{{ p.date }}", "{{ p.id }} {{ p.title }}", "{{ p.state }}"],
+        [
+            "{{ p.date }}" + dagger("p"),
+            "{{ p.id }} {{ p.title }}{{ p.marking | tag }}",
+            "{{ p.said }}",
+        ],
         "{%tr endfor %}",
     )
     tag(doc, "{%p endif %}")
@@ -243,15 +282,15 @@ def strands(doc: Any) -> None:
         "{{ s.id }} {{ s.title }}: {{ s.rag | upper }}{{ s.marking | tag }}",
         level=3,
     )
-    para(doc, "Strand lead: {{ s.lead }}")
+    para(doc, "Strand lead: {{ s.lead }}" + dagger("s"))
     tag(doc, "{%p for p in s.summary %}")
-    para(doc, "{{ p }}")
+    numbered(doc, "{{ p }}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p if s.purpose %}")
-    para(doc, 'Purpose: {{ s.purpose | join(" ") }}')
+    numbered(doc, 'The purpose of the strand is: {{ s.purpose | join(" ") }}')
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if s.expected_outcome %}")
-    para(doc, 'Expected outcome: {{ s.expected_outcome | join(" ") }}')
+    numbered(doc, 'The expected outcome is: {{ s.expected_outcome | join(" ") }}')
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if s.elements %}")
     table(
@@ -261,34 +300,40 @@ def strands(doc: Any) -> None:
         [
             "{{ e.id }} {{ e.title }}{{ e.marking | tag }}",
             "{{ e.lead }}",
-            "{{ e.status }}",
+            "{{ e.status }}" + dagger("e"),
             "{{ e.rag | upper }}",
         ],
         "{%tr endfor %}",
     )
     tag(doc, "{%p endif %}")
+    # As the papers write a milestone: "due 31 March 2005, re-planned from 31 December 2004;
+    # lead: ...". Overdue on the paper's own date (0 days): "not met by that date".
     milestone = "{{ ms.id }} {{ ms.title }}{{ ms.marking | tag }}: "
-    lead = "{% if ms.revised_due %} (baseline {{ ms.due }}){% endif %} ({{ ms.lead }})"
-    doc.add_heading("Milestones completed in the quarter", level=4)
-    listed(doc, "ms in s.completed", milestone + "completed {{ ms.completed }} ({{ ms.lead }})")
-    doc.add_heading("Overdue", level=4)
-    listed(
-        doc,
-        "ms in s.overdue",
-        milestone
-        + 'due {{ ms.revised_due or ms.due }}, {{ ms.days_overdue | plural("day") }} overdue'
-        + lead,
+    due = "due {{ ms.revised_due or ms.due }}" + dagger("ms")
+    replanned = "{% if ms.revised_due %}, re-planned from {{ ms.due }}{% endif %}"
+    lead = "; lead: {{ ms.lead }}"
+    late = (
+        ', {% if ms.days_overdue %}{{ ms.days_overdue | plural("day") }} overdue'
+        "{% else %}not met by that date{% endif %}"
     )
+    doc.add_heading("Milestones completed in the quarter", level=4)
+    listed(
+        doc, "ms in s.completed", milestone + "completed {{ ms.completed }}" + dagger("ms") + lead
+    )
+    doc.add_heading("Overdue", level=4)
+    listed(doc, "ms in s.overdue", milestone + due + late + replanned + lead)
     doc.add_heading("Due next quarter", level=4)
-    listed(doc, "ms in s.due_next", milestone + "due {{ ms.revised_due or ms.due }}" + lead)
+    listed(doc, "ms in s.due_next", milestone + due + replanned + lead)
     doc.add_heading("Updates in the quarter", level=4)
     listed(
         doc,
         "n in s.updates",
-        '{{ n.date }}, {{ n.about }}{{ n.marking | tag }}: {{ n.paragraphs | join(" ") }}',
+        "{{ n.date }}"
+        + dagger("n")
+        + ', {{ n.about }}{{ n.marking | tag }}: {{ n.paragraphs | join(" ") }}',
     )
     tag(doc, "{%p else %}")
-    para(doc, "No strand can be shown in this session.")
+    numbered(doc, "No strand can be shown in this session.")
     tag(doc, "{%p endfor %}")
 
 
@@ -299,7 +344,7 @@ def sias(doc: Any) -> None:
         level=3,
     )
     tag(doc, "{%p for p in sia.summary %}")
-    para(doc, "{{ p }}")
+    numbered(doc, "{{ p }}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p for issue in sia.issues %}")
     doc.add_heading(
@@ -313,7 +358,7 @@ def sias(doc: Any) -> None:
     tag(doc, "{%p for rec in issue.recommendations %}")
     para(
         doc,
-        "Recommendation: {{ rec.text }}{% if rec.aligned_to %} (aligned to "
+        "Recommendation: {{ rec.text }}" + dagger("rec") + "{% if rec.aligned_to %} (aligned to "
         '{{ rec.aligned_to | join(", ") }}){% endif %}',
         "List Bullet",
     )
@@ -321,20 +366,22 @@ def sias(doc: Any) -> None:
     tag(doc, "{%p for n in issue.progress %}")
     para(
         doc,
-        'Progress, {{ n.date }}{{ n.marking | tag }}: {{ n.paragraphs | join(" ") }}',
+        "Progress, {{ n.date }}"
+        + dagger("n")
+        + '{{ n.marking | tag }}: {{ n.paragraphs | join(" ") }}',
         "List Bullet",
     )
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p else %}")
-    para(doc, "No Strategic Intelligence Assessment is shown in this session.")
+    numbered(doc, "No Strategic Intelligence Assessment is shown in this session.")
     tag(doc, "{%p endfor %}")
 
 
 def register(doc: Any) -> None:
-    para(
+    numbered(
         doc,
-        '{{ r.register.live | plural("live risk") | sentence }} as at {{ r.as_of }}. '
+        'The risk register holds {{ r.register.live | plural("live risk") }} as at {{ r.as_of }}. '
         "Residual scores (likelihood across, impact down):",
     )
     heat = doc.add_table(rows=4, cols=6)
@@ -359,11 +406,12 @@ def register(doc: Any) -> None:
     risk_cells = [
         "{{ v.id }} {{ v.title }}{{ v.marking | tag }}",
         "{{ v.score }} ({{ v.likelihood }}x{{ v.impact }})"
-        "{% if not v.assessed %}, inherent: not yet assessed{% endif %}",
+        + dagger("v")
+        + "{% if not v.assessed %}, inherent: not yet assessed{% endif %}",
         "{{ v.band }}",
         "{{ v.arrow }}{% if v.before is not none and v.before != v.score %} from "
         "{{ v.before }}{% endif %}",
-        "{{ v.owner }}",
+        "{{ v.owner }}{% if v.owner_illustrative %}†{% endif %}",
     ]
     for heading, items in (
         ("Highest risks", "r.register.highest"),
@@ -396,14 +444,16 @@ def register(doc: Any) -> None:
 
 
 def withheld(doc: Any) -> None:
-    para(
+    numbered(
         doc,
-        '{{ r.withheld_total | plural("item") | sentence }} {{ r.withheld_total | verb("is") }} '
-        "marked above this session's level and reported in closed session:",
+        '{{ r.withheld_said | sentence }} {{ r.withheld_total | verb("is") }} marked above this '
+        'session\'s level and {{ r.withheld_total | verb("is") }} reported in closed session.',
     )
-    tag(doc, "{%p for w in r.withheld %}")
-    para(doc, "{{ w.kind }}: {{ w.count }}", "List Bullet")
-    tag(doc, "{%p endfor %}")
+
+
+def supporting(doc: Any) -> None:
+    """The counter of section B's paragraph numbers, which its sections share."""
+    tag(doc, "{%p set para = cycler(*range(1, 100000)) %}")
 
 
 def paragraphs(items: str) -> Callable[[Any], None]:
@@ -430,7 +480,7 @@ def contact(doc: Any) -> None:
 BODIES: dict[str, Callable[[Any], None]] = {
     "summary": summary,
     "recommendations": recommendations,
-    "supporting": lambda doc: None,  # its sections are its body
+    "supporting": supporting,  # its sections are its body
     "strategy-context": strategy_context,
     "changes": changes,
     "strands": strands,

@@ -28,6 +28,7 @@ class Code(enum.StrEnum):
     SIA_ISSUE_UNMAPPED = "sia-issue-unmapped"
     RECOMMENDATION_UNALIGNED = "recommendation-unaligned"
     FUTURE_DATE = "future-date"
+    STATE_RECORD = "state-record"
 
 
 UNREADABLE: frozenset[str] = frozenset({Code.YAML_SYNTAX, Code.SCHEMA})

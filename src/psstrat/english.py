@@ -34,6 +34,18 @@ def verb(n: int, singular: str) -> str:
     return singular if n == 1 else _IRREGULAR.get(singular, singular)
 
 
+def said(code: str) -> str:
+    """A status or state as a paper says it: `on-track` -> "on track"."""
+    return code.replace("-", " ")
+
+
+def listed(items: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def sentence(text: str) -> str:
     """The first letter upper case: "no milestones were..." -> "No milestones were..."."""
     return text[:1].upper() + text[1:]

@@ -144,6 +144,7 @@ STRAND = Kind(
                 Part("updates", "update", marked=True),
             ),
         ),
+        Part("updates", "strand update", marked=True),
     ),
 )
 RISK = Kind(
@@ -159,6 +160,7 @@ RISK = Kind(
     parts=(
         Part("residual", "residual assessment", many=False),
         Part("history", "assessment"),
+        Part("updates", "risk update"),
     ),
 )
 SIA = Kind(

@@ -88,6 +88,9 @@ class View:
     """Files under data/ the session cannot read: they do not load (in a session that may not
     see everything: not even without what is withheld from it) and their own item is not
     withheld by its marking. Withheld whole; counted, never named, but to session `all`."""
+    basis: View | None = field(default=None, repr=False)
+    """The view this one is as at a day of (psstrat.asat), kept so that the ids ``ranks``
+    is keyed by stay those of live objects."""
 
     @property
     def settings(self) -> Settings:

@@ -129,6 +129,7 @@ _OWN_WORDS: dict[str, str] = {
     "score_range": "score likelihood and impact from 1 (lowest) to 5 (highest)",
     "choice": "use a listed value, or add it to the list in psstrat.yaml",
     "closed_date": "add `closed: YYYY-MM-DD`, or set `status: open`",
+    "illustrative_field": "name only this item's own fields in `illustrative:`",
 }
 """psstrat's own checks (psstrat.model.common), already worded: the fix for each."""
 

@@ -29,6 +29,7 @@ from psstrat.model.risk import Risk
 from psstrat.model.sia import Sia
 from psstrat.model.strand import Milestone, Strand, WorkElement
 from psstrat.model.strategy import MeetingsFile, Owner, OwnersFile, Strategy
+from psstrat.records import NOT_RECORDED_LEAD
 from psstrat.safefiles import scan
 from psstrat.settings import SETTINGS_FILE, Settings, load_settings
 from psstrat.yamlio import (
@@ -173,6 +174,8 @@ class Repository:
         not print the id (an owner's id is often made from a name or a role)."""
         if owner_id is None:
             return "vacant"
+        if owner_id == NOT_RECORDED_LEAD:  # as at a day before the first dated record
+            return "not recorded"
         owner = self.owners.get(owner_id)
         if owner is not None:
             return owner.label

@@ -18,9 +18,10 @@ from typing import TypeVar
 from dateutil.relativedelta import relativedelta
 
 from psstrat.errors import PsstratError
-from psstrat.model.common import DatedAssessment, Note, natural_key
+from psstrat.model.common import Dated, DatedAssessment, natural_key
 from psstrat.model.risk import Risk
 from psstrat.model.strand import Milestone, Strand, WorkElement
+from psstrat.model.strategy import Meeting, MeetingsFile
 
 # -- quarters --------------------------------------------------------------------------------
 
@@ -173,6 +174,7 @@ _ELEMENT_RAG = {
     "complete": Rag.COMPLETE,
     "cancelled": Rag.CANCELLED,
     "not-started": Rag.GREY,
+    "not-recorded": Rag.GREY,  # as at a day before its first dated status (psstrat.asat)
 }
 _SEVERITY = [Rag.RED, Rag.AMBER, Rag.GREEN, Rag.GREY]
 
@@ -195,7 +197,7 @@ def strand_rag(strand: Strand) -> Rag:
 
 # -- what exists at D ------------------------------------------------------------------------
 
-N = TypeVar("N", bound=Note)
+N = TypeVar("N", bound=Dated)
 
 
 def notes_as_of(notes: Iterable[N], as_of: dt.date) -> list[N]:
@@ -312,3 +314,39 @@ def score_change(risk: Risk, start: dt.date, end: dt.date) -> ScoreChange:
     else:
         trend = Trend.UP if after > before else Trend.DOWN
     return ScoreChange(before, after, trend)
+
+
+# -- meetings ----------------------------------------------------------------------------------
+
+
+def _meetings_for(meetings: MeetingsFile | None, strand_id: str | None) -> list[Meeting]:
+    """The meetings, by date; for a strand's report, those that take the strand when any
+    meeting lists it."""
+    found = sorted(meetings.meetings, key=lambda m: m.date) if meetings else []
+    if strand_id and any(strand_id in m.strands for m in found):
+        found = [m for m in found if strand_id in m.strands]
+    return found
+
+
+def meeting_after(
+    meetings: MeetingsFile | None, day: dt.date, strand_id: str | None = None
+) -> Meeting | None:
+    """The first meeting after ``day``: the one a quarter ending on ``day`` reports to."""
+    return next((m for m in _meetings_for(meetings, strand_id) if m.date > day), None)
+
+
+def meeting_before(
+    meetings: MeetingsFile | None, day: dt.date, strand_id: str | None = None
+) -> Meeting | None:
+    """The last meeting before ``day``."""
+    earlier = [m for m in _meetings_for(meetings, strand_id) if m.date < day]
+    return earlier[-1] if earlier else None
+
+
+def reported_before(day: dt.date, start_month: int) -> dt.date:
+    """The as-of date of the report a meeting on ``day`` takes: the last day of the last
+    quarter to end before it (the day before the meeting, at the calendar's start)."""
+    try:
+        return Quarter.containing(day, start_month).previous().last_day
+    except (ValueError, OverflowError):  # a meeting in the calendar's first quarter
+        return day - dt.timedelta(days=1) if day > dt.date.min else day

@@ -75,8 +75,8 @@ def command(
         typer.Option(
             "--since",
             metavar="REF|YYYY-MM-DD|last-meeting",
-            help="What the section 'Changes since the last report' compares with (default: "
-            "the last commit on or before the previous quarter's last day).",
+            help="What the section 'Changes since the last report' compares with (default, "
+            "and last-meeting: the paper for the meeting before this paper's, as at its date).",
             show_default=False,
         ),
     ] = None,

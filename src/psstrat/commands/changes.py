@@ -16,11 +16,13 @@ session may see (so nothing withheld is counted either).
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from psstrat.english import count, long_date, sentence, verb
+from psstrat.asat import as_at
+from psstrat.english import count, long_date, said, sentence, verb
 from psstrat.errors import PsstratError
 from psstrat.kinds import RISK, SIA, STRAND, STRATEGY, file_of
 from psstrat.marking import View, restrict
@@ -28,7 +30,7 @@ from psstrat.model.risk import Risk
 from psstrat.model.sia import Sia
 from psstrat.model.strand import Milestone, Strand, WorkElement
 from psstrat.repository import DATA, Repository
-from psstrat.schedule import element_rag, strand_rag
+from psstrat.schedule import LAST_DAY, element_rag, rating_as_of, strand_rag
 from psstrat.settings import SETTINGS_FILE
 from psstrat.snapshots import Pair, Side
 from psstrat.versions import Marks, marks
@@ -127,7 +129,9 @@ def _governed(pair: Pair, session: str) -> tuple[Repository, Marks, Marks]:
     return earlier, governed, today
 
 
-def compare(pair: Pair, session: str) -> Changes:
+def compare(pair: Pair, session: str, days: tuple[dt.date, dt.date] | None = None) -> Changes:
+    """What changed between the sides, as ``session`` sees them; given ``days``, each side as
+    at its day (psstrat.asat: what the paper as at that day showed)."""
     earlier, governed, today = _governed(pair, session)
     # A file the session cannot read on either side is left out of both; but not the later
     # side's strategy: an earlier strategy that does not load is governed by today's.
@@ -143,7 +147,9 @@ def compare(pair: Pair, session: str) -> Changes:
         for side in (pair.before, pair.after)
         for p in _problems(side, session, sorted(broken & side.repo.not_loaded()))
     ]
-    diff = _Diff(before, after)
+    if days is not None:
+        before, after = as_at(before, days[0]), as_at(after, days[1])
+    diff = _Diff(before, after, days)
     result.changes = list(diff.all())
     listed = {c.file for c in result.changes} | broken
     result.quiet = sum(
@@ -199,8 +205,12 @@ def _visible_values(view: View) -> dict[str, Any]:
 
 
 class _Diff:
-    def __init__(self, before: View, after: View) -> None:
+    def __init__(
+        self, before: View, after: View, days: tuple[dt.date, dt.date] | None = None
+    ) -> None:
         self.before, self.after = before, after
+        self.days = days or (LAST_DAY, LAST_DAY)
+        """The days the sides are as at (the latest data when not compared as at days)."""
         self.settings = after.settings
         self.seen_before, self.seen_after = _strand_ids(before), _strand_ids(after)
 
@@ -282,7 +292,7 @@ class _Diff:
                 rag = ""
                 if element_rag(x) != element_rag(y):
                     rag = f" (RAG from {element_rag(x)} to {element_rag(y)})"
-                text = f"{eid} {y.title}: from {x.status} to {y.status}{rag}"
+                text = f"{eid} {y.title}: from {said(x.status)} to {said(y.status)}{rag}"
                 yield self.change("elements", y, text, file)
             yield from self.lead(x, y, file)
             yield from self.milestones(x.milestones, y.milestones, file)
@@ -334,23 +344,27 @@ class _Diff:
                     yield self.change("risks-closed", b, f"{rid} {b.title}{when}", file)
                 else:
                     yield self.change("risks-raised", b, f"{rid} {b.title} reopened", file)
-            if a.residual.score != b.residual.score:
+            if self.score(a, 0) != self.score(b, 1):
                 yield self.change(
                     "risks-rescored",
                     b,
-                    f"{rid} {b.title}: residual from {self.rating(a)} to {self.rating(b)}"
-                    + self.escalation_note(a, b),
+                    f"{rid} {b.title}: residual from {self.rating(a, 0)} to "
+                    f"{self.rating(b, 1)}" + self.escalation_note(a, b),
                     file,
                 )
             yield from self.controls(a, b, file)
 
-    def rating(self, risk: Risk) -> str:
-        score = risk.residual.score
+    def score(self, risk: Risk, side: int) -> int:
+        """Its residual score as at the side's day (its inherent one before it is assessed)."""
+        return rating_as_of(risk, self.days[side]).score
+
+    def rating(self, risk: Risk, side: int = 1) -> str:
+        score = self.score(risk, side)
         return f"{score} ({self.settings.band(score)})"
 
     def escalation_note(self, a: Risk, b: Risk) -> str:
         threshold = self.settings.escalation_threshold
-        if b.residual.score >= threshold > a.residual.score:
+        if self.score(b, 1) >= threshold > self.score(a, 0):
             state = "escalated" if b.escalated else "not yet escalated"
             return f"; now at or above the escalation threshold ({threshold}), {state}"
         return ""

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, fields
 
 from psstrat import schedule
+from psstrat.asat import as_at
 from psstrat.errors import PsstratError
 from psstrat.marking import View
 from psstrat.messages import suggest
@@ -42,10 +43,12 @@ def find_overdue(
     owner: str | None = None,
 ) -> list[OverdueRow]:
     """Milestones overdue at ``as_of`` (and, with ``within``, those due in that many days),
-    worst first: most days overdue, then by id. Only what the session may see is listed."""
-    repo = view.repo
+    worst first: most days overdue, then by id. Only what the session may see is listed, as
+    it stood on ``as_of`` (psstrat.asat: a milestone set or a re-plan agreed later is not)."""
     if strand is not None:
         view.require_strand(strand)
+    view = as_at(view, as_of)
+    repo = view.repo
     if owner is not None and owner not in repo.owners:
         raise PsstratError(
             f"--owner {owner} is not an owner in data/owners.yaml{suggest(owner, repo.owners)}"

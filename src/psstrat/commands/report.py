@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from psstrat import schedule
+from psstrat.english import long_date
 from psstrat.errors import PsstratError
 
 if TYPE_CHECKING:
     from psstrat.commands.changes import Changes
     from psstrat.commands.validate import Judgement
+    from psstrat.marking import View
     from psstrat.provenance import Source
     from psstrat.schedule import Quarter
 
@@ -45,7 +48,8 @@ class PaperRequest:
     template: Path | None = None
     allow_errors: bool = False
     since: str | None = None
-    """What the changes section compares with (default: the previous quarter's last day)."""
+    """What the changes section compares with (default, and `last-meeting`: the last report,
+    the paper for the meeting before this paper's, as at its date)."""
 
 
 @dataclass(frozen=True)
@@ -88,31 +92,60 @@ def gather(request: PaperRequest) -> PaperData:
     done = checked(repo, request.session, day, request.allow_errors)
     try:
         source = paper_source(repo.root, request.session, request.today)
-        compared = _compared(request, quarter, repo.root)
+        compared = _compared(request, quarter, day, done.judgement.view)
     except PsstratError as exc:
         exc.notes = (*done.notes, *exc.notes)  # said before the error, as they were found
         raise
     return PaperData(request, repo.root, quarter, day, done.judgement, source, compared, done.notes)
 
 
-def _compared(request: PaperRequest, quarter: Quarter, root: Path) -> Compared:
-    """What changed since the last report; a note when git cannot say."""
+def _compared(request: PaperRequest, quarter: Quarter, day: dt.date, view: View) -> Compared:
+    """What changed since the last report; a note when it cannot be said.
+
+    The last report is the paper for the meeting before this paper's meeting (the first
+    after its quarter: psstrat.schedule.meeting_after), as at the end of the quarter that
+    meeting took. Both sides are today's data as at their days (psstrat.asat), so the section
+    lists what the dated records say happened between the two papers, and is the same
+    whenever the paper is rendered. It does not read git: which files git says changed would
+    let an edit inside a withheld item decide what an open paper lists. `--since REF`
+    compares with what it names instead, through git (undated edits included)."""
     from psstrat.commands.changes import compare
-    from psstrat.english import long_date
-    from psstrat.snapshots import pair
+    from psstrat.schedule import LAST_DAY
+    from psstrat.snapshots import Pair, Side
 
     since, session = request.since, request.session
-    last = quarter.previous().last_day
-    compared_with = f"the last report (as at {long_date(last)})" if since is None else since
-    try:
-        sides = pair(root, since or last.isoformat(), None, request.today, session)
-        found = compare(sides, session)
-    except PsstratError as exc:
-        if since is not None:
-            raise  # what the user asked to compare with cannot be compared: say so, exit 2
-        why = str(exc).split(";")[0]
-        return Compared(None, compared_with, f"Not compared with earlier data: {why}.")
-    return Compared(found, compared_with)
+    if since is not None and since != "last-meeting":
+        return _compared_with_git(request, since, (LAST_DAY, day))
+    settings = view.repo.settings
+    meetings = view.repo.meetings  # only the meetings the session may see
+    this = schedule.meeting_after(meetings, quarter.last_day, request.strand)
+    before = schedule.meeting_before(
+        meetings, this.date if this else quarter.last_day + dt.timedelta(days=1), request.strand
+    )
+    if before is None:
+        note = "No earlier meeting is recorded, so there is no last report to compare with."
+        return Compared(None, "the last report", note)
+    last = min(schedule.reported_before(before.date, settings.year_start_month), day)
+    described = (
+        f"the last report (to the meeting of {long_date(before.date)}, as at {long_date(last)})"
+    )
+    side = Side(view.source or view.repo, None)
+    found = compare(Pair(side, side, [], described), session, (last, day))
+    return Compared(found, described)
+
+
+def _compared_with_git(
+    request: PaperRequest,
+    since: str,
+    days: tuple[dt.date, dt.date],
+    described: str | None = None,
+) -> Compared:
+    from psstrat.commands.changes import compare
+    from psstrat.snapshots import pair
+
+    sides = pair(request.root, since, None, request.today, request.session)
+    found = compare(sides, request.session, days)
+    return Compared(found, described or f"{sides.before.label}, the data at {sides.since}")
 
 
 def paper_source(root: Path, session: str, today: dt.date) -> Source:

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from psstrat import schedule
+from psstrat.asat import as_at
 from psstrat.marking import View
 from psstrat.model.common import natural_key
 from psstrat.model.strand import Strand
@@ -70,7 +71,9 @@ class Status:
 
 def build_status(view: View, as_of: dt.date, top: int = 5) -> Status:
     """The picture from what the session may see (a strand's RAG and counts are over its
-    visible work elements and milestones; the heat map over its visible risks)."""
+    visible work elements and milestones; the heat map over its visible risks), as it stood
+    on ``as_of`` (psstrat.asat)."""
+    view = as_at(view, as_of)
     repo = view.repo
     live = schedule.live_register(repo.risks, as_of)
     lines = [

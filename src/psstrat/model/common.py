@@ -19,6 +19,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     ValidationInfo,
     WithJsonSchema,
     model_validator,
@@ -184,12 +185,35 @@ class Model(BaseModel):
         share one set (pydantic copies it before changing a copy's). A register of 10,000
         risks holds 100,000 models; their own sets would be a fifth of its memory."""
         fields_set = self.__pydantic_fields_set__
+        if "illustrative" in fields_set:
+            _check_illustrative(self)
         shared = _FIELDS_SETS.setdefault(frozenset(fields_set), fields_set)
         object.__setattr__(self, "__pydantic_fields_set__", shared)
         return self
 
 
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+
+Illustrative = Annotated[list[str], Field(default_factory=list)]
+"""Names of an item's fields whose values no source gives: a paper marks each such value it
+prints as illustrative (docs/format.md, "Illustrative values")."""
+
+
+def _check_illustrative(item: BaseModel) -> None:
+    names: list[str] = getattr(item, "illustrative", [])
+    fields = [n for n in type(item).model_fields if n != "illustrative"]
+    unknown = [n for n in names if n not in fields]
+    if unknown:
+        raise PydanticCustomError(
+            "illustrative_field",
+            "`illustrative` names {unknown}, which is not a field here; name some of: {known}",
+            {"unknown": ", ".join(unknown), "known": ", ".join(fields)},
+        )
+
+
+def is_illustrative(item: object, field: str) -> bool:
+    """Whether ``item`` says its ``field`` holds an illustrative value."""
+    return field in getattr(item, "illustrative", ())
 
 
 def _has_extension(data: dict[Any, Any]) -> bool:
@@ -216,15 +240,22 @@ class DatedAssessment(Assessment):
     """Required: when the risk was assessed"""
 
 
-class Note(Model):
-    """A dated progress note: a work element's update or an SIA issue's progress."""
+class Dated(Model):
+    """Anything dated that says what happened: the base of notes and updates."""
 
     date: Date
     """Required: the date of the note"""
     text: MultiLine
     """Required: what happened"""
+
+
+class Note(Dated):
+    """A dated progress note: an SIA issue's progress."""
+
     marking: Marking | None = None
     """Optional: protective marking (default the lowest)"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""
 
 
 def held_model(model: type[BaseModel], field: str) -> type[BaseModel] | None:

@@ -13,11 +13,40 @@ from psstrat.model.common import (
     Category,
     Date,
     DatedAssessment,
+    Illustrative,
     Marking,
     Model,
     MultiLine,
     RiskId,
 )
+
+ControlStatus = Literal["planned", "in-progress", "in-place"]
+
+
+class ControlUpdate(Model):
+    """A dated record of a control's status."""
+
+    date: Date
+    """Required: the date of the record"""
+    status: ControlStatus
+    """Required: its status from this date"""
+    text: MultiLine | None = None
+    """Optional: what happened"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""
+
+
+class RiskUpdate(Model):
+    """A dated record of who owns a risk."""
+
+    date: Date
+    """Required: the date of the record"""
+    owner: str | None = None
+    """The risk's owner from this date (owner id; null: none)"""
+    text: MultiLine | None = None
+    """Optional: what happened"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""
 
 
 class Control(Model):
@@ -25,10 +54,14 @@ class Control(Model):
     """Required: what is done to reduce the risk"""
     owner: str | None = None
     """Owner id of who does it"""
-    status: Literal["planned", "in-progress", "in-place"] = "planned"
+    status: ControlStatus = "planned"
     """One of planned (default), in-progress, in-place"""
     due: Date | None = None
     """Optional: when it should be in place"""
+    updates: list[ControlUpdate] = Field(default_factory=list)
+    """Dated records of its status, in any order"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""
 
 
 class Escalation(Model):
@@ -36,6 +69,8 @@ class Escalation(Model):
     """Required: the register or body it went to"""
     date: Date
     """Required: the date it went there"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""
 
 
 class Risk(Model):
@@ -75,8 +110,12 @@ class Risk(Model):
     """One of open (default), closed"""
     closed: Date | None = None
     """Required when status is closed"""
+    updates: list[RiskUpdate] = Field(default_factory=list)
+    """Dated records of its owner, in any order"""
     marking: Marking | None = None
     """Protective marking (default the lowest)"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""
 
     @model_validator(mode="after")
     def _closed_has_date(self) -> Risk:

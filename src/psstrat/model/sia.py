@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from psstrat.model.common import Date, Marking, Model, MultiLine, Note, SiaId, SiaIssueId
+from psstrat.model.common import (
+    Date,
+    Illustrative,
+    Marking,
+    Model,
+    MultiLine,
+    Note,
+    SiaId,
+    SiaIssueId,
+)
 
 
 class Recommendation(Model):
@@ -12,6 +21,8 @@ class Recommendation(Model):
     """Required: the recommendation"""
     aligned_to: list[str] = Field(default_factory=list)
     """Strand or work-element ids"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""
 
 
 class SiaIssue(Model):
@@ -29,6 +40,8 @@ class SiaIssue(Model):
     """Dated progress notes, in any order"""
     marking: Marking | None = None
     """Optional: protective marking (default the SIA's)"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""
 
 
 class Sia(Model):
@@ -46,3 +59,5 @@ class Sia(Model):
     """Optional: the assessment's findings in brief"""
     issues: list[SiaIssue] = Field(default_factory=list)
     """The issues it identifies"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""

@@ -8,12 +8,13 @@ from pydantic import Field
 
 from psstrat.model.common import (
     Date,
+    Dated,
     ElementId,
+    Illustrative,
     Marking,
     MilestoneId,
     Model,
     MultiLine,
-    Note,
     OutcomeId,
     StrandId,
 )
@@ -34,12 +35,55 @@ class Milestone(Model):
     """Optional: set when achieved"""
     cancelled: bool = False
     """Optional: true if it was dropped"""
+    set_on: Date | None = None
+    """Optional: when it was added to the plan (before it, a paper does not show it)"""
+    revised_on: Date | None = None
+    """Optional: when the re-plan to `revised_due` was agreed"""
+    cancelled_on: Date | None = None
+    """Optional: when it was dropped"""
     marking: Marking | None = None
     """Optional: protective marking (default the element's)"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""
 
     @property
     def effective_due(self) -> Date:
         return self.revised_due or self.due
+
+
+class Update(Dated):
+    """A dated progress note on a work element, which may record its status and lead from
+    its date."""
+
+    status: ElementStatus | None = None
+    """Optional: the element's status from this date"""
+    lead: str | None = None
+    """Optional: its lead from this date (null: vacant)"""
+    marking: Marking | None = None
+    """Optional: protective marking (default the element's)"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""
+
+    @property
+    def records_lead(self) -> bool:
+        """Whether it records a lead (`lead: null` records a vacancy; no `lead:` records
+        nothing)."""
+        return "lead" in self.model_fields_set
+
+
+class StrandUpdate(Dated):
+    """A dated note on a strand, which may record its lead from its date."""
+
+    lead: str | None = None
+    """Optional: the strand's lead from this date (null: vacant)"""
+    marking: Marking | None = None
+    """Optional: protective marking (default the strand's)"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""
+
+    @property
+    def records_lead(self) -> bool:
+        return "lead" in self.model_fields_set
 
 
 class WorkElement(Model):
@@ -61,8 +105,10 @@ class WorkElement(Model):
     """Protective marking (default the strand's)"""
     milestones: list[Milestone] = Field(default_factory=list)
     """What it will deliver, and when"""
-    updates: list[Note] = Field(default_factory=list)
+    updates: list[Update] = Field(default_factory=list)
     """Dated progress notes, in any order"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""
 
     @property
     def is_open(self) -> bool:
@@ -90,3 +136,7 @@ class Strand(Model):
     """Optional: its equality and diversity implications"""
     work_elements: list[WorkElement] = Field(default_factory=list)
     """The work, each with milestones and updates"""
+    updates: list[StrandUpdate] = Field(default_factory=list)
+    """Dated notes on the strand (a change of lead), in any order"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""

@@ -8,6 +8,7 @@ from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from psstrat.model.common import (
     Date,
+    Illustrative,
     Marking,
     Model,
     MultiLine,
@@ -25,6 +26,8 @@ class Outcome(Model):
     """Required: the outcome in a line"""
     description: MultiLine | None = None
     """Optional: longer text than the title"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""
 
 
 class Period(Model):
@@ -71,6 +74,8 @@ class Strategy(Model):
     """Report section D"""
     background_papers: list[str] = Field(default_factory=list)
     """Report section E, a list of text"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""
 
 
 class Owner(Model):
@@ -84,6 +89,8 @@ class Owner(Model):
     """Optional: an email address"""
     marking: Marking | None = None
     """Optional: protective marking (default the lowest)"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""
 
     @property
     def label(self) -> str:
@@ -115,6 +122,8 @@ class Meeting(Model):
     """Strands presented at this meeting"""
     marking: Marking | None = None
     """Optional: protective marking (default the lowest)"""
+    illustrative: Illustrative
+    """Optional: fields whose values no source gives"""
 
 
 class MeetingsFile(Model):

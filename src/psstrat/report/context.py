@@ -14,13 +14,16 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 from psstrat import __version__, schedule
-from psstrat.english import count, long_date, sentence, verb
+from psstrat.asat import as_at
+from psstrat.english import count, listed, long_date, sentence, verb
 from psstrat.errors import PsstratError
 from psstrat.kinds import BY_KEY, walk_parts
 from psstrat.marking import HeldBack, View, is_risk_linked, restrict
 from psstrat.model.sia import Sia
+from psstrat.model.strand import WorkElement
 from psstrat.model.strategy import Strategy
 from psstrat.provenance import Source
+from psstrat.records import exists_on, milestone_exists_on
 from psstrat.report.outline import SECTIONS
 from psstrat.report.register import build_register, timeline
 from psstrat.report.scope import Paper, Scope
@@ -32,8 +35,10 @@ from psstrat.report.views import (
     Person,
     Provenance,
     ReportContext,
+    RiskRegister,
     SiaView,
     StrandView,
+    Timeline,
     Withheld,
 )
 from psstrat.repository import Repository
@@ -42,6 +47,9 @@ from psstrat.schedule import Quarter
 
 if TYPE_CHECKING:
     from psstrat.commands.changes import Changes
+
+
+NO_MEETING = "No meeting is recorded after this quarter"
 
 
 def build_context(
@@ -74,8 +82,10 @@ def build_context(
             "data/strategy.yaml is missing or invalid; run `psstrat validate` and fix it first"
         )
     view = made or restrict(repo, session)
+    _require_in_strategy(view, quarter)
     if strand_id is not None and not view.strategy_withheld:
         view.require_strand(strand_id)
+    view = as_at(view, as_of)  # every value as it stood on the paper's date
     source = source or Source(None, False, "not a git checkout")
     provenance = Provenance(
         __version__, as_of.isoformat(), session, source.commit, source.dirty, source.description
@@ -87,6 +97,19 @@ def build_context(
     return dataclasses.replace(context, changes=one_line_all(changes))
 
 
+def _require_in_strategy(view: View, quarter: Quarter) -> None:
+    """Refuse a quarter that ends before the strategy starts (as the session sees it: a
+    withheld strategy's dates are not told)."""
+    strategy = view.repo.strategy
+    if strategy is not None and quarter.last_day < strategy.period.start:
+        start = strategy.period.start
+        first = Quarter.containing(start, view.settings.year_start_month)
+        raise PsstratError(
+            f"{quarter.label} ends on {quarter.last_day}, before the strategy starts on "
+            f"{start}; there is no progress to report: choose {first.code} or a later quarter"
+        )
+
+
 def changes_view(
     changes: Changes | None, compared_with: str, note: str | None, strand_id: str | None
 ) -> ChangesView:
@@ -94,7 +117,7 @@ def changes_view(
     the note saying why there is nothing to compare (no git history, no earlier commit)."""
     if changes is None:
         return ChangesView(note=note or "There is no earlier data to compare with.")
-    since = f"Compared with {changes.before}, the data at {compared_with}."
+    since = f"Compared with {compared_with}."
     from psstrat.commands.changes import grouped
 
     strand_file = f"/{strand_id}.yaml"
@@ -126,6 +149,7 @@ def _context(scope: Scope, provenance: Provenance, draft: tuple[str, ...]) -> Re
     sias = [v for sia in repo.sias if sia.date <= scope.as_of and (v := sia_view(scope, sia))]
     meeting = _meeting(repo, quarter, strand_id)
     register = build_register(scope)
+    on_timeline = timeline([p for s in sections for p in s.on_timeline], quarter)
     # Names come only from what the session may see: a withheld strategy is not named.
     name = strategy.title if strategy is not None else "strategy"
     subject = _subject(scope)
@@ -150,7 +174,7 @@ def _context(scope: Scope, provenance: Provenance, draft: tuple[str, ...]) -> Re
             committee=(repo.meetings.committee if repo.meetings else None)
             or (strategy.reports_to if strategy is not None else None),
             report_number=meeting[1] if meeting else None,
-            meeting_date=long_date(meeting[0]) if meeting else None,
+            meeting_date=long_date(meeting[0]) if meeting else NO_MEETING,
             by=repo.settings.report.by,
             summary=_summary(name, subject, scope, strand_views, register.live),
             recommendations=(
@@ -163,7 +187,7 @@ def _context(scope: Scope, provenance: Provenance, draft: tuple[str, ...]) -> Re
             strands=tuple(strand_views),
             sias=tuple(sias),
             register=register,
-            timeline=timeline([p for s in sections for p in s.on_timeline], quarter),
+            timeline=on_timeline,
             equality=_equality(scope) or ("None.",),
             financial=(paragraphs(strategy.financial_implications) if strategy else ())
             or ("None.",),
@@ -171,11 +195,28 @@ def _context(scope: Scope, provenance: Provenance, draft: tuple[str, ...]) -> Re
             contacts=_contacts(repo),
             withheld=withheld,
             withheld_total=sum(w.count for w in withheld),
+            withheld_said=listed([count(w.count, w.kind) for w in withheld]),
+            illustrative=_prints_illustrative(strand_views, sias, register, on_timeline),
             provenance=provenance,
             sections=SECTIONS,
             draft=draft,
         )
     )
+
+
+def _prints_illustrative(
+    strands: list[StrandView], sias: list[SiaView], register: RiskRegister, line: Timeline
+) -> bool:
+    """Whether anything the paper prints is marked illustrative."""
+    items: list[object] = [*strands, *line.points]
+    for s in strands:
+        items += [*s.elements, *s.completed, *s.overdue, *s.due_next, *s.updates]
+    for sia in sias:
+        for issue in sia.issues:
+            items += [*issue.recommendations, *issue.progress]
+    items += [*register.highest, *register.changes]
+    marked = ("illustrative", "owner_illustrative")
+    return any(getattr(i, field, False) for i in items for field in marked)
 
 
 def _subject(scope: Scope) -> str:
@@ -201,7 +242,7 @@ def _included(scope: Scope, sias: list[SiaView]) -> list[object]:
     and issues shown with their progress notes."""
     items: list[object] = [scope.repo.strategy]
     for s in scope.strands:
-        items.append(s)
+        items += [s, *schedule.notes_between(s.updates, scope.window)]
         for e in s.work_elements:
             items += [e, *e.milestones, *schedule.notes_between(e.updates, scope.window)]
     items += scope.risks
@@ -227,6 +268,7 @@ class HeldKind(Enum):
     WORK_ELEMENT = ("strand", "work_elements")
     MILESTONE = ("strand", "work_elements", "milestones")
     UPDATE = ("strand", "work_elements", "updates")
+    STRAND_UPDATE = ("strand", "updates")
     RISK = ("risk",)
     SIA = ("sia",)
     SIA_ISSUE = ("sia", "issues")
@@ -263,11 +305,13 @@ def _held_in_scope(scope: Scope, held: HeldBack, kind: HeldKind) -> bool:
         return True
     if kind is HeldKind.OWNER:
         return item.id in _named_owners(scope)
-    if kind is HeldKind.MEETING:
-        return bool(item.date in scope.quarter or item.date in scope.quarter.next())
+    if kind is HeldKind.MEETING:  # one the paper could have gone to: after the quarter, and
+        # not after the first the session sees
+        shown = schedule.meeting_after(scope.repo.meetings, scope.quarter.last_day, strand_id)
+        after = item.date > scope.quarter.last_day
+        return bool(after and (shown is None or item.date <= shown.date))
     if held.strand is not None:
-        in_strand = strand_id in (None, held.strand)
-        return in_strand and (kind is not HeldKind.UPDATE or item.date in scope.window)
+        return strand_id in (None, held.strand) and _existed(held, kind, scope)
     if kind is HeldKind.RISK:
         return bool(item.raised <= as_of and (not strand_id or is_risk_linked(item, scope.strands)))
     if kind in (HeldKind.SIA, HeldKind.SIA_ISSUE, HeldKind.SIA_NOTE):
@@ -279,6 +323,23 @@ def _held_in_scope(scope: Scope, held: HeldBack, kind: HeldKind) -> bool:
         in_scope = sia.date <= as_of and any(issue_in_scope(i, scope) for i in issues)
         return in_scope and (kind is not HeldKind.SIA_NOTE or item.date <= as_of)
     return True  # a kind not placed above: counted (it says nothing of the item but its kind)
+
+
+def _existed(held: HeldBack, kind: HeldKind, scope: Scope) -> bool:
+    """Whether a withheld item in a strand is in the paper's window: a work element that had
+    started, a milestone that had been set (in an element that had started), an update dated
+    in the quarter (psstrat.asat: what did not yet exist is counted nowhere)."""
+    as_of = scope.as_of
+    if kind in (HeldKind.UPDATE, HeldKind.STRAND_UPDATE):
+        return bool(held.item.date in scope.window) and all(
+            exists_on(e, as_of) for e in held.within if isinstance(e, WorkElement)
+        )
+    if kind is HeldKind.WORK_ELEMENT:
+        return exists_on(held.item, as_of)
+    if kind is HeldKind.MILESTONE:
+        elements = [e for e in held.within if isinstance(e, WorkElement)]
+        return milestone_exists_on(held.item, as_of) and all(exists_on(e, as_of) for e in elements)
+    return True
 
 
 def _named_owners(scope: Scope) -> set[str]:
@@ -296,16 +357,10 @@ def _named_owners(scope: Scope) -> set[str]:
 def _meeting(
     repo: Repository, quarter: Quarter, strand_id: str | None
 ) -> tuple[dt.date, str | None] | None:
-    """The meeting the report goes to: the first in the quarter after this one, else the
-    last in this quarter; for a strand report, one that takes that strand if there is one."""
-    if repo.meetings is None:
-        return None
-    meetings = sorted(repo.meetings.meetings, key=lambda m: m.date)
-    if strand_id and any(strand_id in m.strands for m in meetings):
-        meetings = [m for m in meetings if strand_id in m.strands]
-    after = [m for m in meetings if m.date in quarter.next()]
-    within = [m for m in meetings if m.date in quarter]
-    chosen = after[0] if after else (within[-1] if within else None)
+    """The meeting the report goes to: the first after the quarter ends (a quarter is
+    reported once it is over); for a strand report, the first that takes that strand, when
+    any meeting lists it. None when no such meeting is recorded."""
+    chosen = schedule.meeting_after(repo.meetings, quarter.last_day, strand_id)
     return (chosen.date, chosen.report) if chosen else None
 
 

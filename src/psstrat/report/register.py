@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 
 from psstrat import schedule
 from psstrat.english import MONTHS, long_date
-from psstrat.model.common import natural_key
+from psstrat.model.common import is_illustrative, natural_key
 from psstrat.model.risk import Risk
 from psstrat.report.scope import Scope
 from psstrat.report.views import (
@@ -111,6 +111,8 @@ def _risk_view(scope: Scope, x: schedule.LiveRisk, change: schedule.ScoreChange)
         ARROWS[change.trend.value],
         a.assessed,
         scope.view.tag(r),
+        any(is_illustrative(r, f) for f in ("inherent", "residual", "history")),
+        is_illustrative(r, "owner"),
     )
 
 
@@ -228,6 +230,9 @@ def timeline(points: Sequence[tuple[dt.date, MilestoneView]], quarter: Quarter) 
         room_right, room_left = width - 4 - (px + MARKER + 4), (px - MARKER - 4) - 4
         anchor = "start" if room_right >= room_left else "end"
         room = room_right if anchor == "start" else room_left
+        # The templates add a dagger to an illustrative label (and the marking, placed by the
+        # marker, where a label cut at the chart's edge never loses it).
+        room -= label_width("†") if m.illustrative else 0
         prefix = f"{day.day} {MONTHS[day.month - 1][:3]} {m.id}"
         marks.append(
             TimelinePoint(
@@ -244,6 +249,9 @@ def timeline(points: Sequence[tuple[dt.date, MilestoneView]], quarter: Quarter) 
                 px + MARKER + 4 if anchor == "start" else px - MARKER - 4,
                 py + 4,
                 anchor,
+                m.said,
+                m.marking,
+                m.illustrative,
             )
         )
     rows_end = TIMELINE_AXIS_Y + TIMELINE_ROW * (len(marks) + 1) - TIMELINE_ROW // 2

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from psstrat import schedule
-from psstrat.english import long_date
-from psstrat.model.common import natural_key
+from psstrat.english import long_date, said
+from psstrat.model.common import Dated, is_illustrative, natural_key
 from psstrat.model.sia import Sia, SiaIssue
 from psstrat.model.strand import Milestone, Strand, WorkElement
 from psstrat.report.scope import Scope
@@ -44,13 +44,21 @@ def strand_section(scope: Scope, s: Strand) -> StrandSection:
     """One strand of the View (so only what the session may see)."""
     elements = sorted(s.work_elements, key=lambda e: natural_key(e.id))
     placed = [_placed_milestone(scope, e, m) for e in elements for m in e.milestones]
+    about: list[tuple[str, Sequence[Dated]]] = [(s.id, s.updates)]
+    about += [(e.id, e.updates) for e in elements]
     updates = [
         (
             note.date,
-            NoteView(long_date(note.date), e.id, paragraphs(note.text), scope.view.tag(note)),
+            NoteView(
+                long_date(note.date),
+                item_id,
+                paragraphs(note.text),
+                scope.view.tag(note),
+                bool(getattr(note, "illustrative", ())),
+            ),
         )
-        for e in elements
-        for note in schedule.notes_between(e.updates, scope.window)
+        for item_id, notes in about
+        for note in schedule.notes_between(notes, scope.window)
     ]
     view = StrandView(
         id=s.id,
@@ -66,6 +74,7 @@ def strand_section(scope: Scope, s: Strand) -> StrandSection:
         due_next=_ordered((p.due, p.view) for p in placed if p.list == "due-next"),
         updates=tuple(v for _, v in sorted(updates, key=lambda u: (u[0], natural_key(u[1].about)))),
         marking=scope.view.tag(s),
+        illustrative=any(is_illustrative(s, f) for f in ("lead", "summary", "purpose")),
     )
     on_line = tuple((p.on_timeline, p.view) for p in placed if p.on_timeline)
     return StrandSection(view, on_line)
@@ -88,6 +97,8 @@ def _placed_milestone(scope: Scope, e: WorkElement, m: Milestone) -> _Placed:
     as_of, view = scope.as_of, scope.view
     st = schedule.milestone_status(m, as_of, scope.repo.settings.due_soon_days)
     done = m.completed if m.completed is not None and m.completed <= as_of else None
+    late = _late_on_the_day(st, scope)
+    state = MilestoneState.OVERDUE if late else st.state
     milestone = MilestoneView(
         m.id,
         m.title,
@@ -96,13 +107,15 @@ def _placed_milestone(scope: Scope, e: WorkElement, m: Milestone) -> _Placed:
         long_date(m.due),
         long_date(m.revised_due) if m.revised_due else None,
         long_date(done) if done else None,
-        st.state.value,
+        state.value,
         st.days_overdue,
         view.tag(m),
+        said(state.value),
+        any(is_illustrative(m, f) for f in ("due", "revised_due", "completed")),
     )
     in_quarter = m.completed if m.completed in scope.window else None
     listed = None
-    if st.state is MilestoneState.OVERDUE:
+    if st.state is MilestoneState.OVERDUE or late:
         listed = "overdue"
     elif st.state not in (MilestoneState.COMPLETE, MilestoneState.CANCELLED) and (
         st.effective_due in scope.following
@@ -119,15 +132,23 @@ def _placed_milestone(scope: Scope, e: WorkElement, m: Milestone) -> _Placed:
     )
 
 
+def _late_on_the_day(st: schedule.MilestoneStatus, scope: Scope) -> bool:
+    """Due on the as-of date itself and not met: late for the paper (the quarter's last day
+    is the last day to meet it), though not yet overdue by a day."""
+    open_ = st.state not in (MilestoneState.COMPLETE, MilestoneState.CANCELLED)
+    return open_ and st.effective_due == scope.as_of
+
+
 def _element_view(scope: Scope, e: WorkElement) -> ElementView:
     return ElementView(
         e.id,
         e.title,
         scope.repo.owner_label(e.lead),
-        e.status,
+        said(e.status),
         schedule.element_rag(e).value,
         tuple(r for r in e.risks if r in scope.risk_ids),
         scope.view.tag(e),
+        any(is_illustrative(e, f) for f in ("status", "lead")),
     )
 
 
@@ -144,7 +165,9 @@ def sia_view(scope: Scope, sia: Sia) -> SiaView | None:
         if not issue_in_scope(issue, scope):
             continue
         progress = [
-            NoteView(long_date(n.date), issue.id, paragraphs(n.text), view.tag(n))
+            NoteView(
+                long_date(n.date), issue.id, paragraphs(n.text), view.tag(n), bool(n.illustrative)
+            )
             for n in sorted(issue.progress, key=lambda n: n.date)
             if n.date <= as_of
         ]
@@ -155,7 +178,9 @@ def sia_view(scope: Scope, sia: Sia) -> SiaView | None:
                 paragraphs(issue.statement),
                 tuple(r for r in issue.risks if r in risk_ids),
                 tuple(
-                    RecommendationView(r.text, tuple(a for a in r.aligned_to if a in shown))
+                    RecommendationView(
+                        r.text, tuple(a for a in r.aligned_to if a in shown), bool(r.illustrative)
+                    )
                     for r in issue.recommendations
                 ),
                 tuple(progress),

@@ -26,6 +26,10 @@ class MilestoneView:
     days_overdue: int
     marking: str | None = None
     """Set (upper case) on an item above the open session, shown inline in closed session."""
+    said: str = ""
+    """The state in words: `due soon`, `overdue`, `complete`."""
+    illustrative: bool = False
+    """A date printed for it is illustrative (no source gives it): the paper marks it."""
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class NoteView:
     about: str
     paragraphs: tuple[str, ...]
     marking: str | None = None
+    illustrative: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,9 +47,12 @@ class ElementView:
     title: str
     lead: str
     status: str
+    """In words, as at the paper's date: `on track`, `not recorded`."""
     rag: str
     risks: tuple[str, ...]
     marking: str | None = None
+    illustrative: bool = False
+    """Its status or lead is illustrative."""
 
 
 @dataclass(frozen=True)
@@ -62,12 +70,15 @@ class StrandView:
     due_next: tuple[MilestoneView, ...]
     updates: tuple[NoteView, ...]
     marking: str | None = None
+    illustrative: bool = False
+    """Its lead or summary is illustrative."""
 
 
 @dataclass(frozen=True)
 class RecommendationView:
     text: str
     aligned_to: tuple[str, ...]
+    illustrative: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,6 +118,10 @@ class RiskView:
     assessed: bool = True
     """False: no residual assessment yet; shown at the inherent rating, and said so."""
     marking: str | None = None
+    illustrative: bool = False
+    """Its scores are illustrative."""
+    owner_illustrative: bool = False
+    """Its owner (as at the paper's date) is illustrative."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +166,7 @@ class TimelinePoint:
     title: str
     date: str
     state: str
+    """A code (the marker's CSS class); ``said`` is the state in words."""
     colour: str
     x: int
     y: int
@@ -163,6 +179,11 @@ class TimelinePoint:
     label_y: int
     anchor: str
     """SVG text-anchor of the label: "start" (right of the marker) or "end" (left of it)."""
+    said: str = ""
+    """The state in words: `due soon`."""
+    marking: str | None = None
+    """The milestone's marking, shown inline in closed session as everywhere else."""
+    illustrative: bool = False
 
 
 @dataclass(frozen=True)
@@ -313,6 +334,10 @@ class ReportContext:
     """Every section the paper can have, in order, with its letter and heading
     (report.outline): every layout heads its sections from this. *Withheld for closed
     session* is shown only when ``withheld`` is not empty."""
+    withheld_said: str = ""
+    """The withheld counts in a sentence's words: `6 risks and 2 work elements`."""
+    illustrative: bool = False
+    """The paper prints a value no source gives (each such item is marked)."""
     draft: tuple[str, ...] = ()
     """Why the paper is a draft (rendered with --allow-errors, from uncommitted data, or as at
     a date before the quarter ends); empty for the final paper. Templates mark a draft."""

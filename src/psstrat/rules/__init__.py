@@ -26,6 +26,7 @@ from psstrat.rules import (
     schema,
     sia_issue_unmapped,
     stale_update,
+    state_record,
     unassessed_risk,
     unexpected_file,
     unknown_reference,
@@ -56,6 +57,7 @@ _ALL: list[Rule] = [
     sia_issue_unmapped.RULE,
     recommendation_unaligned.RULE,
     future_date.RULE,
+    state_record.RULE,
 ]
 RULES: dict[str, Rule] = {rule.code.value: rule for rule in _ALL}
 

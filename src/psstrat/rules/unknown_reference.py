@@ -1,6 +1,7 @@
 """A reference to an id that does not exist.
 
-Catches: a `lead` or `owner` that is not in data/owners.yaml; a strand's `outcomes` naming an
+Catches: a `lead` or `owner` (on an item, or recorded by one of its updates) that is not in
+data/owners.yaml; a strand's `outcomes` naming an
 outcome the strategy does not have; a work element's `risks`, or an SIA issue's `risks`,
 naming a risk with no file in data/risks/; a risk's `strands` or a recommendation's
 `aligned_to` naming a strand or work element that does not exist; a risk's `source` naming
@@ -90,14 +91,17 @@ def references(repo: Repository) -> Iterator[Reference]:
         name = f"strand {strand.id}"
         yield Reference(name, strand, ("lead",), [strand.lead], OWNER)
         yield Reference(name, strand, ("outcomes",), strand.outcomes, OUTCOME, True)
+        yield from _recorded(name, strand, strand.updates, "lead")
         for e in strand.work_elements:
             yield Reference(f"work element {e.id}", e, ("lead",), [e.lead], OWNER)
             yield Reference(f"work element {e.id}", e, ("risks",), e.risks, RISK, True)
+            yield from _recorded(f"work element {e.id}", e, e.updates, "lead")
     for risk in repo.risks:
         name = f"risk {risk.id}"
         yield Reference(name, risk, ("owner",), [risk.owner], OWNER)
         yield Reference(name, risk, ("source",), [risk.source], SIA_ISSUE)
         yield Reference(name, risk, ("strands",), risk.strands, STRAND_OR_ELEMENT, True)
+        yield from _recorded(name, risk, risk.updates, "owner")
         for i, control in enumerate(risk.controls):
             where = ("controls", i, "owner")
             yield Reference(f"{name} control {i + 1}", risk, where, [control.owner], OWNER)
@@ -114,6 +118,16 @@ def references(repo: Repository) -> Iterator[Reference]:
                     STRAND_OR_ELEMENT,
                     True,
                 )
+
+
+def _recorded(
+    name: str, item: BaseModel, updates: Sequence[BaseModel], field: str
+) -> Iterator[Reference]:
+    """The owners dated records name (`lead:` or `owner:` in an update)."""
+    for i, update in enumerate(updates):
+        if field in update.model_fields_set:
+            where = ("updates", i, field)
+            yield Reference(f"{name} update {i + 1}", item, where, [getattr(update, field)], OWNER)
 
 
 def check(ctx: RuleContext) -> Iterator[Finding]:
