@@ -123,9 +123,7 @@ class _Copier:
             owner=_same_or(r.owner, risk_owner(r, day)),
             controls=_same_items(r.controls, controls),
             residual=_residual(r, day),
-            history=[a for a in r.history if a.date <= day]
-            if any(a.date > day for a in r.history)
-            else r.history,
+            history=_same_items(r.history, [a for a in r.history if a.date <= day]),
             status=r.status if closed or r.status == "open" else "open",
             closed=r.closed if closed else None,
             escalated=r.escalated if escalated else None,

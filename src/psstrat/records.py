@@ -38,19 +38,11 @@ def recorded_at(records: Iterable[R], day: dt.date, value: Callable[[R], Any], c
     """The value of the latest record on or before ``day`` among those that record one
     (``value`` gives _UNSET for a record that records nothing); ``current`` when no record
     records one; _UNSET on a day before the first that does."""
-    best: tuple[dt.date, Any] | None = None
-    recorded = False
-    for record in records:
-        got = value(record)
-        if got is _UNSET:
-            continue
-        recorded = True
-        date: dt.date = record.date  # type: ignore[attr-defined]
-        if date <= day and (best is None or date >= best[0]):
-            best = (date, got)
-    if not recorded:
+    records = list(records)
+    if latest_record(records, value) is None:
         return current
-    return best[1] if best is not None else _UNSET
+    record = record_at(records, day, value)
+    return _UNSET if record is None else value(record)
 
 
 def record_at(records: Iterable[R], day: dt.date, value: Callable[[R], Any]) -> R | None:
@@ -141,7 +133,7 @@ def lead_record(item: WorkElement | Strand, within: Callable[[Any], bool] = bool
 
 
 def owner_record(r: Risk) -> Any:
-    return latest_record(r.updates, lambda u: u.owner if "owner" in u.model_fields_set else _UNSET)
+    return latest_record(r.updates, _owner_of)
 
 
 def control_record(c: Control) -> Any:

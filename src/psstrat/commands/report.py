@@ -135,17 +135,15 @@ def _compared(request: PaperRequest, quarter: Quarter, day: dt.date, view: View)
 
 
 def _compared_with_git(
-    request: PaperRequest,
-    since: str,
-    days: tuple[dt.date, dt.date],
-    described: str | None = None,
+    request: PaperRequest, since: str, days: tuple[dt.date, dt.date]
 ) -> Compared:
+    """What changed since what `--since` names, through git (undated edits included)."""
     from psstrat.commands.changes import compare
     from psstrat.snapshots import pair
 
     sides = pair(request.root, since, None, request.today, request.session)
     found = compare(sides, request.session, days)
-    return Compared(found, described or f"{sides.before.label}, the data at {sides.since}")
+    return Compared(found, f"{sides.before.label}, the data at {sides.since}")
 
 
 def paper_source(root: Path, session: str, today: dt.date) -> Source:
