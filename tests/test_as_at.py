@@ -95,11 +95,13 @@ def element(draw: st.DrawFn, eid: str) -> dict[str, Any]:
 
 
 def _agree(e: dict[str, Any]) -> None:
-    """The element's own status and lead are its latest records' (rule state-record)."""
+    """The element's own status and lead are its latest records' (rule state-record; of two
+    on one day, the later in the file)."""
     for field in ("status", "lead"):
         recorded = [u for u in e["updates"] if field in u]
         if recorded:
-            e[field] = max(recorded, key=lambda u: u["date"])[field]
+            latest = max(u["date"] for u in recorded)
+            e[field] = [u for u in recorded if u["date"] == latest][-1][field]
 
 
 @st.composite
@@ -236,10 +238,10 @@ def _run(args: list[str]) -> tuple[int, str]:
     import contextlib
     import io
 
-    buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer), contextlib.redirect_stderr(buffer):
+    paper, warnings = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(paper), contextlib.redirect_stderr(warnings):
         code = run(args)
-    return code, buffer.getvalue()
+    return code, paper.getvalue() if code == 0 else warnings.getvalue()
 
 
 @settings(
