@@ -46,6 +46,12 @@ PEAKS: dict[str, float] = {}
 """Peak memory (MiB) of the last run of each command, by its first words."""
 
 
+def _pages(pdf: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(pdf)).pages)
+
+
 def best_of(cmd: list[str], repeat: int, ok: tuple[int, ...] = (0, 1)) -> float:
     """The best wall-clock time of ``repeat`` runs; the peak resident memory of the process
     (or of the largest process it waited for: its parsing workers) is kept in PEAKS."""
@@ -171,6 +177,14 @@ def main() -> None:
         seconds = best_of(cmd, 1 if fmt == "pdf" else args.repeat)
         print(f"psstrat report ({fmt})      {seconds:8.2f} s")
         print(f"  ratio {fmt}/html          {seconds / report:8.3f} x   (target <= 2)")
+    appendix_pdf = Path(tempfile.gettempdir()) / "bench-appendix.pdf"
+    paper_pdf = Path(tempfile.gettempdir()) / "bench-report.pdf"
+    seconds = best_of([*report_cmd[:-1], "--appendix", "register", str(appendix_pdf)], 1)
+    pages, extra = _pages(paper_pdf), _pages(appendix_pdf) - _pages(paper_pdf)
+    print(f"psstrat report (pdf, appendix register) {seconds:8.2f} s, {pages} + {extra} pages")
+    if extra > 0:
+        per_page = (seconds - best_of([*report_cmd[:-1], str(paper_pdf)], 1)) / extra
+        print(f"  the appendix, per page   {per_page:8.3f} s")
     shipped = [*psstrat, "report", "--root", str(HERE.parent), "--quarter", "2004-Q3", "-o"]
     pdf = best_of([*shipped, str(Path(tempfile.gettempdir()) / "shipped.pdf")], args.repeat)
     print(f"shipped data, report (pdf) {pdf:8.2f} s   (target < 3)")

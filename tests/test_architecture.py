@@ -89,6 +89,7 @@ FORMATTED = {
     "validate": ("psstrat.output.validate", ["auto"]),
     "status": ("psstrat.output.status", []),
     "overdue": ("psstrat.output.overdue", []),
+    "plan": ("psstrat.output.plan", []),
     "changes": ("psstrat.output.changes", []),
     "history": ("psstrat.output.history", []),
     "report": ("psstrat.report.paper", []),

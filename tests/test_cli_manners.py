@@ -164,6 +164,7 @@ def test_every_option_the_readme_names_exists(cli: CliRunner) -> None:
             [],
             ["validate"],
             ["overdue"],
+            ["plan"],
             ["status"],
             ["report"],
             ["explain"],
@@ -173,7 +174,7 @@ def test_every_option_the_readme_names_exists(cli: CliRunner) -> None:
             ["history"],
             ["fmt"],
             *(["new", kind] for kind in ("risk", "strand", "element", "milestone", "sia")),
-            *(["new", kind] for kind in ("meeting", "owner")),
+            *(["new", kind] for kind in ("meeting", "owner", "paper", "decision", "action")),
         )
     )
     others = {"--all-files"}  # pre-commit's, not psstrat's

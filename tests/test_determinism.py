@@ -24,6 +24,9 @@ COMMANDS = {
     "report html": ["report", "-q", "2004-Q3", "--as-of", "2004-12-31", "--format", "html"],
     "report docx": ["report", "-q", "2004-Q3", "--as-of", "2004-12-31", "--format", "docx"],
     "report pdf": ["report", "-q", "2004-Q3", "--as-of", "2004-12-31", "--format", "pdf"],
+    "plan": ["plan", "--as-of", "2004-12-31", "--session", "all", "--format", "json"],
+    "meeting paper": ["report", "--meeting", "2004-10-07", "--session", "closed"],
+    "meeting paper docx": ["report", "--meeting", "2004-10-07", "--format", "docx"],
     "schema": ["schema", "risk"],
     "explain": ["validate", "--explain", "all"],
 }

@@ -34,6 +34,7 @@ from psstrat.commands.validate import judge
 from psstrat.errors import PsstratError
 from psstrat.marking import restrict
 from psstrat.report.context import build_context
+from psstrat.report.papers import build_paper
 from psstrat.report.render import render
 from psstrat.report.scope import Paper
 from psstrat.repository import load_repository
@@ -120,7 +121,42 @@ def repositories(draw: st.DrawFn, broken: bool = False) -> dict[str, Any]:
         },
         "data/meetings.yaml": {
             "meetings": [
-                {"date": "2005-01-13", "report": 7, "strands": draw(st.sampled_from([[], ["S1"]]))},
+                {
+                    "date": "2004-12-01",
+                    "decisions": [{"text": "Decided", "strands": ["S1"], "marking": draw(marking)}],
+                    "actions": [
+                        {
+                            "id": "A1",
+                            "text": "Do it",
+                            "owner": draw(st.sampled_from(["lead-a", "lead-b"])),
+                            "due": "2004-12-20",
+                            "completed": draw(st.sampled_from([None, "2004-12-10", "2005-01-10"])),
+                            "marking": draw(marking),
+                        },
+                        {"id": "A2", "text": "And this", "owner": "lead-a", "due": "2005-02-01"},
+                    ],
+                },
+                {
+                    "date": "2005-01-13",
+                    "report": 7,
+                    "strands": draw(st.sampled_from([[], ["S1"]])),
+                    "papers": [
+                        {
+                            "report": 9,
+                            "title": "Paper",
+                            "kind": "strand",
+                            "strands": ["S1"],
+                            "authors": [draw(st.sampled_from(["lead-a", "lead-b"]))],
+                            "marking": draw(marking),
+                            "supporting": [
+                                {"text": "Own words", "marking": draw(marking)},
+                                {"include": "progress", "marking": draw(marking)},
+                                {"include": "decisions"},
+                                {"include": draw(st.sampled_from(["actions", "risks", "next"]))},
+                            ],
+                        }
+                    ],
+                },
                 {"date": "2005-01-20", "report": 8, "marking": draw(marking)},
             ]
         },
@@ -229,7 +265,11 @@ NESTED = {
     "issues": ("sia-issue", ("progress",)),
     "progress": ("progress", ()),
     "owners": ("owner", ()),
-    "meetings": ("meeting", ()),
+    "meetings": ("meeting", ("papers", "decisions", "actions")),
+    "papers": ("paper", ("supporting",)),
+    "supporting": ("paper paragraph", ()),
+    "decisions": ("decision", ()),
+    "actions": ("action", ()),
 }
 """The generator's lists of marked items: what one is called, and its own lists."""
 
@@ -369,10 +409,24 @@ def outputs(root: Path, forget_withheld: bool, session: str = "open") -> list[st
         else:
             assert context.withheld == ()
         texts += [render(context, fmt, root) for fmt in ("md", "html")]
+    try:  # the meeting's paper: withheld, it is as if it were not recorded
+        paper = build_paper(repo, PAPER_DAY, None, session, errors=errors)
+    except PsstratError as exc:
+        texts.append(str(exc))
+    else:
+        if forget_withheld:
+            paper = dataclasses.replace(paper, withheld=(), withheld_total=0, withheld_said="")
+        else:
+            assert paper.withheld == ()
+        texts += [render(paper, fmt, root) for fmt in ("md", "html")]
     status = build_status(restrict(repo, session), AS_OF)
     texts.append(repr(dataclasses.replace(status, withheld={})))
-    texts.append(repr(find_overdue(restrict(repo, session), AS_OF, within=60)))
+    texts.append(repr(find_overdue(restrict(repo, session), AS_OF, within=60, kind="all")))
     return texts
+
+
+PAPER_DAY = dt.date(2005, 1, 13)
+"""The meeting whose paper the generated repository records."""
 
 
 SESSIONS = st.sampled_from([("open", OPEN_MAX), ("closed", CLOSED_MAX)])

@@ -48,6 +48,7 @@ def test_overdue_worst_first_with_every_field(late: RepoBuilder, cli: CliRunner)
             "days_overdue": 31,
             "state": "overdue",
             "marking": None,
+            "kind": "milestone",
         },
         {
             "id": "S1.1.M2",
@@ -61,6 +62,7 @@ def test_overdue_worst_first_with_every_field(late: RepoBuilder, cli: CliRunner)
             "days_overdue": 1,
             "state": "overdue",
             "marking": None,
+            "kind": "milestone",
         },
     ]
 

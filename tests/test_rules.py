@@ -80,6 +80,19 @@ CASES = {
         as_of=dt.date(2005, 7, 1),
     ),
     "stale-update": Case("stale-update", S1, "due: 2005-06-30\n    ", as_of=dt.date(2005, 4, 1)),
+    "strand-unreported": Case("strand-unreported", S1, "id: ", as_of=dt.date(2006, 1, 14)),
+    "paper-unauthored": Case(
+        "paper-unauthored",
+        "data/meetings.yaml",
+        "title: ",
+        edits=[
+            (
+                "data/meetings.yaml",
+                "    report: 7\n",
+                "    report: 7\n    papers:\n      - title: Code\n",
+            )
+        ],
+    ),
     "review-overdue": Case("review-overdue", R1, "review_date: ", as_of=dt.date(2005, 4, 1)),
     "unassessed-risk": Case(
         "unassessed-risk",

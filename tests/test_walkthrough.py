@@ -62,6 +62,8 @@ def test_the_walkthrough_works_as_written(
     code, out, _ = invoke(cli, "fmt", "--check")
     assert (code, out) == (0, "")
     assert "Backlog halved" in Path("report.md").read_text()
+    paper = Path("paper.md").read_text()
+    assert "# First progress report on strand 1" in paper and "Covers | 1 April 2025" in paper
     assert (
         "Milestones added\n  S2.1.M2 Backlog cleared, due 31 March 2026"
         in outputs["changes --since"]

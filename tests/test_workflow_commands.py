@@ -281,6 +281,9 @@ COMMANDS = [
     ["overdue", "--format", "csv", "--allow-errors", "--session", "all"],
     ["overdue", "--format", "json", "--allow-errors", "--session", "all"],
     ["overdue", "--session", "all"],  # refused: the errors listed on stderr
+    ["plan", "--format", "table", "--allow-errors", "--session", "all"],
+    ["plan", "--format", "csv", "--allow-errors", "--session", "all"],
+    ["overdue", "--kind", "all", "--format", "csv", "--allow-errors", "--session", "all"],
     ["status", "--allow-errors", "--session", "all"],
     ["status", "--format", "json", "--allow-errors", "--session", "all"],
     ["history", "R0001", "--session", "all"],
@@ -313,7 +316,7 @@ def _check_every_output(root: Path, git: bool = True) -> dict[str, str]:
 
 
 def _as_of(args: list[str]) -> list[str]:
-    return ["--as-of", AS_OF] if args[0] in ("validate", "overdue", "status") else []
+    return ["--as-of", AS_OF] if args[0] in ("validate", "overdue", "status", "plan") else []
 
 
 def _check_github_format(root: Path) -> None:

@@ -45,7 +45,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from psstrat.report.outline import SECTIONS, WITHHELD
+from psstrat.report.outline import APPENDIX, SECTIONS, WITHHELD
 
 OUT = Path(__file__).resolve().parents[1] / "templates" / "report.docx"
 NUMBERED = "Numbered Paragraph"
@@ -114,7 +114,9 @@ def listed(doc: Any, loop: str, item: str, empty: str = "None.") -> None:
     tag(doc, "{%p endfor %}")
 
 
-def build() -> Path:
+def _document() -> Any:
+    """A new A4 document in the house style, with the marking in its header and footer and
+    the page numbers: what every paper's template starts from."""
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -162,6 +164,11 @@ def build() -> Path:
     pages.add_run(" of ")
     field(pages, "NUMPAGES")
 
+    return doc
+
+
+def build() -> Path:
+    doc = _document()
     para(doc, "{{ r.committee or '' }}")
     doc.add_heading("{{ r.title }}", level=0)
     meta = doc.add_table(rows=7, cols=2)
@@ -190,16 +197,8 @@ def build() -> Path:
             BODIES[inside.id](doc)
             if shown_if:
                 tag(doc, "{%p endif %}")
-    tag(doc, "{%p if r.illustrative %}")
-    key = para(doc, "Values marked † are illustrative data: no source paper gives them.")
-    key.runs[0].font.size = Pt(9)
-    tag(doc, "{%p endif %}")
-    provenance = para(
-        doc,
-        "Produced by psstrat {{ r.provenance.version }} as of {{ r.provenance.as_of }}, "
-        "{{ r.provenance.session }} session, from {{ r.provenance.source }}.",
-    )
-    provenance.runs[0].font.size = Pt(9)
+    appendix(doc)
+    _ending(doc)
 
     OUT.parent.mkdir(exist_ok=True)
     doc.save(str(OUT))
@@ -403,44 +402,75 @@ def register(doc: Any) -> None:
         "Bands: {% for name, colour, range in r.register.bands %}{{ name }} {{ range }}"
         '{{ "; " if not loop.last else "." }}{% endfor %}',
     )
-    risk_cells = [
-        "{{ v.id }} {{ v.title }}{{ v.marking | tag }}",
-        "{{ v.score }} ({{ v.likelihood }}x{{ v.impact }})"
-        + dagger("v")
-        + "{% if not v.assessed %}, inherent: not yet assessed{% endif %}",
-        "{{ v.band }}",
-        "{{ v.arrow }}{% if v.before is not none and v.before != v.score %} from "
-        "{{ v.before }}{% endif %}",
-        "{{ v.owner }}{% if v.owner_illustrative %}†{% endif %}",
-    ]
-    for heading, items in (
-        ("Highest risks", "r.register.highest"),
-        ("Score changes in the quarter", "r.register.changes"),
+    for heading, items, rest in (
+        ("Highest risks", "r.register.highest", None),
+        ("Score changes in the quarter", "r.register.changes", "changes"),
     ):
         doc.add_heading(heading, level=3)
-        tag(doc, f"{{%p if {items} %}}")
-        table(
-            doc,
-            ["Risk", "Score", "Band", "Trend", "Owner"],
-            f"{{%tr for v in {items} %}}",
-            risk_cells,
-            "{%tr endfor %}",
-        )
-        tag(doc, "{%p else %}")
-        para(doc, "None.")
-        tag(doc, "{%p endif %}")
+        risk_table(doc, items)
+        if rest:
+            rest_line(doc, rest)
     dated = (
         "{{ d.id }} {{ d.title }}{{ d.marking | tag }}: "
         "{{ d.date }}{% if d.detail %}, {{ d.detail }}{% endif %}"
     )
     for heading, items in (
-        ("Escalations in the quarter", "r.register.escalations"),
-        ("Reviews overdue", "r.register.reviews_overdue"),
-        ("Risks raised in the quarter", "r.register.raised"),
-        ("Risks closed in the quarter", "r.register.closed"),
+        ("Escalations in the quarter", "escalations"),
+        ("Reviews overdue", "reviews_overdue"),
+        ("Risks raised in the quarter", "raised"),
+        ("Risks closed in the quarter", "closed"),
     ):
         doc.add_heading(heading, level=3)
-        listed(doc, f"d in {items}", dated)
+        listed(doc, f"d in r.register.{items}", dated)
+        rest_line(doc, items)
+
+
+RISK_CELLS = [
+    "{{ v.id }} {{ v.title }}{{ v.marking | tag }}",
+    "{{ v.score }} ({{ v.likelihood }}x{{ v.impact }})"
+    + dagger("v")
+    + "{% if not v.assessed %}, inherent: not yet assessed{% endif %}",
+    "{{ v.band }}",
+    "{{ v.arrow }}{% if v.before is not none and v.before != v.score %} from "
+    "{{ v.before }}{% endif %}",
+    "{{ v.owner }}{% if v.owner_illustrative %}†{% endif %}",
+]
+
+
+def risk_table(doc: Any, items: str) -> None:
+    """A table of risks (`RiskView`s), or None."""
+    tag(doc, f"{{%p if {items} %}}")
+    table(
+        doc,
+        ["Risk", "Score", "Band", "Trend", "Owner"],
+        f"{{%tr for v in {items} %}}",
+        RISK_CELLS,
+        "{%tr endfor %}",
+    )
+    tag(doc, "{%p else %}")
+    para(doc, "None.")
+    tag(doc, "{%p endif %}")
+
+
+def rest_line(doc: Any, name: str) -> None:
+    """How many more risks a capped list of the register section holds (`r.register.rest`)."""
+    n = f"r.register.rest.{name}"
+    tag(doc, f"{{%p if {n} %}}")
+    para(
+        doc,
+        f'{{{{ {n} | plural("more risk") | sentence }}}} {{{{ {n} | verb("is") }}}} '
+        "not listed here.",
+    )
+    tag(doc, "{%p endif %}")
+
+
+def appendix(doc: Any) -> None:
+    """The whole register, after the paper's parts, only when asked for."""
+    tag(doc, "{%p if r.register.appendix %}")
+    doc.add_heading(APPENDIX, level=1)
+    para(doc, "Every live risk as at {{ r.as_of }}, highest residual score first.")
+    risk_table(doc, "r.register.appendix")
+    tag(doc, "{%p endif %}")
 
 
 def withheld(doc: Any) -> None:
@@ -499,5 +529,124 @@ SHOWN_IF = {WITHHELD: "r.withheld"}
 `{%p if ... %}`."""
 
 
+PAPER_OUT = OUT.with_name("paper.docx")
+
+
+def build_paper() -> Path:
+    """templates/paper.docx: a paper a meeting took (a PaperContext, `r`), its parts headed
+    from `r.sections` (a paper without section E keeps F for its contact details), section B
+    from `r.groups` with psstrat's numbers, and bullets by depth from each paragraph's
+    `flat` (Word lists do not nest from a loop)."""
+    doc = _document()
+    para(doc, "{{ r.committee or '' }}")
+    doc.add_heading("{{ r.title }}", level=0)
+    meta = doc.add_table(rows=10, cols=2)
+    meta.style = "Table Grid"
+    rows = [
+        ("Report", "{{ r.report_number or '-' }}"),
+        ("Date", "{{ r.meeting_date }}"),
+        ("{%tr if r.by %}", ""),
+        ("By", "{{ r.by }}"),
+        ("{%tr endif %}", ""),
+        ("{%tr if r.presenter %}", ""),
+        ("Presented by", "{{ r.presenter }}"),
+        ("{%tr endif %}", ""),
+        ("Covers", "{{ r.window }}, as at {{ r.as_of }}"),
+        ("Session", "{{ r.session | capitalize }}"),
+    ]
+    for row, (key, value) in zip(meta.rows, rows, strict=True):
+        row.cells[0].paragraphs[0].add_run(key).bold = not key.startswith("{%")
+        row.cells[1].paragraphs[0].add_run(value)
+    tag(doc, "{%p if r.exempt %}")
+    para(doc, "Exempt from publication: {{ r.exempt }}", bold=True)
+    tag(doc, "{%p endif %}")
+
+    tag(doc, "{%p for part in r.sections %}")
+    doc.add_heading("{{ part.heading }}", level=1)
+    tag(doc, "{%p if part.id == 'summary' %}")
+    paragraphs("r.summary")(doc)
+    tag(doc, "{%p if r.withheld_total %}")
+    para(
+        doc,
+        "{{ r.withheld_said | sentence }} marked above {{ r.session }} session "
+        '{{ r.withheld_total | verb("is") }} withheld and reported in closed session.',
+    )
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if r.draft %}")
+    para(doc, 'This paper is a draft: {{ r.draft | join("; ") }}.', bold=True)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p elif part.id == 'recommendations' %}")
+    tag(doc, "{%p for rec in r.recommendations %}")
+    para(doc, "{{ rec }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p elif part.id == 'supporting' %}")
+    tag(doc, "{%p for group in r.groups %}")
+    tag(doc, "{%p if group.heading %}")
+    doc.add_heading("{{ group.heading }}", level=2)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for b in group.blocks %}")
+    para(
+        doc,
+        "{{ b.number }}.\t{{ b.text[0] }}{{ b.marking | tag }}" + dagger("b"),
+        NUMBERED,
+    )
+    tag(doc, "{%p for p in b.text[1:] %}")
+    para(doc, "{{ p }}", NUMBERED).paragraph_format.first_line_indent = Mm(0)
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if b.exempt %}")
+    para(doc, "Exempt from publication: {{ b.exempt }}", NUMBERED, bold=True)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p for q in b.quoted %}")
+    para(doc, "{{ q }}", NUMBERED).paragraph_format.first_line_indent = Mm(0)
+    tag(doc, "{%p endfor %}")
+    point = "{{ p.text }}{{ p.marking | tag }}" + dagger("p")
+    tag(doc, "{%p for p in b.flat %}")
+    tag(doc, "{%p if p.depth == 1 %}")
+    para(doc, point, "List Bullet")
+    tag(doc, "{%p elif p.depth == 2 %}")
+    para(doc, point, "List Bullet 2")
+    tag(doc, "{%p else %}")
+    para(doc, point, "List Bullet 3")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p elif part.id == 'equality' %}")
+    paragraphs("r.equality")(doc)
+    tag(doc, "{%p elif part.id == 'financial' %}")
+    paragraphs("r.financial")(doc)
+    tag(doc, "{%p elif part.id == 'background' %}")
+    background(doc)
+    tag(doc, "{%p elif part.id == 'contact' %}")
+    tag(doc, "{%p for person in r.contacts %}")
+    para(doc, "Report {{ 'authors' if r.contacts | length > 1 else 'author' }}: {{ person.label }}")
+    tag(doc, "{%p else %}")
+    para(doc, "Report author: not named (set the paper's authors, or report.author).")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if r.contact_lines %}")
+    para(doc, "For more information contact:")
+    listed(doc, "line in r.contact_lines", "{{ line }}", "")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    _ending(doc)
+    doc.save(str(PAPER_OUT))
+    return PAPER_OUT
+
+
+def _ending(doc: Any) -> None:
+    """The key to `†` (when the paper prints illustrative data) and the provenance line."""
+    tag(doc, "{%p if r.illustrative %}")
+    key = para(doc, "Values marked † are illustrative data: no source paper gives them.")
+    key.runs[0].font.size = Pt(9)
+    tag(doc, "{%p endif %}")
+    provenance = para(
+        doc,
+        "Produced by psstrat {{ r.provenance.version }} as of {{ r.provenance.as_of }}, "
+        "{{ r.provenance.session }} session, from {{ r.provenance.source }}.",
+    )
+    provenance.runs[0].font.size = Pt(9)
+
+
 if __name__ == "__main__":
-    sys.stdout.write(f"wrote {build()}\n")
+    sys.stdout.write(f"wrote {build()}\nwrote {build_paper()}\n")

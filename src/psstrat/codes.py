@@ -21,6 +21,8 @@ class Code(enum.StrEnum):
     VACANT_LEAD = "vacant-lead"
     OVERDUE_MILESTONE = "overdue-milestone"
     STALE_UPDATE = "stale-update"
+    STRAND_UNREPORTED = "strand-unreported"
+    PAPER_UNAUTHORED = "paper-unauthored"
     REVIEW_OVERDUE = "review-overdue"
     UNASSESSED_RISK = "unassessed-risk"
     NO_CONTROLS = "no-controls"

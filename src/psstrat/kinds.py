@@ -112,7 +112,24 @@ MEETINGS = Kind(
     MeetingsFile,
     "The committee's meetings",
     "data/meetings.yaml",
-    parts=(Part("meetings", "meeting", marked=True),),
+    parts=(
+        Part(
+            "meetings",
+            "meeting",
+            marked=True,
+            spaced=True,
+            parts=(
+                Part(
+                    "papers",
+                    "paper",
+                    marked=True,
+                    parts=(Part("supporting", "paper paragraph", marked=True),),
+                ),
+                Part("decisions", "decision", marked=True),
+                Part("actions", "action", declares="action", marked=True),
+            ),
+        ),
+    ),
 )
 STRAND = Kind(
     "strand",

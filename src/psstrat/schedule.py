@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 
 from psstrat.errors import PsstratError
 from psstrat.model.common import Dated, DatedAssessment, natural_key
+from psstrat.model.paper import Action
 from psstrat.model.risk import Risk
 from psstrat.model.strand import Milestone, Strand, WorkElement
 from psstrat.model.strategy import Meeting, MeetingsFile
@@ -319,12 +320,27 @@ def score_change(risk: Risk, start: dt.date, end: dt.date) -> ScoreChange:
 # -- meetings ----------------------------------------------------------------------------------
 
 
+def committee_of(meetings: MeetingsFile, meeting: Meeting) -> str | None:
+    """The body that held ``meeting``: its own `committee`, else the file's."""
+    return meeting.committee or meetings.committee
+
+
+def is_the_committees(meetings: MeetingsFile, meeting: Meeting) -> bool:
+    """Whether ``meeting`` is one of the committee's own (the file's `committee`), not of
+    another body whose decisions the file records (a meeting naming another committee)."""
+    return meeting.committee is None or meeting.committee == meetings.committee
+
+
 def _meetings_for(meetings: MeetingsFile | None, strand_id: str | None) -> list[Meeting]:
-    """The meetings, by date; for a strand's report, those that take the strand when any
-    meeting lists it."""
-    found = sorted(meetings.meetings, key=lambda m: m.date) if meetings else []
-    if strand_id and any(strand_id in m.strands for m in found):
-        found = [m for m in found if strand_id in m.strands]
+    """The committee's own meetings, by date; for a strand's report, those that take the
+    strand when any meeting does (in its `strands` or a paper's)."""
+    if meetings is None:
+        return []
+    found = sorted(
+        (m for m in meetings.meetings if is_the_committees(meetings, m)), key=lambda m: m.date
+    )
+    if strand_id and any(m.covers(strand_id) for m in found):
+        found = [m for m in found if m.covers(strand_id)]
     return found
 
 
@@ -341,6 +357,39 @@ def meeting_before(
     """The last meeting before ``day``."""
     earlier = [m for m in _meetings_for(meetings, strand_id) if m.date < day]
     return earlier[-1] if earlier else None
+
+
+class ActionState(enum.Enum):
+    """An action's state as at a day (its meeting held by then)."""
+
+    OPEN = "open"
+    DUE_SOON = "due-soon"
+    OVERDUE = "overdue"
+    COMPLETE = "complete"
+
+
+def action_state(action: Action, as_of: dt.date, due_soon_days: int = 0) -> ActionState:
+    """Complete once its `completed` date has come; overdue after its due date; due soon in
+    the ``due_soon_days`` before it; else open."""
+    if action.completed is not None and action.completed <= as_of:
+        return ActionState.COMPLETE
+    if action.due < as_of:
+        return ActionState.OVERDUE
+    if (action.due - as_of).days <= due_soon_days:
+        return ActionState.DUE_SOON
+    return ActionState.OPEN
+
+
+def actions_set(meetings: MeetingsFile | None, as_of: dt.date) -> Iterator[tuple[Meeting, Action]]:
+    """Every action set at a meeting held on or before ``as_of`` (one set later does not
+    exist yet), by meeting date then id."""
+    held = sorted(
+        (m for m in meetings.meetings if m.date <= as_of) if meetings else (),
+        key=lambda m: m.date,
+    )
+    for meeting in held:
+        for action in sorted(meeting.actions, key=lambda a: natural_key(a.id)):
+            yield meeting, action
 
 
 def reported_before(day: dt.date, start_month: int) -> dt.date:

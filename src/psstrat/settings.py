@@ -31,6 +31,10 @@ class ReportSettings(Model):
     """The "By" line of the paper (e.g. the head of the directorate); none by default"""
     author: str | None = None
     """Owner id of the report's contact (default: the strategy's author)"""
+    exemptions: dict[str, str] = Field(default_factory=dict)
+    """Why a closed paper or part is not published: a key papers name, and its wording"""
+    list_length: int = Field(default=10, ge=1, le=1000)
+    """The longest list of risks a paper prints; it counts the rest"""
 
 
 class Settings(Model):
@@ -72,6 +76,8 @@ class Settings(Model):
     """A milestone is due soon this many days ahead: 0 to 3660"""
     stale_update_days: int = Field(default=120, ge=1, le=36500)
     """Days without an update before `stale-update` warns: 1 to 36500"""
+    strand_report_months: int = Field(default=12, ge=1, le=120)
+    """Each strand is reported to the committee at least this often, in months: 1 to 120"""
     rules: dict[str, RuleLevel] = Field(default_factory=dict)
     """Per rule code: error | warning | off"""
     report: ReportSettings = Field(default_factory=ReportSettings)
@@ -132,7 +138,11 @@ class Settings(Model):
 
     @property
     def validation_context(self) -> dict[str, list[str]]:
-        return {"markings": self.markings, "categories": self.categories}
+        return {
+            "markings": self.markings,
+            "categories": self.categories,
+            "exemptions": list(self.report.exemptions),
+        }
 
 
 def load_settings(root: Path) -> Settings:

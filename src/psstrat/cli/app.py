@@ -15,6 +15,7 @@ from psstrat.cli import (
     init,
     new,
     overdue,
+    plan,
     report,
     schema,
     status,
@@ -52,6 +53,7 @@ app.command(name="init")(init.command)
 app.command(name="validate")(validate.command)
 app.command(name="overdue")(overdue.command)
 app.command(name="status")(status.command)
+app.command(name="plan")(plan.command)
 app.command(name="report")(report.command)
 app.command(name="changes")(changes.command)
 app.command(name="history")(history.command)

@@ -43,7 +43,8 @@ def command(
 ) -> None:
     """What the strategy's changes mean between two commits: milestones completed and
     re-planned, statuses and RAGs, leads, risks raised, closed and re-scored, controls, SIA
-    issues and recommendations. Files changed in layout or wording only are counted."""
+    issues and recommendations, actions set and completed. Files changed in layout or wording
+    only are counted."""
     from psstrat.commands.changes import compare
     from psstrat.snapshots import pair
 

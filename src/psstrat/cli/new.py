@@ -1,6 +1,7 @@
 """`psstrat new KIND`: a new item with the next free id (risk, strand, element, milestone,
-sia, meeting, owner). Required values come from options, or are asked for on a terminal,
-all before the repository is locked to count ids and write (nobody waits on a question)."""
+sia, meeting, paper, decision, action, owner). Required values come from options, or are
+asked for on a terminal, all before the repository is locked to count ids and write (nobody
+waits on a question)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from psstrat.cli.policy import today
 from psstrat.errors import PsstratError
 
 if TYPE_CHECKING:
-    from psstrat.commands.new import Census, Creation
+    from psstrat.commands.new import Census, Creation, MeetingPick
     from psstrat.repository import Repository
 
 Make = Callable[["Census"], "Creation"]
@@ -25,8 +26,9 @@ Make = Callable[["Census"], "Creation"]
 
 app = typer.Typer(
     name="new",
-    help="Add a risk, strand, work element, milestone, SIA, meeting or owner, with the next "
-    "free id (counted on every branch). Prompts for what is missing only on a terminal.",
+    help="Add a risk, strand, work element, milestone, SIA, meeting, paper, decision, action "
+    "or owner, with the next free id (counted on every branch). Prompts for what is missing "
+    "only on a terminal.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -235,19 +237,162 @@ def meeting(
     date: Annotated[dt.date | None, _date("--date", "The day of the meeting.")] = None,
     title: Annotated[str | None, typer.Option(help="What is presented.")] = None,
     report: Annotated[str | None, typer.Option(help="The agenda item or report number.")] = None,
+    committee: Annotated[
+        str | None,
+        typer.Option(help="The body that met, for another body's meeting (default: the file's)."),
+    ] = None,
     root: RootOption = None,
 ) -> None:
     """A new meeting at the end of data/meetings.yaml."""
 
     def prepare(repo: Repository) -> Make:
-        from psstrat.commands.new import new_meeting
+        from psstrat.commands.new import MeetingDraft, new_meeting
 
-        day = ask(date, "--date", "Date (YYYY-MM-DD)", parse_date)
-        checked_title = checked(title, _text("the title")) if title else None
-        number = checked(report, _text("the report")) if report else None
-        return lambda census: new_meeting(repo, census, day, checked_title, number)
+        draft = MeetingDraft(
+            ask(date, "--date", "Date (YYYY-MM-DD)", parse_date),
+            checked(title, _text("the title")) if title else None,
+            checked(report, _text("the report")) if report else None,
+            _given(committee, "--committee", _text("the committee")),
+        )
+        return lambda census: new_meeting(repo, census, draft)
 
     _run(root, prepare)
+
+
+def _paper_kinds() -> list[str]:
+    from typing import get_args
+
+    from psstrat.model.paper import PaperKind
+
+    return list(get_args(PaperKind))
+
+
+def _option(help: str, metavar: str, name: str | None = None) -> Any:
+    names = [name] if name else []
+    return typer.Option(*names, metavar=metavar, help=help, show_default=False)
+
+
+MeetingDate = Annotated[dt.date | None, _date("--meeting", "The day of the meeting it belongs to.")]
+Committee = Annotated[
+    str | None,
+    _option("The body whose meeting it is, when more than one met that day.", "TEXT"),
+]
+
+
+def _strands_option(help: str) -> Any:
+    return _option(f"{help}, e.g. S4 (repeatable).", "STRAND", "--strand")
+
+
+@app.command("action")
+def action(
+    meeting: MeetingDate = None,
+    text: Annotated[str | None, _option("What is to be done (one line).", "TEXT")] = None,
+    owner: Annotated[str | None, _option("Owner id of who does it.", "OWNER_ID")] = None,
+    due: Annotated[dt.date | None, _date("--due", "When it is due.")] = None,
+    strand: Annotated[list[str] | None, _strands_option("A strand it concerns")] = None,
+    committee: Committee = None,
+    root: RootOption = None,
+) -> None:
+    """A new action (A<next>) at the end of a meeting's actions in data/meetings.yaml."""
+
+    def prepare(repo: Repository) -> Make:
+        from psstrat.commands.new import ActionDraft, new_action
+
+        draft = ActionDraft(
+            _pick(meeting, committee),
+            ask(text, "--text", "Action", _text("the action")),
+            ask(owner, "--owner", "Owner id", _text("the owner")),
+            ask(due, "--due", "Due (YYYY-MM-DD)", parse_date),
+            _ids(strand, "--strand", "strand"),
+        )
+        return lambda census: new_action(repo, census, draft)
+
+    _run(root, prepare)
+
+
+@app.command("decision")
+def decision(
+    meeting: MeetingDate = None,
+    text: Annotated[str | None, _option("The decision, as minuted (one line).", "TEXT")] = None,
+    strand: Annotated[list[str] | None, _strands_option("A strand it concerns")] = None,
+    committee: Committee = None,
+    root: RootOption = None,
+) -> None:
+    """A new decision at the end of a meeting's decisions in data/meetings.yaml."""
+
+    def prepare(repo: Repository) -> Make:
+        from psstrat.commands.new import new_decision
+
+        pick = _pick(meeting, committee)
+        given = ask(text, "--text", "Decision", _text("the decision"))
+        strands = _ids(strand, "--strand", "strand")
+        return lambda census: new_decision(repo, census, pick, given, strands)
+
+    _run(root, prepare)
+
+
+@app.command("paper")
+def paper(
+    meeting: MeetingDate = None,
+    title: Title = None,
+    kind: Annotated[
+        str | None,
+        _option(
+            "What it reports (default: sia with --sia, strand with --strand, else strategy).",
+            "|".join(_paper_kinds()),
+        ),
+    ] = None,
+    strand: Annotated[list[str] | None, _strands_option("A strand it covers")] = None,
+    sia: Annotated[
+        str | None, _option("The SIA an sia paper presents, e.g. SIA-2004.", "SIA-YYYY")
+    ] = None,
+    report: Annotated[str | None, _option("Its agenda item or report number.", "N")] = None,
+    author: Annotated[
+        list[str] | None, _option("Owner id of an author (repeatable).", "OWNER_ID")
+    ] = None,
+    committee: Committee = None,
+    root: RootOption = None,
+) -> None:
+    """A new paper at the end of a meeting's papers in data/meetings.yaml."""
+
+    def prepare(repo: Repository) -> Make:
+        from psstrat.commands.new import PaperDraft, new_paper
+
+        draft = PaperDraft(
+            _pick(meeting, committee),
+            ask(title, "--title", "Title", _text("the title")),
+            _given(kind, "--kind", lambda k: _choice(_paper_kinds())(k.lower())),
+            _ids(strand, "--strand", "strand"),
+            _given(sia, "--sia", _id("sia")),
+            _given(report, "--report", _text("the report")),
+            tuple(checked(a, _text("an author")) for a in author or []),
+        )
+        return lambda census: new_paper(repo, census, draft)
+
+    _run(root, prepare)
+
+
+def _pick(meeting: dt.date | None, committee: str | None) -> MeetingPick:
+    from psstrat.commands.new import MeetingPick
+
+    day = ask(meeting, "--meeting", "Meeting date (YYYY-MM-DD)", parse_date)
+    return MeetingPick(day, _given(committee, "--committee", _text("the committee")))
+
+
+def _given(value: str | None, option: str, parse: Callable[[str], str]) -> str | None:
+    """An optional value, checked if given (the error names the option)."""
+    if value is None:
+        return None
+    try:
+        return parse(value.strip())
+    except ValueError as exc:
+        raise PsstratError(f"{option}: {exc}") from None
+
+
+def _ids(values: list[str] | None, option: str, kind: str) -> tuple[str, ...]:
+    """The ids a repeatable option gives, each checked, in order, once each."""
+    ids = (_given(value, option, _id(kind)) for value in values or [])
+    return tuple(dict.fromkeys(i for i in ids if i is not None))
 
 
 @app.command("owner")

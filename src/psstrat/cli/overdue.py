@@ -1,4 +1,4 @@
-"""`psstrat overdue`: the milestones past due as of a date, worst first."""
+"""`psstrat overdue`: the milestones (and actions) past due as of a date, worst first."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from psstrat.cli.options import (
     AsOfOption,
     RootOption,
     SessionOption,
+    choice_option,
     format_option,
 )
 from psstrat.cli.policy import repository_at, require_clean, terminal, today
+from psstrat.commands.overdue import KINDS
 from psstrat.output.overdue import FORMATS, Listing
 from psstrat.sessions import Session
 
@@ -53,6 +55,15 @@ def command(
         str | None,
         typer.Option("--owner", metavar="ID", help="Only work elements this owner leads."),
     ] = None,
+    kind: Annotated[
+        str,
+        choice_option(
+            "--kind",
+            values=KINDS,
+            what="a kind of item",
+            help="milestone (default), action (set at a meeting) or all.",
+        ),
+    ] = "milestone",
     format: Annotated[str, format_option(FORMATS)] = "table",
     fail_on_overdue: Annotated[
         bool, typer.Option("--fail", help="Exit 1 when any milestone is overdue.")
@@ -60,14 +71,14 @@ def command(
     session: SessionOption = Session.open,
     allow_errors: AllowErrorsOption = False,
 ) -> None:
-    """List milestones past due as of the date: id, title, strand, work element, lead, due,
-    revised due, days overdue."""
+    """List milestones (and, with --kind, the actions meetings set) past due as of the date:
+    id, title, strand, work element, lead, due, revised due, days overdue."""
     from psstrat.commands.overdue import find_overdue
 
     day = as_of or today()
     repo = repository_at(root)
     view = require_clean(repo, session.value, day, allow_errors).view
-    rows = find_overdue(view, day, within, strand, owner)
-    sys.stdout.write(FORMATS[format](Listing(rows, day), terminal()))
+    rows = find_overdue(view, day, within, strand, owner, kind)
+    sys.stdout.write(FORMATS[format](Listing(rows, day, kind), terminal()))
     if fail_on_overdue and any(r.days_overdue > 0 for r in rows):
         raise typer.Exit(1)

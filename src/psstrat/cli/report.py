@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,20 +16,42 @@ from psstrat.errors import PsstratError
 from psstrat.report.paper import EXTENSIONS, FORMATS
 from psstrat.sessions import PAPER_SESSIONS, Session
 
+if TYPE_CHECKING:
+    from psstrat.report.views import AnyContext
+
 STDOUT = "-"
 """`-o -`: standard output, as for most command-line tools (never a file named `-`)."""
 
 
 def command(
     quarter: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--quarter",
             "-q",
-            help="The quarter: 2004-Q3, 2004Q3 or 2004/05-Q3.",
+            help="The quarter's paper: 2004-Q3, 2004Q3 or 2004/05-Q3.",
             show_default=False,
         ),
-    ],
+    ] = None,
+    meeting: Annotated[
+        str | None,
+        typer.Option(
+            "--meeting",
+            "-m",
+            metavar="YYYY-MM-DD",
+            help="A paper this meeting took (data/meetings.yaml), instead of a quarter's.",
+            show_default=False,
+        ),
+    ] = None,
+    paper: Annotated[
+        str | None,
+        typer.Option(
+            "--paper",
+            metavar="N",
+            help="Which of the meeting's papers, by its report number.",
+            show_default=False,
+        ),
+    ] = None,
     root: RootOption = None,
     as_of: ReportAsOfOption = None,
     session: Annotated[
@@ -70,6 +93,15 @@ def command(
         typer.Option("--template", metavar="FILE", help="Render with this template instead."),
     ] = None,
     allow_errors: AllowErrorsOption = False,
+    appendix: Annotated[
+        str | None,
+        choice_option(
+            "--appendix",
+            values=("register",),
+            what="an appendix",
+            help="register: end the paper with the whole risk register in scope.",
+        ),
+    ] = None,
     since: Annotated[
         str | None,
         typer.Option(
@@ -81,16 +113,27 @@ def command(
         ),
     ] = None,
 ) -> None:
-    """Render the committee progress report for a quarter through the Jinja templates."""
-    from psstrat.commands.report import PaperRequest, gather
-    from psstrat.report.paper import make
+    """Render a committee paper through the Jinja templates: a quarter's progress report
+    (--quarter), or a paper a meeting took (--meeting)."""
+    from psstrat.commands.report import PaperRequest, gather, gather_meeting
+    from psstrat.report.paper import make, make_meeting_paper
     from psstrat.safefiles import write_atomically
 
+    if (quarter is None) == (meeting is None):
+        raise PsstratError(
+            "name one paper: pass --quarter YYYY-QN for a quarter's progress report, or "
+            "--meeting YYYY-MM-DD for a paper a meeting took"
+        )
+    if paper is not None and meeting is None:
+        raise PsstratError("--paper chooses among a meeting's papers: pass --meeting too")
     target = None if output in (None, STDOUT) else Path(output)  # `-o ./-` is a file named -
     fmt = _format(format, target)
     request = PaperRequest(
         root=resolve_root(root),
         quarter=quarter,
+        meeting=_meeting_date(meeting),
+        paper=paper,
+        appendix=appendix == "register",
         session=session.value,
         fmt=fmt,
         today=today(),
@@ -100,14 +143,37 @@ def command(
         allow_errors=allow_errors,
         since=since,
     )
-    data = gather(request)
-    warn(data.notes)
-    context, paper = make(data)
-    if target is None:
-        _to_stdout(paper, fmt)
+    context: AnyContext
+    if request.meeting is not None:
+        found = gather_meeting(request)
+        warn(found.notes)
+        context, made = make_meeting_paper(found)
     else:
-        write_atomically(target, paper, private=context.above_open)
+        data = gather(request)
+        warn(data.notes)
+        context, made = make(data)
+    if target is None:
+        _to_stdout(made, fmt)
+    else:
+        write_atomically(target, made, private=context.above_open)
         print(f"wrote {target} ({context.marking}, {session.value} session)", file=sys.stderr)
+
+
+def _meeting_date(text: str | None) -> dt.date | None:
+    """`--meeting`'s date, or a one-line error saying how to write it."""
+    if text is None:
+        return None
+    from psstrat.isodate import parse_iso
+
+    try:
+        day = parse_iso(text.strip())
+    except ValueError:
+        day = None
+    if day is None:
+        raise PsstratError(
+            f"--meeting `{text}` is not a date; write it as YYYY-MM-DD, e.g. 2004-01-12"
+        )
+    return day
 
 
 def _format(format: str | None, output: Path | None) -> str:

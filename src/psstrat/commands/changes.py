@@ -52,6 +52,8 @@ GROUPS = {
     "risks-controls": "Risk controls, treatment and escalation",
     "risks-removed": "Risks removed",
     "sia": "Strategic Intelligence Assessments",
+    "actions-set": "Actions set",
+    "actions-completed": "Actions completed",
 }
 """Every group, in the order a reader takes them."""
 
@@ -218,6 +220,7 @@ class _Diff:
         yield from self.strands()
         yield from self.risks()
         yield from self.sias()
+        yield from self.actions()
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -425,6 +428,36 @@ class _Diff:
                     now = ", ".join(aligned_to) or "nothing"
                     text = f"{issue.id} recommendation re-aligned from {was} to {now}: {rec.text}"
                     yield self.change("sia", issue, text, file)
+
+    # -- actions meetings set ------------------------------------------------------------
+
+    def actions(self) -> Iterator[Change]:
+        """Actions set at a meeting held in between, and actions completed in between (each
+        side as at its day: a meeting held later has set nothing yet)."""
+        from psstrat.model.common import natural_key
+        from psstrat.schedule import actions_set
+
+        first, last = self.days
+        old = {a.id: a for _, a in actions_set(self.before.repo.meetings, first)}
+        new = {a.id: (m, a) for m, a in actions_set(self.after.repo.meetings, last)}
+        file = f"{DATA}/meetings.yaml"
+        for aid in sorted(new, key=natural_key):
+            meeting, action = new[aid]
+            was = old.get(aid)
+            words = " ".join(action.text.split())
+            if was is None:
+                owner = self.owner(self.after, action.owner)
+                text = (
+                    f"{aid} {words} ({owner}, due {long_date(action.due)}), set on "
+                    f"{long_date(meeting.date)}"
+                )
+                yield self.change("actions-set", action, text, file)
+            done = action.completed is not None and action.completed <= last
+            done_before = was is not None and was.completed is not None and was.completed <= first
+            if done and not done_before:
+                assert action.completed is not None
+                text = f"{aid} {words}, on {long_date(action.completed)}"
+                yield self.change("actions-completed", action, text, file)
 
 
 def _strand_ids(view: View) -> set[str]:

@@ -10,7 +10,6 @@ is reported and never rewritten, and a result whose values differ from the file'
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,20 +45,28 @@ class Result:
         return self.after is not None and self.after != self.before
 
 
-@functools.cache
+_SHAPES: dict[type[BaseModel], Shape] = {}
+
+
 def shape_of(model: type[BaseModel]) -> Shape:
-    """The layout of a model's mapping, from its fields."""
-    children = {}
-    for name in model.model_fields:
-        child = held_model(model, name)
-        if child is not None:
-            children[name] = shape_of(child)
-    return Shape(
+    """The layout of a model's mapping, from its fields. A model that holds itself (a
+    bullet's bullets) gets a shape that holds itself."""
+    found = _SHAPES.get(model)
+    if found is not None:
+        return found
+    children: dict[str, Shape] = {}
+    shape = Shape(
         order=tuple(model.model_fields),
         dates=frozenset(name for name in model.model_fields if holds_dates(model, name)),
         children=children,
         spaced=SPACED & set(model.model_fields),
     )
+    _SHAPES[model] = shape  # before its children, which may be itself
+    for name in model.model_fields:
+        child = held_model(model, name)
+        if child is not None:
+            children[name] = shape_of(child)
+    return shape
 
 
 def format_bytes(rel: str, raw: bytes, model: type[BaseModel]) -> Result:

@@ -3,9 +3,10 @@
 The next free id counts every id on every local and remote-tracking branch (read from git
 objects, nothing checked out) as well as the working tree, so two pull requests opened on
 different branches do not both take R0008. A new risk, strand or SIA is a new file; a work
-element, milestone, meeting or owner is appended, as text, at the end of its list: the file's
-comments and layout are left exactly as they were, and the item is laid out as `psstrat fmt`
-would. Every result is parsed and validated before it is written.
+element, milestone, meeting, owner, or a meeting's paper, decision or action, is appended, as
+text, at the end of its list: the file's comments and layout are left exactly as they were,
+and the item is laid out as `psstrat fmt` would. Every result is parsed and validated before
+it is written.
 
 Several `psstrat new` may run at once (a script, two people on one checkout). `add` takes the
 repository's lock before it counts ids and holds it until the file is written, and every file
@@ -21,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ValidationError
 
 from psstrat.errors import PsstratError
+from psstrat.isodate import parse_iso
 from psstrat.kinds import SPACED
 from psstrat.model.common import ID_PATTERNS, held_model
 from psstrat.repository import DATA, Repository, file_kind, model_of
@@ -150,8 +152,8 @@ def checked_id(kind: str, value: str) -> str:
     part of a path (data/strands/<strand>.yaml), so nothing else may get that far."""
     pattern, example = ID_PATTERNS[kind]
     if not re.fullmatch(pattern, value):
-        what = {"strand": "strand", "element": "work element"}.get(kind, kind)
-        raise ValueError(f"`{value}` is not a {what} id; give one like {example}")
+        what = {"element": "a work element", "sia": "an SIA"}.get(kind, f"a {kind}")
+        raise ValueError(f"`{value}` is not {what} id; give one like {example}")
     return value
 
 
@@ -292,18 +294,322 @@ def new_sia(repo: Repository, census: Census, date: dt.date, title: str) -> Crea
     return _new_file(repo, census, f"{DATA}/sia/{sia_id}.yaml", values)
 
 
-def new_meeting(
-    repo: Repository, census: Census, date: dt.date, title: str | None, report: str | None
-) -> Creation:
-    rel = f"{DATA}/meetings.yaml"
+MEETINGS = f"{DATA}/meetings.yaml"
+
+
+@dataclass(frozen=True)
+class MeetingDraft:
+    """What `psstrat new meeting` is told."""
+
+    date: dt.date
+    title: str | None = None
+    report: str | None = None
+    committee: str | None = None
+    """The body that met, when it is not the file's committee."""
+
+
+def new_meeting(repo: Repository, census: Census, draft: MeetingDraft) -> Creation:
+    """A meeting at the end of data/meetings.yaml; refused when the same body already has a
+    meeting that day (papers, decisions and actions find their meeting by its date)."""
+    rel, date = MEETINGS, draft.date
     item: dict[str, Any] = {"date": date}
-    if report:
-        item["report"] = report
-    if title:
-        item["title"] = title
+    if draft.committee:
+        item["committee"] = draft.committee
+    if draft.report:
+        item["report"] = _report_value(draft.report)
+    if draft.title:
+        item["title"] = draft.title
     if not (repo.root / rel).exists():
         return _new_file(repo, census, rel, {"meetings": [item]}, date.isoformat())
-    return _append(repo, census, rel, ListPlace((), "meetings"), item)
+    read = _read(repo, rel)
+    data = read.data
+    meetings = _meeting_list(data)
+    body = draft.committee or _text_or_none(data.get("committee"))
+    same = [
+        i for i, m in enumerate(meetings) if _day(m) == date and _same_body(_body(data, m), body)
+    ]
+    if same:
+        of = f" of {body}" if body else ""
+        raise PsstratError(
+            f"{rel} already has a meeting{of} on {date}; add papers, decisions and actions to "
+            f"it (psstrat new paper|decision|action --meeting {date}), or give --committee for "
+            "another body's meeting"
+        )
+    return _append(repo, census, read, ListPlace((), "meetings"), item)
+
+
+# --- a meeting's papers, decisions and actions ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingPick:
+    """Which meeting an addition goes to: its date and, when more than one body met that day,
+    the body (a meeting without `committee:` is the file's committee's)."""
+
+    date: dt.date
+    committee: str | None = None
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    """What `psstrat new action` is told."""
+
+    meeting: MeetingPick
+    text: str
+    owner: str
+    due: dt.date
+    strands: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PaperDraft:
+    """What `psstrat new paper` is told (``kind`` None: sia with an SIA, strand with strands,
+    else strategy)."""
+
+    meeting: MeetingPick
+    title: str
+    kind: str | None = None
+    strands: tuple[str, ...] = ()
+    sia: str | None = None
+    report: str | None = None
+    authors: tuple[str, ...] = ()
+
+
+def new_action(repo: Repository, census: Census, draft: ActionDraft) -> Creation:
+    """An action at the end of a meeting's `actions:`, with the next free A<n>: every action
+    id in data/meetings.yaml here, on every branch and in its history is taken."""
+    if draft.owner not in repo.owners:
+        raise PsstratError(_unknown("owner", draft.owner, list(repo.owners)))
+    _strands(repo, draft.strands)
+    read = _read(repo, MEETINGS)
+    index = _pick(read.data, draft.meeting)
+    if draft.due < draft.meeting.date:
+        raise PsstratError(
+            f"--due {draft.due} is before the meeting that sets the action "
+            f"({draft.meeting.date}); give the day it is due"
+        )
+    number = next_number(_action_numbers(census.texts(MEETINGS)))
+    item: dict[str, Any] = {
+        "id": f"A{number}",
+        "text": draft.text,
+        "owner": draft.owner,
+        "due": draft.due,
+    }
+    if draft.strands:
+        item["strands"] = list(draft.strands)
+    return _append(repo, census, read, ListPlace(("meetings", index), "actions"), item)
+
+
+def new_decision(
+    repo: Repository, census: Census, pick: MeetingPick, text: str, strands: tuple[str, ...]
+) -> Creation:
+    """A decision at the end of a meeting's `decisions:` (decisions have no id: it is named
+    by its place, as `psstrat validate` names it)."""
+    _strands(repo, strands)
+    read = _read(repo, MEETINGS)
+    index = _pick(read.data, pick)
+    item: dict[str, Any] = {"text": text}
+    if strands:
+        item["strands"] = list(strands)
+    number = len(_listed(_meeting_list(read.data)[index], "decisions")) + 1
+    creation = _append(repo, census, read, ListPlace(("meetings", index), "decisions"), item)
+    return replace(creation, new_id=f"decision {number} on {pick.date}")
+
+
+def new_paper(repo: Repository, census: Census, draft: PaperDraft) -> Creation:
+    """A paper at the end of a meeting's `papers:`: a strand paper names its strands, an sia
+    paper its SIA, and no two papers of one meeting share a report number."""
+    kind = _paper_kind(repo, draft)
+    _strands(repo, draft.strands)
+    for author in draft.authors:
+        if author not in repo.owners:
+            raise PsstratError(_unknown("owner", author, list(repo.owners)))
+    read = _read(repo, MEETINGS)
+    index = _pick(read.data, draft.meeting)
+    meeting = _meeting_list(read.data)[index]
+    item: dict[str, Any] = {}
+    if draft.report is not None:
+        used = [meeting.get("report")] + [p.get("report") for p in _listed(meeting, "papers")]
+        if draft.report in {_report_text(number) for number in used}:
+            raise PsstratError(
+                f"the meeting on {draft.meeting.date} already has a paper numbered "
+                f"{draft.report}; give another --report, or leave it out"
+            )
+        item["report"] = _report_value(draft.report)
+    item |= {"title": draft.title, "kind": kind}
+    if draft.strands:
+        item["strands"] = list(draft.strands)
+    if draft.sia is not None:
+        item["sia"] = draft.sia
+    if draft.authors:
+        item["authors"] = list(draft.authors)
+    creation = _append(repo, census, read, ListPlace(("meetings", index), "papers"), item)
+    name = draft.report or repr(draft.title)
+    return replace(creation, new_id=f"paper {name} on {draft.meeting.date}")
+
+
+def _paper_kind(repo: Repository, draft: PaperDraft) -> str:
+    """The paper's kind (given, else sia with an SIA, strand with strands, else strategy),
+    once it has what that kind needs: a strand paper its strands, an sia paper its SIA."""
+    kind = draft.kind or ("sia" if draft.sia else "strand" if draft.strands else "strategy")
+    if kind == "strand" and not draft.strands:
+        raise PsstratError(
+            "a strand paper names the strands it covers; add --strand S1 (repeatable)"
+        )
+    if draft.sia is not None and kind != "sia":
+        raise PsstratError(
+            f"--sia is for an sia paper, not a {kind} paper; add --kind sia, or leave --sia out"
+        )
+    if kind == "sia":
+        known = _declared(repo, "sia")
+        if draft.sia is None:
+            listed = ", ".join(sorted(known)) or "none yet (psstrat new sia adds one)"
+            raise PsstratError(
+                f"an sia paper names the SIA it presents; add --sia (known: {listed})"
+            )
+        if draft.sia not in known:
+            raise PsstratError(_unknown("SIA", draft.sia, known))
+    return kind
+
+
+_ACTION_ID = re.compile(
+    rf"""(?:^|[\s{{,-])["']?id["']?[ \t]*:[ \t]*["']?({ID_PATTERNS["action"][0]})["']?"""
+    r"(?=[\s,}#]|$)",
+    re.MULTILINE,
+)
+"""An action's `id:` as written, in block or flow style (action ids are given only to
+actions, all in data/meetings.yaml; `A4` in a text is not one)."""
+
+
+def _action_numbers(texts: list[str]) -> set[int]:
+    return {
+        n for text in texts for m in _ACTION_ID.finditer(text) if (n := _number(m[1])) is not None
+    }
+
+
+def _pick(data: dict[str, Any], pick: MeetingPick) -> int:
+    """The index in `meetings:` of the one meeting ``pick`` names; refused, with the meetings
+    there are, when it names none or more than one."""
+    meetings = _meeting_list(data)
+    on_day = [i for i, m in enumerate(meetings) if _day(m) == pick.date]
+    if not on_day:
+        days = {d.isoformat() for m in meetings if (d := _day(m)) is not None}
+        raise PsstratError(
+            _unknown("meeting on", pick.date.isoformat(), days)
+            + f"; add it first (psstrat new meeting --date {pick.date})"
+        )
+    if pick.committee is not None:
+        chosen = [i for i in on_day if _same_body(_body(data, meetings[i]), pick.committee)]
+        if not chosen:
+            that_day = "; ".join(_label(_body(data, meetings[i])) for i in on_day)
+            raise PsstratError(
+                f"no meeting of `{pick.committee}` on {pick.date}; that day: {that_day}; give "
+                "--committee as one of them"
+            )
+    else:
+        chosen = on_day
+    if len(chosen) > 1:
+        bodies = [_body(data, meetings[i]) for i in chosen]
+        if pick.committee is None and len({_folded(b) for b in bodies}) == len(bodies):
+            listed = "; ".join(_label(b) for b in bodies)
+            raise PsstratError(
+                f"{len(chosen)} meetings on {pick.date} ({listed}); say which with --committee"
+            )
+        raise PsstratError(
+            f"{MEETINGS} has {len(chosen)} meetings of {_label(bodies[0])} on {pick.date}; "
+            "make them one meeting (or tell them apart with `committee:`) before adding to it"
+        )
+    return chosen[0]
+
+
+@dataclass(frozen=True)
+class Read:
+    """A file as read once: what is added to is what was looked at."""
+
+    rel: str
+    text: str
+    data: dict[str, Any]
+
+
+def _read(repo: Repository, rel: str) -> Read:
+    path = repo.root / rel
+    if not path.is_file():
+        raise PsstratError(f"there is no {rel}; add a meeting first (psstrat new meeting)")
+    raw = path.read_bytes()
+    try:
+        data = parse_yaml(raw).data
+    except YamlProblem as exc:
+        raise PsstratError(
+            f"{rel}:{exc.line}:{exc.column}: {exc.message}; fix it before adding to it"
+        ) from None
+    return Read(rel, raw.decode("utf-8"), data)
+
+
+def _meeting_list(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The meetings (what is not a mapping is left for validate, and never picked)."""
+    meetings = data.get("meetings")
+    if not isinstance(meetings, list):
+        return []
+    return [m if isinstance(m, dict) else {} for m in meetings]
+
+
+def _listed(mapping: dict[str, Any], key: str) -> list[dict[str, Any]]:
+    value = mapping.get(key)
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _day(meeting: dict[str, Any]) -> dt.date | None:
+    value = meeting.get("date")
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return parse_iso(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _body(data: dict[str, Any], meeting: dict[str, Any]) -> str | None:
+    """The body that met: the meeting's `committee`, else the file's."""
+    return _text_or_none(meeting.get("committee")) or _text_or_none(data.get("committee"))
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _folded(body: str | None) -> str | None:
+    return " ".join(body.split()).casefold() if body else None
+
+
+def _same_body(one: str | None, other: str | None) -> bool:
+    return _folded(one) == _folded(other)
+
+
+def _label(body: str | None) -> str:
+    return f"`{body}`" if body else "no committee named"
+
+
+def _report_text(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    return str(value).strip() if isinstance(value, int | str) else None
+
+
+def _report_value(report: str) -> int | str:
+    """A report number as the files write it: 7, not "7" (text such as 7a or 07 stays text)."""
+    return int(report) if report.isdigit() and str(int(report)) == report else report
+
+
+def _declared(repo: Repository, kind: str) -> set[str]:
+    """The ids of this kind the repository declares (what `psstrat validate` resolves)."""
+    return {d.id for d in repo.declared if d.kind == kind}
+
+
+def _strands(repo: Repository, strands: tuple[str, ...]) -> None:
+    known = _declared(repo, "strand")
+    for strand_id in strands:
+        if strand_id not in known:
+            raise PsstratError(_unknown("strand", strand_id, known))
 
 
 def new_owner(
@@ -363,10 +669,14 @@ def _checked(kind: str, value: str) -> str:
 
 
 def _append(
-    repo: Repository, census: Census, rel: str, place: ListPlace, item: dict[str, Any]
+    repo: Repository, census: Census, file: str | Read, place: ListPlace, item: dict[str, Any]
 ) -> Creation:
-    """Add ``item`` (its id the first value) at the end of a list in the file at ``rel``."""
-    before = (repo.root / rel).read_text(encoding="utf-8")
+    """Add ``item`` (its id, else its date, the first value) at the end of a list in the file
+    at ``file`` (a path from the root, or the file as the caller read it)."""
+    if isinstance(file, Read):
+        rel, before = file.rel, file.text
+    else:
+        rel, before = file, (repo.root / file).read_text(encoding="utf-8")
     kind = file_kind(rel)
     assert kind is not None, rel
     model = model_of(kind)
@@ -380,7 +690,7 @@ def _append(
         tuple(order[order.index(place.key) + 1 :]),
         place.key in SPACED,
     )
-    new_id = str(item.get("id") or item["date"])
+    new_id = str(item.get("id") or item.get("date") or "")  # a caller may name it otherwise
     try:
         text = append_item(before, place, item)
     except YamlProblem as exc:

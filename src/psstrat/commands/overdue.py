@@ -1,4 +1,4 @@
-"""`psstrat overdue` as a domain function: the milestones past due as of a date."""
+"""`psstrat overdue` as a domain function: the milestones (and actions) past due as of a date."""
 
 from __future__ import annotations
 
@@ -29,18 +29,26 @@ class OverdueRow:
     state: str
     marking: str | None = None
     """The milestone's effective marking when above the open session (session `all`)."""
+    kind: str = "milestone"
+    """milestone, or action (one a meeting set: data/meetings.yaml)."""
 
 
 FIELDS = tuple(f.name for f in fields(OverdueRow))
 """The CSV's columns, in order: the row's own fields (JSON has the same keys)."""
 
 
-def find_overdue(
+KINDS = ("milestone", "action", "all")
+"""What `--kind` lists."""
+
+
+# Named exception (PLR0913): the command's filters, each an option of `psstrat overdue`.
+def find_overdue(  # noqa: PLR0913
     view: View,
     as_of: dt.date,
     within: int = 0,
     strand: str | None = None,
     owner: str | None = None,
+    kind: str = "milestone",
 ) -> list[OverdueRow]:
     """Milestones overdue at ``as_of`` (and, with ``within``, those due in that many days),
     worst first: most days overdue, then by id. Only what the session may see is listed, as
@@ -53,8 +61,8 @@ def find_overdue(
         raise PsstratError(
             f"--owner {owner} is not an owner in data/owners.yaml{suggest(owner, repo.owners)}"
         )
-    rows = []
-    for s, element, m in repo.milestones():
+    rows = [] if kind == "milestone" else _actions(view, as_of, within, strand, owner)
+    for s, element, m in repo.milestones() if kind != "action" else ():
         if (strand and s.id != strand) or (owner and element.lead != owner):
             continue
         status = schedule.milestone_status(m, as_of, within)
@@ -78,4 +86,38 @@ def find_overdue(
             )
         )
     rows.sort(key=lambda r: (-r.days_overdue, natural_key(r.id)))
+    return rows
+
+
+def _actions(
+    view: View, as_of: dt.date, within: int, strand: str | None, owner: str | None
+) -> list[OverdueRow]:
+    """The actions set at meetings held by ``as_of`` and not completed by then, past due (or,
+    with ``within``, due in that many days)."""
+    repo = view.repo
+    rows = []
+    for _, action in schedule.actions_set(repo.meetings, as_of):
+        if (strand and strand not in action.strands) or (owner and action.owner != owner):
+            continue
+        state = schedule.action_state(action, as_of, within)
+        if state not in (schedule.ActionState.OVERDUE, schedule.ActionState.DUE_SOON):
+            continue
+        if state is schedule.ActionState.DUE_SOON and within <= 0:
+            continue
+        rows.append(
+            OverdueRow(
+                id=action.id,
+                title=" ".join(action.text.split()),
+                strand=", ".join(action.strands),
+                work_element="",
+                lead=repo.owner_label(action.owner),
+                due=action.due,
+                revised_due=None,
+                effective_due=action.due,
+                days_overdue=(as_of - action.due).days,
+                state=state.value,
+                marking=view.label(action),
+                kind="action",
+            )
+        )
     return rows

@@ -33,8 +33,8 @@ class PaperRequest:
 
     root: Path
     """The strategy repository (already resolved)."""
-    quarter: str
-    """As the user wrote it: 2004-Q3, 2004Q3 or 2004/05-Q3."""
+    quarter: str | None
+    """As the user wrote it: 2004-Q3, 2004Q3 or 2004/05-Q3; None for a meeting's paper."""
     session: str
     """open or closed (psstrat.sessions.PAPER_SESSIONS)."""
     fmt: str
@@ -50,6 +50,12 @@ class PaperRequest:
     since: str | None = None
     """What the changes section compares with (default, and `last-meeting`: the last report,
     the paper for the meeting before this paper's, as at its date)."""
+    meeting: dt.date | None = None
+    """`--meeting`: render a paper this meeting took (data/meetings.yaml) instead."""
+    paper: str | None = None
+    """`--paper`: which of the meeting's papers, by its report number."""
+    appendix: bool = False
+    """`--appendix register`: end the paper with the whole register."""
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,53 @@ class PaperData:
     """Warnings for stderr (errors gone on with, errors not judged in the session)."""
 
 
+@dataclass(frozen=True)
+class MeetingPaperData:
+    """Everything a meeting's paper is made from, through the session's gate."""
+
+    request: PaperRequest
+    root: Path
+    judgement: Judgement
+    source: Source
+    notes: tuple[str, ...]
+
+
+def gather_meeting(request: PaperRequest) -> MeetingPaperData:
+    """What the paper of `--meeting` (and `--paper`) is made from: PsstratError (exit 2) if
+    it cannot be made, Refused (exit 1) if the data has errors and ``allow_errors`` is not
+    set. The data is judged as at the meeting's date."""
+    from psstrat.commands.validate import checked
+    from psstrat.repository import load_repository
+
+    assert request.meeting is not None
+    for given, flag in ((request.as_of, "--as-of"), (request.since, "--since")):
+        if given is not None:
+            raise PsstratError(
+                f"{flag} applies to a quarter's paper; a meeting's paper is as at its own "
+                "`as_of` and reports since its own `since` (data/meetings.yaml): drop "
+                f"{flag}, or set them on the paper"
+            )
+    if request.appendix:
+        raise PsstratError(
+            "--appendix applies to a quarter's paper; a meeting's paper lists its risks with "
+            "`include: risks` (at most report.list_length): drop --appendix"
+        )
+    if request.strand is not None:
+        raise PsstratError(
+            "--strand applies to a quarter's paper; a meeting's paper covers the strands its "
+            "`strands` names: drop --strand, or choose the paper with --paper"
+        )
+    repo = load_repository(request.root, positions=False)
+    day = min(request.meeting, request.today)
+    done = checked(repo, request.session, day, request.allow_errors)
+    try:
+        source = paper_source(repo.root, request.session, request.today)
+    except PsstratError as exc:
+        exc.notes = (*done.notes, *exc.notes)
+        raise
+    return MeetingPaperData(request, repo.root, done.judgement, source, done.notes)
+
+
 def gather(request: PaperRequest) -> PaperData:
     """What the paper ``request`` asks for is made from; PsstratError (exit 2) if it cannot
     be made, Refused (exit 1) if the data has errors and ``allow_errors`` is not set."""
@@ -86,6 +139,8 @@ def gather(request: PaperRequest) -> PaperData:
     from psstrat.repository import load_repository
     from psstrat.schedule import Quarter
 
+    if request.quarter is None:
+        raise PsstratError("name the paper: pass --quarter YYYY-QN or --meeting YYYY-MM-DD")
     repo = load_repository(request.root, positions=False)
     quarter = Quarter.parse(request.quarter, repo.settings.year_start_month)
     day = request.as_of or quarter.as_at(request.today).last

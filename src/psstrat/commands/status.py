@@ -67,6 +67,9 @@ class Status:
     top_risks: list[RiskLine] = field(metadata={"json": "highest_risks"})
     withheld: dict[str, int]
     """Items above the session's maximum, left out, by kind: their only trace."""
+    actions: dict[str, int] = field(default_factory=dict)
+    """How many of the actions meetings set (by the as-of date) are in each state: open,
+    due-soon, overdue, complete."""
 
 
 def build_status(view: View, as_of: dt.date, top: int = 5) -> Status:
@@ -91,6 +94,11 @@ def build_status(view: View, as_of: dt.date, top: int = 5) -> Status:
         for x in live[:top]
     ]
     withheld = Counter(h.kind for h in view.held)
+    soon = repo.settings.due_soon_days
+    actions = Counter(
+        schedule.action_state(a, as_of, soon).value
+        for _, a in schedule.actions_set(repo.meetings, as_of)
+    )
     return Status(
         as_of=as_of,
         session=view.session,
@@ -99,6 +107,7 @@ def build_status(view: View, as_of: dt.date, top: int = 5) -> Status:
         live_risks=len(live),
         top_risks=lines,
         withheld=dict(sorted(withheld.items())),
+        actions={state.value: actions.get(state.value, 0) for state in schedule.ActionState},
     )
 
 

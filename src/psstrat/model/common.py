@@ -93,6 +93,7 @@ ID_PATTERNS = {
     "sia": (r"SIA-[0-9]{4}", "SIA-2004"),
     "sia-issue": (r"SIA-[0-9]{4}\.[1-9][0-9]*", "SIA-2004.1"),
     "owner": (r"[a-z0-9][a-z0-9-]*", "dcs-intelligence"),
+    "action": (r"A[1-9][0-9]*", "A1"),
 }
 """Every kind of id: its pattern and an example (for messages, the schema and `psstrat new`)."""
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic import Field
 
 from psstrat.model.common import (
     Date,
@@ -17,6 +17,7 @@ from psstrat.model.common import (
     StrandId,
     StrategyId,
 )
+from psstrat.model.paper import Action, Decision, Paper, ReportNumber
 
 
 class Outcome(Model):
@@ -87,6 +88,8 @@ class Owner(Model):
     """Optional: shown after the role"""
     email: str | None = None
     """Optional: an email address"""
+    phone: str | None = None
+    """Optional: a telephone number, for a paper's contact details"""
     marking: Marking | None = None
     """Optional: protective marking (default the lowest)"""
     illustrative: Illustrative
@@ -103,31 +106,37 @@ class OwnersFile(Model):
     """Everyone who may lead or own things"""
 
 
-def _number_as_text(value: Any) -> Any:
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
 class Meeting(Model):
     date: Date
     """Required: the day of the meeting"""
-    report: Annotated[
-        str | None,
-        BeforeValidator(_number_as_text),
-        WithJsonSchema({"type": ["string", "integer", "null"]}),
-    ] = None
-    """Agenda item / report number (a number or text)"""
+    committee: str | None = None
+    """The body that met (default: the file's committee)"""
+    report: ReportNumber = None
+    """The quarter's paper's report number (a number or text)"""
     title: str | None = None
-    """Optional: what was presented"""
+    """Optional: the quarterly paper's title"""
     strands: list[StrandId] = Field(default_factory=list)
     """Strands presented at this meeting"""
+    papers: list[Paper] = Field(default_factory=list)
+    """The papers presented, each its own item"""
+    decisions: list[Decision] = Field(default_factory=list)
+    """What the meeting decided"""
+    actions: list[Action] = Field(default_factory=list)
+    """The actions it set"""
     marking: Marking | None = None
     """Optional: protective marking (default the lowest)"""
     illustrative: Illustrative
     """Optional: fields whose values no source gives"""
 
+    def covers(self, strand_id: str) -> bool:
+        """Whether a paper at this meeting presents the strand."""
+        return strand_id in self.strands or any(strand_id in p.strands for p in self.papers)
+
 
 class MeetingsFile(Model):
     committee: str | None = None
     """The committee's name, as reports print it"""
+    contacts: list[str] = Field(default_factory=list)
+    """Lines a paper's contact details end with"""
     meetings: list[Meeting] = Field(default_factory=list)
     """Its meetings, in any order"""

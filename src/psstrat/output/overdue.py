@@ -23,6 +23,13 @@ class Listing:
 
     rows: Sequence[OverdueRow]
     as_of: dt.date
+    kind: str = "milestone"
+    """What was asked for: milestone, action or all."""
+
+
+WHAT = {"milestone": "milestones", "action": "actions", "all": "milestones or actions"}
+TITLE = {"milestone": "Milestones", "action": "Actions", "all": "Milestones and actions"}
+COLUMN = {"milestone": "Milestone", "action": "Action", "all": "Item"}
 
 
 def as_json(rows: Sequence[OverdueRow]) -> str:
@@ -42,15 +49,17 @@ def as_csv(rows: Sequence[OverdueRow]) -> str:
     return inert(out.getvalue())
 
 
-def as_table(rows: Sequence[OverdueRow], as_of: str, width: int | None = None) -> str:
+def as_table(
+    rows: Sequence[OverdueRow], as_of: str, width: int | None = None, kind: str = "milestone"
+) -> str:
     """A table that reads well in an 80-column terminal and in CI logs."""
     from rich.table import Table
     from rich.text import Text
 
     if not rows:
-        return f"No milestones overdue as of {as_of}.\n"
-    table = Table(title=Text(f"Milestones overdue as of {as_of}"), title_justify="left")
-    table.add_column("Milestone", no_wrap=True)
+        return f"No {WHAT[kind]} overdue as of {as_of}.\n"
+    table = Table(title=Text(f"{TITLE[kind]} overdue as of {as_of}"), title_justify="left")
+    table.add_column(COLUMN[kind], no_wrap=True)
     table.add_column("Title", ratio=3)
     table.add_column("Lead", ratio=2)
     table.add_column("Due", no_wrap=True)
@@ -71,7 +80,9 @@ def as_table(rows: Sequence[OverdueRow], as_of: str, width: int | None = None) -
 
 
 FORMATS: dict[str, Callable[[Listing, Screen], str]] = {
-    "table": lambda found, screen: as_table(found.rows, found.as_of.isoformat(), screen.width),
+    "table": lambda found, screen: as_table(
+        found.rows, found.as_of.isoformat(), screen.width, found.kind
+    ),
     "json": lambda found, _: as_json(found.rows),
     "csv": lambda found, _: as_csv(found.rows),
 }

@@ -70,15 +70,23 @@ def as_text(status: Status, width: int = 80, color: bool = False) -> str:
                 Text(visible(r.owner)),
             )
         shown.append(top)
+    shown += [Text(line) for line in _notes(status)]
+    return render_rich(*shown, width=width, colour=color)
+
+
+def _notes(status: Status) -> list[str]:
+    """The lines after the tables: the actions meetings set, and what is withheld."""
+    lines = []
+    if any(status.actions.values()):
+        said = ", ".join(f"{n} {state.replace('-', ' ')}" for state, n in status.actions.items())
+        lines.append(f"Actions set at meetings: {said}.")
     if status.withheld:
         kinds = ", ".join(f"{kind}: {n}" for kind, n in status.withheld.items())
-        shown.append(
-            Text(
-                f"Withheld, marked above the {status.session} session: "
-                f"{count(sum(status.withheld.values()), 'item')} ({kinds})."
-            )
+        lines.append(
+            f"Withheld, marked above the {status.session} session: "
+            f"{count(sum(status.withheld.values()), 'item')} ({kinds})."
         )
-    return render_rich(*shown, width=width, colour=color)
+    return lines
 
 
 FORMATS: dict[str, Callable[[Status, Screen], str]] = {

@@ -21,7 +21,7 @@ from psstrat.kinds import BY_KEY, walk_parts
 from psstrat.marking import HeldBack, View, is_risk_linked, restrict
 from psstrat.model.sia import Sia
 from psstrat.model.strand import WorkElement
-from psstrat.model.strategy import Strategy
+from psstrat.model.strategy import Meeting, Strategy
 from psstrat.provenance import Source
 from psstrat.records import exists_on, milestone_exists_on
 from psstrat.report.outline import SECTIONS
@@ -91,7 +91,7 @@ def build_context(
         __version__, as_of.isoformat(), session, source.commit, source.dirty, source.description
     )
     draft = _draft(source, errors, quarter, as_of)
-    context = _context(Scope.of(view, quarter, as_of, strand_id), provenance, draft)
+    context = _context(Scope.of(view, quarter, as_of, strand_id, paper.appendix), provenance, draft)
     if changes is None:
         return context
     return dataclasses.replace(context, changes=one_line_all(changes))
@@ -264,6 +264,10 @@ class HeldKind(Enum):
     STRATEGY = ("strategy",)
     OWNER = ("owners", "owners")
     MEETING = ("meetings", "meetings")
+    PAPER = ("meetings", "meetings", "papers")
+    PAPER_PARAGRAPH = ("meetings", "meetings", "papers", "supporting")
+    DECISION = ("meetings", "meetings", "decisions")
+    ACTION = ("meetings", "meetings", "actions")
     STRAND = ("strand",)
     WORK_ELEMENT = ("strand", "work_elements")
     MILESTONE = ("strand", "work_elements", "milestones")
@@ -310,6 +314,8 @@ def _held_in_scope(scope: Scope, held: HeldBack, kind: HeldKind) -> bool:
         shown = schedule.meeting_after(scope.repo.meetings, scope.quarter.last_day, strand_id)
         after = item.date > scope.quarter.last_day
         return bool(after and (shown is None or item.date <= shown.date))
+    if kind in (HeldKind.PAPER, HeldKind.PAPER_PARAGRAPH, HeldKind.DECISION, HeldKind.ACTION):
+        return False  # a quarter's paper prints no meeting's paper, decision or action
     if held.strand is not None:
         return strand_id in (None, held.strand) and _existed(held, kind, scope)
     if kind is HeldKind.RISK:
@@ -361,7 +367,18 @@ def _meeting(
     reported once it is over); for a strand report, the first that takes that strand, when
     any meeting lists it. None when no such meeting is recorded."""
     chosen = schedule.meeting_after(repo.meetings, quarter.last_day, strand_id)
-    return (chosen.date, chosen.report) if chosen else None
+    if chosen is None:
+        return None
+    return chosen.date, chosen.report or _paper_number(chosen, strand_id)
+
+
+def _paper_number(meeting: Meeting, strand_id: str | None) -> str | None:
+    """The report number of the paper at the meeting that a quarter's paper stands for: the
+    one on the strand (a strand report), or on the whole strategy."""
+    for paper in meeting.papers:
+        if (strand_id in paper.strands) if strand_id else paper.kind == "strategy":
+            return paper.report
+    return None
 
 
 def _summary(

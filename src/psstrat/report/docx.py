@@ -18,6 +18,8 @@ import io
 import zipfile
 from pathlib import Path
 
+import jinja2
+
 from psstrat.errors import PsstratError
 from psstrat.report import render as _render
 from psstrat.report import safedocx
@@ -30,7 +32,7 @@ from psstrat.report.render import (
     repository_templates,
     template_failure,
 )
-from psstrat.report.views import ReportContext
+from psstrat.report.views import PaperContext, ReportContext
 
 NAME = "report.docx"
 MAX_UNPACKED = 64 * 1024 * 1024
@@ -38,13 +40,14 @@ MAX_UNPACKED = 64 * 1024 * 1024
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def render_docx(context: ReportContext, root: Path, template: Path | None = None) -> bytes:
+def render_docx(
+    context: ReportContext | PaperContext, root: Path, template: Path | None = None
+) -> bytes:
     from docxtpl import DocxTemplate
 
     folders = [repository_templates(root), packaged_templates()]
     loader = ConfinedLoader([f for f in folders if f is not None], template)
-    path = loader.locate(NAME if template is None else ENTRY)
-    shown = str(template) if template is not None else NAME
+    path, shown = _locate(loader, context, template)
     data = _read_template(path, shown)
     checked = safedocx.check(data, shown)
     env = environment(loader, "docx")  # autoescape: the XML special characters
@@ -66,6 +69,25 @@ def render_docx(context: ReportContext, root: Path, template: Path | None = None
         )
     safedocx.check(paper, shown, rendered=True, known=checked)  # raw XML written by |safe
     return _fixed_times(paper)
+
+
+def _locate(
+    loader: ConfinedLoader, context: ReportContext | PaperContext, template: Path | None
+) -> tuple[Path, str]:
+    """The Word template a context is filled into, and its name in messages: `--template`'s
+    file, else a meeting's paper's kind's own (`paper-sia.docx`), then every paper's
+    (`paper.docx`); a quarter's paper's is `report.docx`."""
+    if template is not None:
+        return loader.locate(ENTRY), str(template)
+    names = (
+        [f"{n}.docx" for n in context.templates] if isinstance(context, PaperContext) else [NAME]
+    )
+    for name in names[:-1]:
+        try:
+            return loader.locate(name), name
+        except jinja2.TemplateNotFound:
+            continue
+    return loader.locate(names[-1]), names[-1]
 
 
 def _read_template(path: Path, shown: str) -> bytes:

@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from psstrat.commands.report import PaperData
-    from psstrat.report.views import ReportContext
+    from psstrat.commands.report import MeetingPaperData, PaperData
+    from psstrat.report.views import AnyContext, PaperContext, ReportContext
 
-Produce = Callable[["ReportContext", Path, Path | None], str | bytes]
+Produce = Callable[["AnyContext", Path, Path | None], str | bytes]
 """(context, repository root, --template or None) -> the paper as text or bytes."""
 
 
 def _text(fmt: str) -> Produce:
-    def produce(context: ReportContext, root: Path, template: Path | None) -> str:
+    def produce(context: AnyContext, root: Path, template: Path | None) -> str:
         from psstrat.report.render import render
 
         return render(context, fmt, root, template)
@@ -29,14 +29,15 @@ def _text(fmt: str) -> Produce:
     return produce
 
 
-def _pdf(context: ReportContext, root: Path, template: Path | None) -> bytes:
+def _pdf(context: AnyContext, root: Path, template: Path | None) -> bytes:
     from psstrat.report.pdf import html_to_pdf
-    from psstrat.report.render import render, shown_name
+    from psstrat.report.render import entry_names, render, shown_name
 
-    return html_to_pdf(render(context, "html", root, template), shown_name("html", template))
+    shown = shown_name("html", template, entry_names(context, "html")[0])
+    return html_to_pdf(render(context, "html", root, template), shown)
 
 
-def _docx(context: ReportContext, root: Path, template: Path | None) -> bytes:
+def _docx(context: AnyContext, root: Path, template: Path | None) -> bytes:
     from psstrat.report.docx import render_docx
 
     return render_docx(context, root, template)
@@ -50,11 +51,29 @@ EXTENSIONS = {**{name: name for name in FORMATS}, **ALIASES}
 """A file extension (lower case, no dot) -> the format it implies."""
 
 
-def produce(
-    context: ReportContext, fmt: str, root: Path, template: Path | None = None
-) -> str | bytes:
+def produce(context: AnyContext, fmt: str, root: Path, template: Path | None = None) -> str | bytes:
     """The paper as text (md, html) or bytes (pdf, docx)."""
     return FORMATS[fmt](context, root, template)
+
+
+def make_meeting_paper(data: MeetingPaperData) -> tuple[PaperContext, str | bytes]:
+    """The meeting's paper psstrat.commands.report.gather_meeting found the makings of: its
+    frozen context, and the paper in the format asked for."""
+    from psstrat.report.papers import build_paper
+
+    request = data.request
+    assert request.meeting is not None
+    errors = len(data.judgement.errors)
+    context = build_paper(
+        data.judgement.view,
+        request.meeting,
+        request.paper,
+        request.session,
+        data.source,
+        errors,
+        request.today,
+    )
+    return context, produce(context, request.fmt, data.root, request.template)
 
 
 def make(data: PaperData) -> tuple[ReportContext, str | bytes]:
@@ -64,7 +83,7 @@ def make(data: PaperData) -> tuple[ReportContext, str | bytes]:
     from psstrat.report.scope import Paper
 
     request, compared = data.request, data.compared
-    paper = Paper(data.quarter, data.as_of, request.session, request.strand)
+    paper = Paper(data.quarter, data.as_of, request.session, request.strand, request.appendix)
     changes = changes_view(compared.changes, compared.compared_with, compared.note, request.strand)
     errors = len(data.judgement.errors)
     context = build_context(data.judgement.view, paper, data.source, errors, changes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -18,6 +19,7 @@ from psstrat.report.views import (
     HeatCell,
     LegendMark,
     MilestoneView,
+    Rest,
     RiskRegister,
     RiskView,
     Tick,
@@ -58,6 +60,10 @@ def band_colours(repo: Repository) -> dict[str, str]:
     }
 
 
+REST_ORDER = ("changes", "escalations", "reviews_overdue", "raised", "closed")
+"""The capped lists, in the order of Rest's fields."""
+
+
 def build_register(scope: Scope) -> RiskRegister:
     """The register section from the risks in scope of the session's view. A live risk with
     no residual assessment yet is shown, and counted in the heat map, at its inherent rating,
@@ -74,25 +80,35 @@ def build_register(scope: Scope) -> RiskRegister:
         return f"owner: {repo.owner_label(r.owner)}"
 
     by_id = sorted(scope.risks, key=lambda r: natural_key(r.id))
+    lists: dict[str, list[Any]] = {
+        "changes": [v for v in views if v.trend in ("up", "down")],
+        "escalations": [
+            dated(r, r.escalated.date, f"to {r.escalated.to}")
+            for r in by_id
+            if r.escalated and r.escalated.date in window
+        ],
+        "reviews_overdue": [
+            dated(r, r.review_date, owner(r))
+            for r in by_id
+            if r.review_date and schedule.days_past_review(r, as_of)
+        ],
+        "raised": [dated(r, r.raised, owner(r)) for r in by_id if r.raised in window],
+        "closed": [dated(r, r.closed, "") for r in by_id if r.closed and r.closed in window],
+    }
+    cap = repo.settings.report.list_length
     return RiskRegister(
         live=len(views),
         heat=_heat_cells(repo, schedule.heat_counts(live)),
         heat_axes=HEAT_AXES,
         bands=tuple(_bands(repo)),
         highest=tuple(views[:5]),
-        changes=tuple(v for v in views if v.trend in ("up", "down")),
-        escalations=tuple(
-            dated(r, r.escalated.date, f"to {r.escalated.to}")
-            for r in by_id
-            if r.escalated and r.escalated.date in window
-        ),
-        reviews_overdue=tuple(
-            dated(r, r.review_date, owner(r))
-            for r in by_id
-            if r.review_date and schedule.days_past_review(r, as_of)
-        ),
-        raised=tuple(dated(r, r.raised, owner(r)) for r in by_id if r.raised in window),
-        closed=tuple(dated(r, r.closed, "") for r in by_id if r.closed and r.closed in window),
+        changes=tuple(lists["changes"][:cap]),
+        escalations=tuple(lists["escalations"][:cap]),
+        reviews_overdue=tuple(lists["reviews_overdue"][:cap]),
+        raised=tuple(lists["raised"][:cap]),
+        closed=tuple(lists["closed"][:cap]),
+        rest=Rest(*(max(0, len(lists[name]) - cap) for name in REST_ORDER)),
+        appendix=tuple(views) if scope.appendix else (),
     )
 
 

@@ -49,7 +49,7 @@ from psstrat.errors import PsstratError
 from psstrat.report import bounds, safehtml, views
 from psstrat.report.bounds import MAX_POWER, MAX_REPEAT, Growth, memory_budget
 from psstrat.report.bounds import Runaway as _Runaway
-from psstrat.report.views import ReportContext
+from psstrat.report.views import PaperContext, ReportContext
 from psstrat.safetext import inert, md_escape
 
 FORMATS = {"md": "report.md.j2", "html": "report.html.j2"}
@@ -71,8 +71,17 @@ def packaged_templates() -> Path:
     return here.parents[1] / "templates"  # an editable install runs from src/psstrat
 
 
+def entry_names(context: ReportContext | PaperContext, fmt: str) -> list[str]:
+    """The packaged (or repository) templates a context is rendered by, first found first:
+    a meeting's paper by its kind's own template, then every paper's (`paper-sia.md.j2`,
+    `paper.md.j2`); a quarter's paper by `report.md.j2`."""
+    if isinstance(context, PaperContext):
+        return [f"{name}.{fmt}.j2" for name in context.templates]
+    return [FORMATS[fmt]]
+
+
 def render(
-    context: ReportContext,
+    context: ReportContext | PaperContext,
     fmt: str,
     root: Path,
     template: Path | None = None,
@@ -83,13 +92,14 @@ def render(
     folders = [repository_templates(root), packaged_templates()]
     loader = ConfinedLoader([f for f in folders if f is not None], template)
     env = environment(loader, fmt)
-    name = ENTRY if template is not None else FORMATS[fmt]
-    shown = shown_name(fmt, template)
+    names = [ENTRY] if template is not None else entry_names(context, fmt)
+    shown = shown_name(fmt, template, names[0])
     try:
         # Compiling runs the template's constant expressions (Jinja folds them), so it is
         # bounded like the render.
         with bounded_work(RENDER_SECONDS if seconds is None else seconds) as check:
-            compiled = env.get_template(name)
+            compiled = env.select_template(names)
+            shown = shown_name(fmt, template, compiled.name)
             text = _bounded(compiled.generate(r=context), check)
     except PsstratError:
         raise
@@ -110,10 +120,12 @@ _MAY_BE_MARKUP = re.compile(r"<|\]\s*[(:\[]")
 `:` (a reference). Text from the data has these escaped, but a template might not."""
 
 
-def shown_name(fmt: str, template: Path | None = None) -> str:
+def shown_name(fmt: str, template: Path | None = None, name: str | None = None) -> str:
     """The template's name in messages: the `--template` file as given, else the packaged
     name (which a file in the repository's templates/ overrides)."""
-    return str(template) if template is not None else FORMATS[fmt]
+    if template is not None:
+        return str(template)
+    return name if name is not None and name != ENTRY else FORMATS[fmt]
 
 
 def template_failure(exc: BaseException, loader: ConfinedLoader, shown: str) -> PsstratError:

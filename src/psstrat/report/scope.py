@@ -23,6 +23,8 @@ class Paper:
     as_of: dt.date
     session: str = "open"
     strand: str | None = None
+    appendix: bool = False
+    """Print the whole register as an appendix (`--appendix register`)."""
 
 
 @dataclass(frozen=True)
@@ -39,9 +41,18 @@ class Scope:
     risk_ids: frozenset[str]
     shown: frozenset[str]
     """Ids of the strands and work elements shown."""
+    appendix: bool = False
+    """The paper ends with the whole register in scope."""
 
     @classmethod
-    def of(cls, view: View, quarter: Quarter, as_of: dt.date, strand_id: str | None) -> Scope:
+    def of(
+        cls,
+        view: View,
+        quarter: Quarter,
+        as_of: dt.date,
+        strand_id: str | None,
+        appendix: bool = False,
+    ) -> Scope:
         repo = view.repo
         strands = tuple(s for s in repo.strands if strand_id in (None, s.id))
         risks = tuple(
@@ -59,6 +70,7 @@ class Scope:
             risks,
             frozenset(r.id for r in risks),
             frozenset(shown),
+            appendix,
         )
 
     @property

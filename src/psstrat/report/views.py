@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -232,6 +232,23 @@ class RiskRegister:
     reviews_overdue: tuple[DatedRisk, ...]
     raised: tuple[DatedRisk, ...]
     closed: tuple[DatedRisk, ...]
+    rest: Rest = field(default_factory=lambda: Rest())
+    """How many more each list holds than it shows (settings `report.list_length`)."""
+    appendix: tuple[RiskView, ...] = ()
+    """Every live risk, highest first: the paper's appendix, only when asked for
+    (`--appendix register`)."""
+
+
+@dataclass(frozen=True)
+class Rest:
+    """How many risks each list of the register section leaves out: it shows at most
+    `report.list_length` and says how many more there are."""
+
+    changes: int = 0
+    escalations: int = 0
+    reviews_overdue: int = 0
+    raised: int = 0
+    closed: int = 0
 
 
 @dataclass(frozen=True)
@@ -343,3 +360,105 @@ class ReportContext:
     a date before the quarter ends); empty for the final paper. Templates mark a draft."""
     changes: ChangesView = ChangesView()
     """What changed in the strategy since the last report (from git)."""
+
+
+# -- a meeting's paper (psstrat.report.papers) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class PointView:
+    """A bullet, with the bullets under it."""
+
+    text: str
+    points: tuple[PointView, ...] = ()
+    marking: str | None = None
+    """Set (upper case) on an item above the open session, shown inline in closed session."""
+    illustrative: bool = False
+
+
+@dataclass(frozen=True)
+class FlatPoint:
+    """A bullet in a list that does not nest (Markdown's indented lines, Word's list styles):
+    its depth from 1, and ``pad``, the spaces a Markdown list indents that depth by."""
+
+    depth: int
+    pad: str
+    text: str
+    marking: str | None = None
+    illustrative: bool = False
+
+
+@dataclass(frozen=True)
+class BlockView:
+    """One numbered paragraph of section B: its number, its text (the first paragraph is the
+    numbered one; quoted text such as a strand's purpose follows it) and its bullets."""
+
+    number: int
+    text: tuple[str, ...]
+    points: tuple[PointView, ...] = ()
+    flat: tuple[FlatPoint, ...] = ()
+    """The bullets, depth first: for layouts that do not nest lists."""
+    quoted: tuple[str, ...] = ()
+    """Quoted text after the numbered paragraph (a strand's purpose, in its words)."""
+    marking: str | None = None
+    exempt: str | None = None
+    """Why this closed part is not published (the wording from psstrat.yaml)."""
+    illustrative: bool = False
+
+
+@dataclass(frozen=True)
+class PaperGroup:
+    """Section B's paragraphs under one heading (none for the paper's own paragraphs; `Actions
+    arising from the last meeting`)."""
+
+    heading: str | None
+    blocks: tuple[BlockView, ...]
+
+
+@dataclass(frozen=True)
+class PaperContext:
+    """One paper presented at a meeting, as at its date (docs/report.md, "Papers")."""
+
+    kind: str
+    """strategy, strand, sia, programme or highlight."""
+    title: str
+    heading: str
+    marking: str
+    above_open: bool
+    session: str
+    committee: str | None
+    report_number: str | None
+    meeting_date: str
+    by: str | None
+    presenter: str | None
+    window: str
+    """The days the paper covers: `1 August 2002 to 19 December 2002`."""
+    as_of: str
+    summary: tuple[str, ...]
+    recommendations: tuple[str, ...]
+    groups: tuple[PaperGroup, ...]
+    equality: tuple[str, ...]
+    financial: tuple[str, ...]
+    background_papers: tuple[str, ...] | None
+    """None: the paper has no section E."""
+    contacts: tuple[Person, ...]
+    contact_lines: tuple[str, ...]
+    withheld: tuple[Withheld, ...]
+    withheld_total: int
+    withheld_said: str
+    provenance: Provenance
+    sections: tuple[Section, ...]
+    exempt: str | None = None
+    """Why a closed paper is not published (the wording from psstrat.yaml)."""
+    illustrative: bool = False
+    draft: tuple[str, ...] = ()
+
+    @property
+    def templates(self) -> tuple[str, str]:
+        """The template names it is rendered by, without the format's extension: the kind's
+        own first (`paper-sia`), then every paper's (`paper`)."""
+        return (f"paper-{self.kind}", "paper")
+
+
+AnyContext = ReportContext | PaperContext
+"""What a paper is rendered from: a quarter's paper's context or a meeting's paper's."""

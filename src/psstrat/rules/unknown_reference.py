@@ -5,7 +5,9 @@ data/owners.yaml; a strand's `outcomes` naming an
 outcome the strategy does not have; a work element's `risks`, or an SIA issue's `risks`,
 naming a risk with no file in data/risks/; a risk's `strands` or a recommendation's
 `aligned_to` naming a strand or work element that does not exist; a risk's `source` naming
-an SIA issue that does not exist; a meeting's `strands` naming an unknown strand.
+an SIA issue that does not exist; a meeting's `strands` naming an unknown strand; a
+paper's `strands`, `sia`, `authors` or `presenter`, a decision's `strands`, or an action's
+`owner` or `strands`, naming nothing.
 
 Why: a dangling reference silently drops the link from every report: the risk that no strand
 mitigates, the lead nobody can find.
@@ -30,6 +32,7 @@ from pydantic import BaseModel
 from psstrat.codes import Code
 from psstrat.diagnostics import Finding, Severity
 from psstrat.messages import Candidates, did_you_mean
+from psstrat.model.strategy import Meeting
 from psstrat.repository import Repository
 from psstrat.rules._base import Rule, RuleContext
 from psstrat.yamlio import YamlPath
@@ -63,6 +66,7 @@ STRAND_OR_ELEMENT = Target(
     "a strand or work element",
     "use a strand id such as S1 or a work element id such as S1.2",
 )
+SIA = Target(("sia",), "an SIA in data/sia/", "use the id of a file in data/sia/ such as SIA-2004")
 SIA_ISSUE = Target(
     ("sia-issue",), "an SIA issue in data/sia/", "use an SIA issue id such as SIA-2004.1"
 )
@@ -86,7 +90,7 @@ def references(repo: Repository) -> Iterator[Reference]:
         yield Reference("strategy", s, ("owner",), [s.owner], OWNER)
         yield Reference("strategy", s, ("author",), [s.author], OWNER)
     for m in repo.meetings.meetings if repo.meetings else ():
-        yield Reference(f"meeting on {m.date}", m, ("strands",), m.strands, STRAND, True)
+        yield from _meeting(m)
     for strand in repo.strands:
         name = f"strand {strand.id}"
         yield Reference(name, strand, ("lead",), [strand.lead], OWNER)
@@ -120,6 +124,24 @@ def references(repo: Repository) -> Iterator[Reference]:
                 )
 
 
+def _meeting(m: Meeting) -> Iterator[Reference]:
+    """The ids a meeting names: its strands, its papers', decisions' and actions'."""
+    yield Reference(f"meeting on {m.date}", m, ("strands",), m.strands, STRAND, True)
+    for paper in m.papers:
+        name = f"paper {paper.report or paper.title!r} on {m.date}"
+        yield Reference(name, paper, ("strands",), paper.strands, STRAND, True)
+        yield Reference(name, paper, ("sia",), [paper.sia], SIA)
+        yield Reference(name, paper, ("authors",), paper.authors, OWNER, True)
+        yield Reference(name, paper, ("presenter",), [paper.presenter], OWNER)
+    for i, decision in enumerate(m.decisions):
+        name = f"decision {i + 1} on {m.date}"
+        yield Reference(name, decision, ("strands",), decision.strands, STRAND, True)
+    for action in m.actions:
+        name = f"action {action.id}"
+        yield Reference(name, action, ("owner",), [action.owner], OWNER)
+        yield Reference(name, action, ("strands",), action.strands, STRAND, True)
+
+
 def _recorded(
     name: str, item: BaseModel, updates: Sequence[BaseModel], field: str
 ) -> Iterator[Reference]:
@@ -137,7 +159,7 @@ def check(ctx: RuleContext) -> Iterator[Finding]:
         by_kind.setdefault(d.kind, set()).add(d.id)
     known = {
         target: Candidates(id_ for kind in target.kinds for id_ in by_kind.get(kind, ()))
-        for target in (OWNER, OUTCOME, RISK, STRAND, STRAND_OR_ELEMENT, SIA_ISSUE)
+        for target in (OWNER, OUTCOME, RISK, STRAND, STRAND_OR_ELEMENT, SIA, SIA_ISSUE)
     }
     for ref in references(repo):
         ids = known[ref.target]

@@ -34,9 +34,18 @@ class Shape:
     spaced: frozenset[str] = frozenset()
 
     def spaced_keys(self) -> frozenset[str]:
-        keys = set(self.spaced)
-        for child in self.children.values():
-            keys |= child.spaced_keys()
+        """The spaced keys here and in every shape under this one (a shape may hold itself:
+        a bullet's bullets)."""
+        keys: set[str] = set()
+        seen: set[int] = set()
+        todo = [self]
+        while todo:
+            shape = todo.pop()
+            if id(shape) in seen:
+                continue
+            seen.add(id(shape))
+            keys |= shape.spaced
+            todo.extend(shape.children.values())
         return frozenset(keys)
 
 
