@@ -462,3 +462,81 @@ def test_an_sia_paper_gives_the_recommendations(repo: RepoBuilder) -> None:
     ]
     # The risks are the SIA's closed part: R0001 is withheld from the open paper, and counted.
     assert "risk" in paper.withheld_said
+
+
+def test_a_meetings_file_that_does_not_load_is_named(cli: CliRunner, repo: RepoBuilder) -> None:
+    """Withheld whole (fail closed), but the paper says so, not that no meeting exists."""
+    papers(
+        repo,
+        TWO_MEETINGS.replace(
+            "              - include: progress\n", "              - include: secrets\n"
+        ),
+    )
+    code, out, err = invoke(cli, "report", "--root", str(repo.root), "--meeting", "2005-01-13")
+    assert (code, out) == (2, "")
+    assert "data/meetings.yaml does not load, so no meeting's paper can be made" in err
+
+
+def test_a_strand_paper_on_a_withheld_strand_reports_no_other_strand(repo: RepoBuilder) -> None:
+    papers(
+        repo,
+        TWO_MEETINGS.replace(
+            "strands: [S1]\n            authors: [lead-a]\n            supporting",
+            "strands: [S9]\n            authors: [lead-a]\n            supporting",
+        ),
+    )
+    paper = build_paper(load_repository(repo.root), dt.date(2005, 1, 13), None, "open")
+    words = " ".join(p.text for g in paper.groups for b in g.blocks for p in b.points)
+    assert "S1.1" not in words
+    assert "the progress on the strands it covers" in paper.summary[0]
+
+
+def test_a_paper_is_chosen_by_its_title_and_numbers_must_differ(
+    cli: CliRunner, repo: RepoBuilder
+) -> None:
+    papers(
+        repo,
+        TWO_MEETINGS.replace(
+            "          - report: 7\n",
+            "          - title: Unnumbered\n          - report: 7\n            title: Seven\n"
+            "          - report: 7\n",
+            1,
+        ),
+    )
+    args = ["report", "--root", str(repo.root), "--meeting", "2005-01-13", "--paper"]
+    code, md, err = invoke(cli, *args, "Unnumbered")
+    assert code == 0 and "# Unnumbered" in md, err
+    code, _, err = invoke(cli, *args, "7")
+    assert code == 2 and "has 2 papers called 7; give each paper of the meeting its own" in err
+
+
+def test_a_paper_as_at_after_its_meeting_is_refused(cli: CliRunner, repo: RepoBuilder) -> None:
+    papers(
+        repo,
+        TWO_MEETINGS.replace(
+            "            title: Strand 1 progress again\n",
+            "            title: Strand 1 progress again\n            as_of: 2005-02-01\n",
+        ),
+    )
+    code, _, err = invoke(cli, "report", "--root", str(repo.root), "--meeting", "2005-01-13")
+    assert code == 2 and "`as_of` 2005-02-01 is after its meeting on 2005-01-13" in err
+
+
+def test_withheld_actions_and_strand_risks_are_counted(repo: RepoBuilder) -> None:
+    """Two of the last meeting's actions are withheld, and so is a risk linked to the paper's
+    strand: none is shown, all are counted (the one trace a withheld item may leave)."""
+    secret_action = (
+        "          - id: A9\n            text: x\n            owner: lead-a\n"
+        "            due: 2005-01-01\n            marking: secret\n"
+    )
+    meetings = (
+        TWO_MEETINGS.replace("owner: lead-b\n", "owner: lead-b\n            marking: secret\n")
+        .replace("          - id: A2", secret_action + "          - id: A2")
+        .replace("- include: purpose\n", "- include: risks\n")
+        .replace("                exempt: personal\n", "")
+    )
+    papers(repo, meetings)
+    paper = build_paper(load_repository(repo.root), dt.date(2005, 1, 13), None, "open")
+    assert "2 actions" in paper.withheld_said and "risk" in paper.withheld_said
+    texts = [p.text for g in paper.groups for b in g.blocks for p in b.points]
+    assert not any(t.startswith(("A1 ", "A9 ", "R0001")) for t in texts)

@@ -352,3 +352,15 @@ def test_the_lists_init_writes_empty_are_added_to(cli: CliRunner, strategy: Path
         "        due: 2025-12-31\n"
     )
     validates(cli, strategy)
+
+
+def test_a_first_meeting_can_be_added_to(cli: CliRunner, strategy: Path) -> None:
+    """`new meeting` with no meetings file writes the meeting so that `new paper`, `new
+    decision` and `new action` can add to it (block style, not `- {date: ...}`)."""
+    (strategy / MEETINGS).unlink()
+    assert new(cli, strategy, "meeting", "--date", DAY)[0] == 0
+    assert "{" not in (strategy / MEETINGS).read_text()
+    for args in (PAPER, ["decision", "--meeting", DAY, "--text", "Agreed."], action()):
+        code, _, err = new(cli, strategy, *args)
+        assert code == 0, err
+    validates(cli, strategy)

@@ -34,7 +34,14 @@ from psstrat.isodate import parse_iso
 from psstrat.kinds import SPACED
 from psstrat.model.common import ID_PATTERNS, held_model
 from psstrat.repository import DATA, Repository, file_kind, model_of
-from psstrat.yamlio import MAX_BYTES, CannotAppend, YamlProblem, document_text, parse_yaml
+from psstrat.yamlio import (
+    MAX_BYTES,
+    CannotAppend,
+    YamlProblem,
+    document_text,
+    item_text,
+    parse_yaml,
+)
 
 # Also named from here: tests/test_new.py replaces append_item here, to race an addition.
 from psstrat.yamlio import ListPlace as ListPlace
@@ -320,7 +327,11 @@ def new_meeting(repo: Repository, census: Census, draft: MeetingDraft) -> Creati
     if draft.title:
         item["title"] = draft.title
     if not (repo.root / rel).exists():
-        return _new_file(repo, census, rel, {"meetings": [item]}, date.isoformat())
+        # The meeting in block style, as `new paper`, `new decision` and `new action` can
+        # then add to it (a flow mapping would have to be rewritten as text).
+        text = "meetings:\n" + item_text(item, 2)
+        _check(repo, rel, text)
+        return Creation(rel, text, date.isoformat(), True, census.notes)
     read = _read(repo, rel)
     data = read.data
     meetings = _meeting_list(data)

@@ -86,40 +86,65 @@ class Chosen:
 
 
 def choose(view: View, day: dt.date, report: str | None) -> Chosen:
-    """The paper ``report`` (or the only paper) of the meeting on ``day``; a PsstratError
-    naming what there is when there is no such paper. Only what the session may see is
-    looked at, so the message is the same as if what is withheld were not there."""
+    """The paper ``report`` (its report number, or its title) of the meeting on ``day``, or
+    its only paper; a PsstratError naming what there is when there is no such paper. Only
+    what the session may see is looked at, so the message is the same as if what is withheld
+    were not there."""
     meetings = view.repo.meetings
-    found = [m for m in meetings.meetings if m.date == day] if meetings else []
-    if not found:
-        dates = sorted({m.date.isoformat() for m in meetings.meetings} if meetings else set())
-        known = f"meetings are recorded on {', '.join(dates)}" if dates else "none is recorded"
+    if meetings is None and MEETINGS_FILE in view.unreadable:
         raise PsstratError(
-            f"no meeting on {day.isoformat()} is recorded in data/meetings.yaml ({known}); "
-            "pass --meeting with one of those dates"
+            f"{MEETINGS_FILE} does not load, so no meeting's paper can be made; run `psstrat "
+            "validate` and fix it"
+        )
+    found = [m for m in meetings.meetings if m.date == day] if meetings else []
+    with_papers = (
+        sorted({m.date.isoformat() for m in meetings.meetings if m.papers}) if (meetings) else []
+    )
+    if not found:
+        known = (
+            f"meetings with papers are on {', '.join(with_papers)}: pass one of those dates"
+            if with_papers
+            else "none records a paper: add one under a meeting's `papers:`"
+        )
+        raise PsstratError(
+            f"no meeting on {day.isoformat()} is recorded in {MEETINGS_FILE}; {known}"
         )
     papers = [(m, p) for m in found for p in m.papers]
     if not papers:
+        others = f" (meetings with papers: {', '.join(with_papers)})" if with_papers else ""
         raise PsstratError(
-            f"the meeting on {day.isoformat()} records no paper; add one under its `papers:` "
-            "in data/meetings.yaml (`psstrat explain meetings`), or render a quarter's paper "
-            "with --quarter"
+            f"the meeting on {day.isoformat()} records no paper{others}; add one under its "
+            f"`papers:` in {MEETINGS_FILE} (`psstrat explain meetings`), or render a "
+            "quarter's paper with --quarter"
         )
-    numbers = ", ".join(f"{p.report or '(no number)'} ({p.title})" for _, p in papers)
+    listed_ = ", ".join(_named(p) for _, p in papers)
     if report is not None:
         chosen = [(m, p) for m, p in papers if p.report == report]
+        chosen = chosen or [(m, p) for m, p in papers if p.title == report]
         if not chosen:
             raise PsstratError(
                 f"the meeting on {day.isoformat()} has no paper {report}; its papers are "
-                f"{numbers}: pass one of those numbers to --paper"
+                f"{listed_}: pass a report number or a title to --paper"
+            )
+        if len(chosen) > 1:
+            raise PsstratError(
+                f"the meeting on {day.isoformat()} has {len(chosen)} papers called {report}; "
+                f"give each paper of the meeting its own report number in {MEETINGS_FILE}"
             )
         papers = chosen
     if len(papers) > 1:
         raise PsstratError(
-            f"the meeting on {day.isoformat()} took {len(papers)} papers: {numbers}; choose "
-            "one with --paper N"
+            f"the meeting on {day.isoformat()} took {len(papers)} papers: {listed_}; choose "
+            "one with --paper N (its report number, or its title)"
         )
     return Chosen(*papers[0])
+
+
+MEETINGS_FILE = "data/meetings.yaml"
+
+
+def _named(paper: Paper) -> str:
+    return f"{paper.report} ({paper.title})" if paper.report else f"'{paper.title}'"
 
 
 def as_of_of(chosen: Chosen) -> dt.date:
@@ -179,6 +204,11 @@ def build_paper(  # noqa: PLR0913
             "data/strategy.yaml is missing or invalid; run `psstrat validate` and fix it first"
         )
     chosen = choose(view, day, report)
+    if chosen.paper.as_of is not None and chosen.paper.as_of > day:
+        raise PsstratError(
+            f"the paper's `as_of` {chosen.paper.as_of} is after its meeting on {day}; a paper "
+            "is as at its meeting's date or before it: set `as_of` on or before the meeting"
+        )
     as_of = as_of_of(chosen)
     early = today is not None and as_of > today
     if early:
@@ -278,6 +308,11 @@ class _Builder:
             draft=self._draft(),
         )
 
+    def _strands(self) -> tuple[Strand, ...]:
+        """The strands the paper reports progress on: those it names (as the session sees
+        them: none, when every one is withheld), or, naming none, every strand."""
+        return self.strands if self.paper.strands else tuple(self.repo.strands)
+
     def _supporting(self) -> list[Paragraph]:
         if self.paper.supporting:
             return list(self.paper.supporting)
@@ -295,6 +330,8 @@ class _Builder:
     def _subject(self) -> str:
         if self.paper.kind == "sia" and self.sia is not None:
             return f"the {self.sia.title}"
+        if self.paper.strands and not self.strands:
+            return "the progress on the strands it covers"
         if self.strands:
             return "the progress on " + listed(
                 [f"strand {s.id[1:]}, {s.title}," for s in self.strands]
@@ -398,7 +435,7 @@ class _Builder:
 
     def _progress(self, lead: str | None) -> Iterator[Made]:
         points = []
-        for s in self.strands or self.repo.strands:
+        for s in self._strands():
             self.used.append(s)
             for note in schedule.notes_between(s.updates, self.span):
                 points.append(self._note_point(note))
@@ -571,7 +608,7 @@ class _Builder:
         not yet met: what is planned for the next period."""
         end = self.as_of + relativedelta(months=3)
         points = []
-        for s in self.strands or self.repo.strands:
+        for s in self._strands():
             for e in sorted(s.work_elements, key=lambda e: natural_key(e.id)):
                 if not exists_on(e, self.as_of):
                     continue
@@ -735,10 +772,9 @@ class _Builder:
     def _in_meetings_part(self, item: Action | Decision, meeting: Any, includes: set[str]) -> bool:
         """A withheld action arising from the last meeting, or a decision the paper reports."""
         when = meeting.date if isinstance(meeting, Meeting) else None
-        if isinstance(item, Action):
+        if isinstance(item, Action):  # arising from the last meeting: every paper lists them
             last = self._last_meeting()
-            shown = "actions" in includes or self._arising_made(None) is not None
-            return bool(shown and last is not None and when == last.date)
+            return bool(last is not None and when == last.date)
         wanted = {s.id for s in self.strands}
         return bool(
             "decisions" in includes
@@ -749,9 +785,20 @@ class _Builder:
         )
 
     def _risk_ids(self) -> set[str]:
-        if self.paper.kind == "sia" and self.sia is not None:
-            return {r for i in self.sia.issues for r in i.risks}
-        return set()
+        """The ids of the risks `include: risks` lists, decided from what the session sees
+        of the SIA or strands and, for a withheld risk, from its own `strands`."""
+        if self.paper.kind == "sia":
+            return {r for i in self.sia.issues for r in i.risks} if self.sia else set()
+        wanted = {s.id for s in self.strands} | {
+            e.id for s in self.strands for e in s.work_elements
+        }
+        linked = {r for s in self.strands for e in s.work_elements for r in e.risks}
+        held = {
+            h.item.id
+            for h in self.view.held
+            if isinstance(h.item, Risk) and set(h.item.strands) & wanted
+        }
+        return linked | held
 
 
 Made = tuple[tuple[str, ...], tuple[PointView, ...], tuple[str, ...]]
