@@ -540,3 +540,19 @@ def test_withheld_actions_and_strand_risks_are_counted(repo: RepoBuilder) -> Non
     assert "2 actions" in paper.withheld_said and "risk" in paper.withheld_said
     texts = [p.text for g in paper.groups for b in g.blocks for p in b.points]
     assert not any(t.startswith(("A1 ", "A9 ", "R0001")) for t in texts)
+
+
+def test_the_paper_is_marked_as_highly_as_its_author(repo: RepoBuilder) -> None:
+    """A closed paper naming an official-sensitive author is marked official-sensitive."""
+    covert = "  - id: lead-c\n    role: Covert lead\n    marking: official-sensitive\n"
+    repo.edit("data/owners.yaml", "  - id: lead-b\n", covert + "  - id: lead-b\n")
+    meetings = TWO_MEETINGS.replace(
+        "authors: [lead-a]\n            supporting", "authors: [lead-c]\n            supporting"
+    ).replace("                marking: official-sensitive\n                exempt: personal\n", "")
+    papers(repo, meetings)
+    closed = build_paper(load_repository(repo.root), dt.date(2005, 1, 13), None, "closed")
+    assert [p.label for p in closed.contacts] == ["Covert lead"]
+    assert closed.marking == "OFFICIAL-SENSITIVE"
+    opened = build_paper(load_repository(repo.root), dt.date(2005, 1, 13), None, "open")
+    assert opened.contacts == () and opened.marking == "OFFICIAL"
+    assert "owner" in opened.withheld_said  # counted, never named

@@ -28,7 +28,7 @@ from psstrat.model.paper import Action, Decision, Generated, Paper, Paragraph, P
 from psstrat.model.risk import Risk
 from psstrat.model.sia import Sia, SiaIssue
 from psstrat.model.strand import Milestone, Strand, WorkElement
-from psstrat.model.strategy import Meeting, MeetingsFile
+from psstrat.model.strategy import Meeting, MeetingsFile, Owner
 from psstrat.provenance import Source
 from psstrat.records import exists_on, milestone_exists_on
 from psstrat.report.outline import paper_sections
@@ -266,6 +266,7 @@ class _Builder:
         if arising:
             groups.append(PaperGroup(ACTIONS_ARISING, arising))
         withheld = self._withheld()
+        contacts = self._contacts()  # before the marking: an author's marking counts too
         marking = self.view.highest(self.used)
         committee = schedule.committee_of(repo.meetings, self.meeting) if repo.meetings else None
         exempt = self.view.session != "open" and paper.exempt
@@ -294,7 +295,7 @@ class _Builder:
             background_papers=None
             if paper.background_papers is None
             else tuple(paper.background_papers),
-            contacts=self._contacts(),
+            contacts=contacts,
             contact_lines=tuple(repo.meetings.contacts) if repo.meetings else (),
             withheld=withheld,
             withheld_total=sum(w.count for w in withheld),
@@ -739,6 +740,8 @@ class _Builder:
             )
         if isinstance(item, Action | Decision):
             return self._in_meetings_part(item, within[-1] if within else None, includes)
+        if isinstance(item, Owner):  # an author or the presenter the paper would name
+            return item.id in (*self.paper.authors, self.paper.presenter)
         top = within[0] if within else item
         if isinstance(top, Sia):
             return top.id == self.paper.sia and bool(includes & {"issues", "statements", "risks"})
