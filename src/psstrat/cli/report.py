@@ -48,7 +48,7 @@ def command(
         typer.Option(
             "--paper",
             metavar="N",
-            help="Which of the meeting's papers, by its report number.",
+            help="Which of the meeting's papers: its report number, or its title.",
             show_default=False,
         ),
     ] = None,
