@@ -71,114 +71,7 @@ def _golden(name: str, text: str) -> None:
     )
 
 
-# -- PDF ------------------------------------------------------------------------------------------
-
-
-def test_pdf_has_the_marking_and_page_numbers_on_every_page(cli: CliRunner, tmp_path: Path) -> None:
-    data = paper(cli, ROOT, tmp_path / "report.pdf")
-    reader = PdfReader(io.BytesIO(data))
-    pages = pdf_text(data)
-    assert len(pages) > 3
-    for n, text in enumerate(pages, start=1):
-        assert text.count("OFFICIAL") >= 2, f"page {n} lacks its markings"
-        assert f"{n} of {len(pages)}" in text
-        assert len(text.split()) > 10, f"page {n} is blank"
-    meta = reader.metadata
-    assert meta is not None and meta.subject == "OFFICIAL"
-    assert meta.title and "progress report, Q3 2004/05" in meta.title
-    assert meta.author and "Director" in meta.author
-    _golden("data-2004-Q3-open.pdf.txt", "\n\f\n".join(pdf_text(fixed_paper("pdf", "open"))) + "\n")
-
-
-def test_pdf_embeds_its_fonts(cli: CliRunner, tmp_path: Path) -> None:
-    reader = PdfReader(io.BytesIO(paper(cli, ROOT, tmp_path / "report.pdf")))
-    fonts = {}
-    for page in reader.pages:
-        resources: Any = page["/Resources"]
-        for name, font in resources["/Font"].items():
-            font = font.get_object()
-            descendant = font.get("/DescendantFonts")
-            described = descendant[0].get_object() if descendant else font
-            fonts[name] = described["/FontDescriptor"].get_object()
-    assert fonts
-    for name, descriptor in fonts.items():
-        assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), name
-
-
-def test_pdf_is_tagged_for_screen_readers(cli: CliRunner, tmp_path: Path) -> None:
-    """The structure tree survives the faster page lookup: every element names a real page."""
-    reader = PdfReader(io.BytesIO(paper(cli, ROOT, tmp_path / "report.pdf")))
-    pages = {page.indirect_reference.idnum for page in reader.pages if page.indirect_reference}
-    root: Any = reader.trailer["/Root"]
-    assert root["/MarkInfo"]["/Marked"]
-    seen: set[int] = set()
-    todo = [root["/StructTreeRoot"].get_object()]
-    tags: set[str] = set()
-    while todo:
-        element = todo.pop()
-        if "/Pg" in element:
-            seen.add(element.raw_get("/Pg").idnum)
-        if "/S" in element:
-            tags.add(str(element["/S"]))
-        kids = element.get("/K", [])
-        kids = kids if isinstance(kids, list) else [kids]
-        todo.extend(
-            k.get_object()
-            for k in kids
-            if hasattr(k, "get_object") and hasattr(k.get_object(), "keys")
-        )
-    assert {"/H1", "/H2", "/Table", "/L", "/LI"} <= tags
-    assert seen and seen <= pages
-    assert len(seen) == len(pages)  # every page carries tagged content
-
-
-def test_faster_page_lookup_agrees_with_pydyf() -> None:
-    import pydyf
-
-    from psstrat.report.pdf import _linear_page_references
-
-    original = pydyf.PDF.page_references.fget
-    _linear_page_references(pydyf)
-    _linear_page_references(pydyf)  # a second call changes nothing
-    pdf = pydyf.PDF()
-    for count in (1, 2, 5):
-        while len(pdf.pages["Kids"]) // 3 < count:
-            page = pydyf.Dictionary({"Type": "/Page", "Parent": pdf.pages.reference})
-            pdf.add_page(page)
-        assert pdf.page_references == original(pdf)
-        assert len(pdf.page_references) == count
-
-
-def test_pdf_is_the_same_bytes_every_time(cli: CliRunner, tmp_path: Path) -> None:
-    assert paper(cli, ROOT, tmp_path / "a.pdf") == paper(cli, ROOT, tmp_path / "b.pdf")
-
-
-def test_pdf_withholds_the_canary(cli: CliRunner, marked: RepoBuilder, tmp_path: Path) -> None:  # noqa: F811
-    opened = "".join(pdf_text(paper(cli, marked.root, tmp_path / "open.pdf")))
-    closed = "".join(pdf_text(paper(cli, marked.root, tmp_path / "c.pdf", "--session", "closed")))
-    assert CANARY not in opened.replace("\n", "")
-    assert CANARY in closed.replace("\n", "")
-
-
-def test_pdf_fetches_nothing(cli: CliRunner, repo: RepoBuilder, tmp_path: Path) -> None:
-    """A template (untrusted) cannot pull a local file or a URL into the paper: the HTML
-    cleaning refuses it, and the PDF engine, given such HTML all the same, fetches nothing."""
-    from psstrat.report.pdf import html_to_pdf
-
-    secret = tmp_path / "secret.css"
-    secret.write_text(f'h1::after {{ content: "{CANARY}"; }}')
-    (repo.root / "templates").mkdir()
-    page = (
-        f'<html><head><link rel="stylesheet" href="file://{secret}"></head>'
-        f'<body><h1>Paper</h1><img src="file://{secret}"><p>{{{{ r.title }}}}</p></body></html>'
-    )
-    repo.write("templates/report.html.j2", page)
-    code, _, err = invoke(
-        cli, "report", "--root", str(repo.root), "-q", "2004-Q3", "-o", str(tmp_path / "r.pdf")
-    )
-    assert code == 2 and "would carry active or remote content (<link" in err
-    text = "".join(pdf_text(html_to_pdf(page.replace("{{ r.title }}", "Title"), "t")))
-    assert "Paper" in text and CANARY not in text
+# -- PDF (tests/test_pdf.py has the rest) ---------------------------------------------------
 
 
 def test_binary_paper_is_not_written_to_a_terminal(
@@ -335,14 +228,17 @@ def test_word_sections_come_in_the_markdown_order(cli: CliRunner, tmp_path: Path
     assert word == re.findall(r"^#{2,3} (.+)$", md, re.M)
 
 
-def test_missing_pango_is_a_clear_message(
+def test_missing_typst_is_a_clear_message(
     cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sys
+    from psstrat.report import engine
 
-    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import fails as without Pango
+    def missing(*args: object, **kwargs: object) -> bytes:
+        raise engine.EngineMissing("No module named 'typst'")
+
+    monkeypatch.setattr(engine, "run", missing)
     code, _, err = invoke(
         cli, "report", "--root", str(ROOT), "-q", "2004-Q3", "-o", str(tmp_path / "r.pdf")
     )
-    assert code == 2 and "PDF output needs WeasyPrint and its system libraries" in err
-    assert "apt-get install libpango-1.0-0" in err and not (tmp_path / "r.pdf").exists()
+    assert code == 2 and "PDF output needs the typst package (No module named 'typst')" in err
+    assert "pip install --force-reinstall psstrat" in err and not (tmp_path / "r.pdf").exists()

@@ -35,6 +35,7 @@ from psstrat.errors import PsstratError
 from psstrat.marking import restrict
 from psstrat.report.context import build_context
 from psstrat.report.papers import build_paper
+from psstrat.report.pdf import context_json
 from psstrat.report.render import render
 from psstrat.report.scope import Paper
 from psstrat.repository import load_repository
@@ -405,10 +406,11 @@ def outputs(root: Path, forget_withheld: bool, session: str = "open") -> list[st
     for strand in strands:
         context = build_context(repo, Paper(Q3, AS_OF, session, strand), errors=errors)
         if forget_withheld:
-            context = dataclasses.replace(context, withheld=(), withheld_total=0)
+            context = dataclasses.replace(context, withheld=(), withheld_total=0, withheld_said="")
         else:
             assert context.withheld == ()
         texts += [render(context, fmt, root) for fmt in ("md", "html")]
+        texts.append(context_json(context))  # all the PDF's template sees
     try:  # the meeting's paper: withheld, it is as if it were not recorded
         paper = build_paper(repo, PAPER_DAY, None, session, errors=errors)
     except PsstratError as exc:
@@ -419,6 +421,7 @@ def outputs(root: Path, forget_withheld: bool, session: str = "open") -> list[st
         else:
             assert paper.withheld == ()
         texts += [render(paper, fmt, root) for fmt in ("md", "html")]
+        texts.append(context_json(paper))
     status = build_status(restrict(repo, session), AS_OF)
     texts.append(repr(dataclasses.replace(status, withheld={})))
     texts.append(repr(find_overdue(restrict(repo, session), AS_OF, within=60, kind="all")))

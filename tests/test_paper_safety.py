@@ -605,78 +605,6 @@ def test_libreoffice_fetches_the_link_that_is_refused(
 # -- the PDF engine: bounded in a child process -----------------------------------------------
 
 
-def _pdf(cli: CliRunner, repo: RepoBuilder, html: str) -> tuple[int, str]:
-    (repo.root / "templates").mkdir(exist_ok=True)
-    repo.write("templates/report.html.j2", html)
-    out = repo.root / "r.pdf"
-    out.unlink(missing_ok=True)
-    code, _, err = _report(cli, repo, "-o", str(out))
-    assert out.exists() == (code == 0)
-    return code, err
-
-
-@pytest.mark.parametrize(
-    ("html", "says"),
-    [
-        (
-            "<h1>{{ r.title }}</h1>{% for i in range(5000) %}<div>{% endfor %}deep\n",
-            "(RecursionError: maximum recursion depth exceeded",
-        ),
-        ('<h1 style="font-size: 1e30px">{{ r.title }}</h1>\n', "(ZeroDivisionError: "),
-    ],
-)
-def test_a_failure_inside_the_pdf_engine_is_exit_2(
-    cli: CliRunner, repo: RepoBuilder, html: str, says: str
-) -> None:
-    """5,000 nested `div`s (RecursionError) and `font-size: 1e30px` (ZeroDivisionError)
-    made the PDF exit 3, a bug's status, with a traceback."""
-    code, err = _pdf(cli, repo, html)
-    assert code == 2, err
-    assert err.startswith("psstrat: error: template report.html.j2: the PDF engine failed ")
-    assert says in err and err.endswith("; simplify the template\n")
-
-
-MANY_PAGES = (
-    "<style>p { break-after: page; }</style>\n"
-    "{% for i in range(60) %}<p>page {{ i }} of {{ r.title }}</p>{% endfor %}\n"
-)
-
-
-def test_the_pdf_engine_is_stopped_after_its_time(
-    cli: CliRunner, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """WeasyPrint layout had no time limit (a 12,000-page template ran past 170 s)."""
-    monkeypatch.setattr("psstrat.report.engine.PDF_SECONDS", 0.5)
-    code, err = _pdf(cli, repo, MANY_PAGES)
-    assert code == 2
-    assert "template report.html.j2: the PDF engine failed (stopped after 0.5 s)" in err
-
-
-def test_a_paper_of_too_many_pages_is_refused(
-    cli: CliRunner, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Layout stops at the first page past the limit, before the PDF is written."""
-    code, err = _pdf(cli, repo, MANY_PAGES)
-    assert code == 0, err  # 60 pages are within the limit
-    monkeypatch.setattr("psstrat.report.engine.PDF_PAGES", 20)
-    code, err = _pdf(cli, repo, MANY_PAGES)
-    assert code == 2
-    assert "template report.html.j2: the PDF engine failed (the paper passed 20 pages)" in err
-
-
-def test_the_pdf_engine_has_a_memory_limit(
-    cli: CliRunner, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The 1 MiB strand file of 19,075 milestones took 2.9 GB for the PDF; now the engine's
-    process may map only PDF_MEMORY (here 300 MiB: WeasyPrint itself needs about 250), and
-    running out, as a MemoryError or as Pango aborting, is exit 2."""
-    monkeypatch.setattr("psstrat.report.engine.PDF_MEMORY", 300 * 1024**2)
-    code, err = _pdf(cli, repo, "<p>{% for i in range(60000) %}<span>w</span> {% endfor %}</p>\n")
-    assert code == 2
-    assert "template report.html.j2: the PDF engine failed (" in err
-    assert "ran out of memory (more than 300 MiB)" in err or "crashed with" in err, err
-
-
 def test_a_crashed_or_killed_engine_is_said_as_such() -> None:
     import signal
 
@@ -723,9 +651,9 @@ def test_deeply_nested_html_cannot_stall_the_cleaning(
 def test_the_engine_process_imports_nothing_from_the_working_directory(
     cli: CliRunner, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The engine's process starts with `python -P`: a `weasyprint.py` in the strategy
+    """The engine's process starts with `python -P`: a `typst.py` in the strategy
     repository (where psstrat is run) is not what it imports."""
-    repo.write("weasyprint.py", 'raise SystemExit("imported from the repository")\n')
+    repo.write("typst.py", 'raise SystemExit("imported from the repository")\n')
     monkeypatch.chdir(repo.root)
     code, _, err = _report(cli, repo, "-o", str(repo.root / "r.pdf"))
     assert code == 0, err

@@ -35,6 +35,8 @@ class ReportSettings(Model):
     """Why a closed paper or part is not published: a key papers name, and its wording"""
     list_length: int = Field(default=10, ge=1, le=1000)
     """The longest list of risks a paper prints; it counts the rest"""
+    language: str = Field(default="en-GB", pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
+    """The papers' language, as a language tag (en-GB): screen readers read the PDF in it"""
 
 
 class Settings(Model):

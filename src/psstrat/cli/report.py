@@ -144,14 +144,16 @@ def command(
         since=since,
     )
     context: AnyContext
+    said: list[str] = []
     if request.meeting is not None:
         found = gather_meeting(request)
         warn(found.notes)
-        context, made = make_meeting_paper(found)
+        context, made = make_meeting_paper(found, said)
     else:
         data = gather(request)
         warn(data.notes)
-        context, made = make(data)
+        context, made = make(data, said)
+    warn(said)
     if target is None:
         _to_stdout(made, fmt)
     else:

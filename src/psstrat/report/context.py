@@ -200,6 +200,7 @@ def _context(scope: Scope, provenance: Provenance, draft: tuple[str, ...]) -> Re
             provenance=provenance,
             sections=SECTIONS,
             draft=draft,
+            language=settings.report.language,
         )
     )
 

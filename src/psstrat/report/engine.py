@@ -1,4 +1,4 @@
-"""A paper engine (WeasyPrint for the PDF) run in a child process, bounded as a whole.
+"""A paper engine (Typst for the PDF) run in a child process, bounded as a whole.
 
 Layout engines are large native code driven by untrusted input: a hostile template can make
 one run for minutes (12,000 pages), take gigabytes, recurse until Python gives up (5,000
@@ -6,14 +6,15 @@ nested `div`s), divide by zero (`font-size: 1e30px`) or crash outright. None of 
 psstrat down with a traceback or hang CI. So the engine runs in its own process, bytes in and
 bytes out, with a wall-clock limit (the parent kills it on expiry), an address-space and a
 CPU-time limit set in the child before the engine is imported, and a page limit; whatever goes
-wrong in it is one line, exit 2, naming the template. The wrapper knows nothing of WeasyPrint:
-an engine is a function from bytes and a page limit to bytes (ENGINES), so another engine
-(Typst) is bounded the same way.
+wrong in it is one line, exit 2, naming the template. The wrapper knows nothing of Typst: an
+engine is a function from bytes and a page limit to bytes (ENGINES), so each engine
+(Typst, the HTML cleaning) is bounded the same way.
 
     main([NAME, SECONDS, BYTES, PAGES]) in `python -P`, input on stdin, output on stdout
 
 The child exits 0 with the output on stdout, MISSING when the engine cannot be imported, or
-FAILED with one line on stderr saying why.
+FAILED with one line on stderr saying why; each warning it has for the user is a line of
+its own on stderr (WARNING).
 """
 
 from __future__ import annotations
@@ -28,15 +29,16 @@ from pathlib import Path
 from psstrat.errors import PsstratError
 
 PDF_SECONDS = 180.0
-"""The longest the PDF may take to lay out and write. The 10,000-risk benchmark paper (259
-pages) takes 35 s on the project's machine, 68 s on its slowest measured day: 2.6 times that."""
+"""The longest the PDF may take to lay out and write. The 10,000-risk benchmark paper with its
+whole register as an appendix (210 pages) takes about 2 s in Typst on the project's machine;
+the limit is for a runaway template on a slow runner, not for any real paper."""
 PDF_MEMORY = 3 * 1024**3
-"""The address space the PDF engine's process may map: the benchmark paper peaks at 675 MiB
-(919 MiB at 480 pages), so about 1.1 MiB a page above 390 MiB; 3 GiB holds 1,000 heavy pages
-and stays well inside a 7 GiB CI runner."""
+"""The address space the PDF engine's process may map: the benchmark paper with its appendix
+peaks at 340 MiB resident (565 MiB with the whole register as a table); 3 GiB stays well
+inside a 7 GiB CI runner."""
 PDF_PAGES = 1_000
-"""The most pages a PDF paper may have: 4 times the benchmark's 259 (a real directorate's
-paper is a few dozen). Layout stops at the first page past it."""
+"""The most pages a PDF paper may have: about 5 times the benchmark's 210 (a real
+directorate's paper is a few dozen). The pages are counted when the compiler is done."""
 
 CLEAN_MEMORY = 2 * 1024**3
 """The address space the HTML cleaning's process may map (the 10,000-risk paper's needs
@@ -64,12 +66,12 @@ class PageLimit(Exception):
 
 
 ENGINES = {
-    "weasyprint": "psstrat.report.pdf:weasyprint_pdf",
+    "typst": "psstrat.report.pdf:typst_pdf",
     "clean-html": "psstrat.report.safehtml:clean_bytes",
 }
 """Each engine: a function from bytes and a page limit to bytes, named so that only the
 child process imports it."""
-WHAT = {"weasyprint": "the PDF engine", "clean-html": "the HTML cleaning"}
+WHAT = {"typst": "the PDF engine", "clean-html": "the HTML cleaning"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,9 +86,16 @@ def pdf_limits() -> Limits:
     return Limits(PDF_SECONDS, PDF_MEMORY, PDF_PAGES)
 
 
-def run(name: str, data: bytes, shown: str, limits: Limits | None = None) -> bytes:
+def run(
+    name: str,
+    data: bytes,
+    shown: str,
+    limits: Limits | None = None,
+    warnings: list[str] | None = None,
+) -> bytes:
     """The engine's output for ``data``, or a PsstratError naming the template ``shown``
-    (EngineMissing when the engine cannot be loaded at all)."""
+    (EngineMissing when the engine cannot be loaded at all); the engine's warnings, one line
+    each, are added to ``warnings``."""
     bound = pdf_limits() if limits is None else limits
     # -P: nothing from the working directory (a strategy repository) is importable in the
     # child; psstrat's own folder goes last on its path, so it finds this psstrat without
@@ -107,16 +116,19 @@ def run(name: str, data: bytes, shown: str, limits: Limits | None = None) -> byt
         except BaseException:  # Ctrl-C: the child goes too
             child.kill()
             raise
+    said = err.decode("utf-8", "replace").splitlines()
+    if warnings is not None:
+        warnings.extend(line.removeprefix(WARNING) for line in said if line.startswith(WARNING))
     if child.returncode == 0:
         return out
-    said = err.decode("utf-8", "replace").splitlines()
     marked = [line.removeprefix(MARK) for line in said if line.startswith(MARK)]
     last = marked[-1] if marked else ""
     if child.returncode == MISSING:
         raise EngineMissing(last or name)
     if child.returncode == REFUSED and last:
         raise PsstratError(f"template {shown}: {last}")
-    if child.returncode != FAILED and any("MemoryError" in line for line in said):
+    out_of_memory = ("MemoryError", "memory allocation of")  # Python's, and Rust's abort
+    if child.returncode != FAILED and any(m in line for line in said for m in out_of_memory):
         last = f"ran out of memory (more than {bound.memory / 2**20:g} MiB)"
         raise _failure(name, shown, last)
     raise _failure(name, shown, _why(child.returncode, last, bound.seconds))
@@ -153,8 +165,17 @@ MARK = "psstrat-engine: "
 """Starts the child's one line for the parent, apart from anything else on its stderr."""
 
 
+WARNING = "psstrat-engine-warning: "
+"""Starts each line of the child's warnings for the user."""
+
+
 def _say(message: str) -> None:
     print(f"\n{MARK}{message}", file=sys.stderr, flush=True)
+
+
+def warn(message: str) -> None:
+    """In the engine's process: a warning for the user, one line."""
+    print(f"\n{WARNING}{' '.join(message.split())}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str]) -> int:

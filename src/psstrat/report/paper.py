@@ -1,8 +1,9 @@
 """The paper in each format a committee uses: Markdown, HTML, PDF and Word.
 
 Every format is made from the same ReportContext, so each shows exactly what the session may
-see, in the same section order. PDF is the HTML laid out on A4; Word is a house-style .docx
-template filled through the same sandbox. FORMATS registers them once: `report --format`
+see, in the same section order. PDF is laid out by Typst from a house-style Typst template
+fed the context as JSON; Word is a house-style .docx template filled through the same
+sandbox. FORMATS registers them once: `report --format`
 takes its names, and EXTENSIONS (the file names that imply one) is derived from it.
 """
 
@@ -16,12 +17,13 @@ if TYPE_CHECKING:
     from psstrat.commands.report import MeetingPaperData, PaperData
     from psstrat.report.views import AnyContext, PaperContext, ReportContext
 
-Produce = Callable[["AnyContext", Path, Path | None], str | bytes]
-"""(context, repository root, --template or None) -> the paper as text or bytes."""
+Produce = Callable[["AnyContext", Path, Path | None, list[str]], str | bytes]
+"""(context, repository root, --template or None, warnings) -> the paper as text or bytes;
+what the user should hear about the template is added to warnings, a line each."""
 
 
 def _text(fmt: str) -> Produce:
-    def produce(context: AnyContext, root: Path, template: Path | None) -> str:
+    def produce(context: AnyContext, root: Path, template: Path | None, warnings: list[str]) -> str:
         from psstrat.report.render import render
 
         return render(context, fmt, root, template)
@@ -29,15 +31,13 @@ def _text(fmt: str) -> Produce:
     return produce
 
 
-def _pdf(context: AnyContext, root: Path, template: Path | None) -> bytes:
-    from psstrat.report.pdf import html_to_pdf
-    from psstrat.report.render import entry_names, render, shown_name
+def _pdf(context: AnyContext, root: Path, template: Path | None, warnings: list[str]) -> bytes:
+    from psstrat.report.pdf import paper_pdf
 
-    shown = shown_name("html", template, entry_names(context, "html")[0])
-    return html_to_pdf(render(context, "html", root, template), shown)
+    return paper_pdf(context, root, template, warnings)
 
 
-def _docx(context: AnyContext, root: Path, template: Path | None) -> bytes:
+def _docx(context: AnyContext, root: Path, template: Path | None, warnings: list[str]) -> bytes:
     from psstrat.report.docx import render_docx
 
     return render_docx(context, root, template)
@@ -51,12 +51,21 @@ EXTENSIONS = {**{name: name for name in FORMATS}, **ALIASES}
 """A file extension (lower case, no dot) -> the format it implies."""
 
 
-def produce(context: AnyContext, fmt: str, root: Path, template: Path | None = None) -> str | bytes:
-    """The paper as text (md, html) or bytes (pdf, docx)."""
-    return FORMATS[fmt](context, root, template)
+def produce(
+    context: AnyContext,
+    fmt: str,
+    root: Path,
+    template: Path | None = None,
+    warnings: list[str] | None = None,
+) -> str | bytes:
+    """The paper as text (md, html) or bytes (pdf, docx); the template's warnings are added
+    to ``warnings``."""
+    return FORMATS[fmt](context, root, template, [] if warnings is None else warnings)
 
 
-def make_meeting_paper(data: MeetingPaperData) -> tuple[PaperContext, str | bytes]:
+def make_meeting_paper(
+    data: MeetingPaperData, warnings: list[str] | None = None
+) -> tuple[PaperContext, str | bytes]:
     """The meeting's paper psstrat.commands.report.gather_meeting found the makings of: its
     frozen context, and the paper in the format asked for."""
     from psstrat.report.papers import build_paper
@@ -73,10 +82,10 @@ def make_meeting_paper(data: MeetingPaperData) -> tuple[PaperContext, str | byte
         errors,
         request.today,
     )
-    return context, produce(context, request.fmt, data.root, request.template)
+    return context, produce(context, request.fmt, data.root, request.template, warnings)
 
 
-def make(data: PaperData) -> tuple[ReportContext, str | bytes]:
+def make(data: PaperData, warnings: list[str] | None = None) -> tuple[ReportContext, str | bytes]:
     """The paper psstrat.commands.report.gather found the makings of: its frozen context, and
     the paper in the format asked for."""
     from psstrat.report.context import build_context, changes_view
@@ -87,4 +96,4 @@ def make(data: PaperData) -> tuple[ReportContext, str | bytes]:
     changes = changes_view(compared.changes, compared.compared_with, compared.note, request.strand)
     errors = len(data.judgement.errors)
     context = build_context(data.judgement.view, paper, data.source, errors, changes)
-    return context, produce(context, request.fmt, data.root, request.template)
+    return context, produce(context, request.fmt, data.root, request.template, warnings)

@@ -307,6 +307,7 @@ class _Builder:
             else None,
             illustrative=self.illustrative or bool(paper.illustrative),
             draft=self._draft(),
+            language=settings.report.language,
         )
 
     def _strands(self) -> tuple[Strand, ...]:

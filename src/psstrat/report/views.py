@@ -360,6 +360,8 @@ class ReportContext:
     a date before the quarter ends); empty for the final paper. Templates mark a draft."""
     changes: ChangesView = ChangesView()
     """What changed in the strategy since the last report (from git)."""
+    language: str = "en-GB"
+    """The paper's language, as a BCP 47 tag (settings `report.language`)."""
 
 
 # -- a meeting's paper (psstrat.report.papers) ----------------------------------------------
@@ -452,6 +454,8 @@ class PaperContext:
     """Why a closed paper is not published (the wording from psstrat.yaml)."""
     illustrative: bool = False
     draft: tuple[str, ...] = ()
+    language: str = "en-GB"
+    """The paper's language, as a BCP 47 tag (settings `report.language`)."""
 
     @property
     def templates(self) -> tuple[str, str]:
