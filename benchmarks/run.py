@@ -173,24 +173,24 @@ def main() -> None:
     report = best_of(report_cmd, args.repeat)
     print(f"psstrat report (html)      {report:8.2f} s")
     print(f"  ratio report/validate    {report / validate:8.3f} x   (target <= 1)")
-    tmp = Path(tempfile.gettempdir())
-    docx = best_of([*report_cmd[:-1], str(tmp / "bench-report.docx")], args.repeat)
+    out = Path(tempfile.gettempdir())
+    docx = best_of([*report_cmd[:-1], str(out / "bench-report.docx")], args.repeat)
     print(f"psstrat report (docx)      {docx:8.2f} s")
     print(f"  ratio docx/html          {docx / report:8.3f} x   (target <= 2)")
     # The PDF against the HTML side by side, each measured again beside the other, with and
     # without the whole register as an appendix (issue 21: within 1.2x).
     for extra_args, what in (([], ""), (["--appendix", "register"], ", appendix register")):
-        html_cmd = [*report_cmd[:-1], *extra_args, str(tmp / "bench-report.html")]
-        pdf_cmd = [*report_cmd[:-1], *extra_args, str(tmp / f"bench-report{len(extra_args)}.pdf")]
+        html_cmd = [*report_cmd[:-1], *extra_args, str(out / "bench-report.html")]
+        pdf_cmd = [*report_cmd[:-1], *extra_args, str(out / f"bench-report{len(extra_args)}.pdf")]
         html = min(best_of(html_cmd, args.repeat), best_of(html_cmd, 1))
         pdf = min(best_of(pdf_cmd, args.repeat), best_of(pdf_cmd, 1))
-        pages = _pages(tmp / f"bench-report{len(extra_args)}.pdf")
+        pages = _pages(out / f"bench-report{len(extra_args)}.pdf")
         print(f"psstrat report (html{what}) {html:8.2f} s")
         print(f"psstrat report (pdf{what})  {pdf:8.2f} s, {pages} pages")
         print(f"  ratio pdf/html           {pdf / html:8.3f} x   (target <= 1.2)")
     shipped = [*psstrat, "report", "--root", str(HERE.parent), "--quarter", "2004-Q3", "-o"]
-    html = best_of([*shipped, str(tmp / "shipped.html")], args.repeat)
-    pdf = best_of([*shipped, str(tmp / "shipped.pdf")], args.repeat)
+    html = best_of([*shipped, str(out / "shipped.html")], args.repeat)
+    pdf = best_of([*shipped, str(out / "shipped.pdf")], args.repeat)
     print(f"shipped data, report (html) {html:8.2f} s")
     print(f"shipped data, report (pdf) {pdf:8.2f} s")
     print(f"  ratio pdf/html           {pdf / html:8.3f} x   (target <= 1.5)")
