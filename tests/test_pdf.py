@@ -356,7 +356,30 @@ def test_a_symbolic_link_in_templates_is_refused(
     (repo.root / "templates").mkdir()
     (repo.root / "templates" / "report.typ").symlink_to(outside)
     code, err, _ = _pdf(cli, repo)
-    assert code == 2 and "template templates/report.typ is a symbolic link" in err
+    assert code == 2, err
+    assert "template report.typ is not in templates/ or psstrat's own templates: " in err
+    assert "templates/report.typ is a symbolic link leading out of its folder" in err
+
+
+def test_a_folder_named_like_a_template_is_said_to_be_one(
+    cli: CliRunner, repo: RepoBuilder
+) -> None:
+    (repo.root / "templates" / "report.typ").mkdir(parents=True)
+    code, err, _ = _pdf(cli, repo)
+    assert code == 2 and err.count("\n") == 1
+    assert "template report.typ is not in templates/ or psstrat's own templates: " in err
+    assert "templates/report.typ is a folder, not a file" in err
+
+
+def test_a_template_file_name_the_compiler_cannot_take_is_refused(
+    cli: CliRunner, repo: RepoBuilder, tmp_path: Path
+) -> None:
+    odd = tmp_path / "paper\u202e.typ"
+    odd.write_text("x\n")
+    code, err, _ = _pdf(cli, repo, "--template", str(odd))
+    assert code == 2 and "name the file with letters, digits" in err
+    code, err, _ = _pdf(cli, repo, "--template", str(tmp_path / "nope.typ"))
+    assert code == 2 and "No such file or directory; check the path" in err
 
 
 def test_the_compilers_warnings_are_a_line_each(cli: CliRunner, repo: RepoBuilder) -> None:
@@ -447,3 +470,116 @@ def test_the_pdf_is_in_the_settings_language(
     repo.write("psstrat.yaml", "report:\n  language: Welsh\n")
     code, _, err = invoke(cli, "report", "--root", str(repo.root), "-q", "2004-Q3")
     assert code == 2 and "psstrat.yaml:2:13" in err and "language" in err
+
+
+def test_a_character_no_font_has_is_printed_as_its_code_point(
+    cli: CliRunner, repo: RepoBuilder, tmp_path: Path
+) -> None:
+    """A CJK name or an emoji in the data does not stop the paper: PDF/UA-1 cannot draw it in
+    the paper's fonts, so its code point is printed instead, and psstrat says so."""
+    repo.edit("data/strands/S1.yaml", "title: Security of information", "title: Security 草 😀")
+    out = tmp_path / "r.pdf"
+    code, _, err = invoke(
+        cli,
+        "report",
+        "--root",
+        str(repo.root),
+        "-q",
+        "2004-Q3",
+        "--as-of",
+        "2004-12-31",
+        "-o",
+        str(out),
+    )
+    assert code == 0, err
+    assert "Security [U+8349] [U+1F600]" in flat(out.read_bytes())
+    warned = [line for line in err.splitlines() if "cannot show" in line]
+    assert warned == [
+        "psstrat: warning: template report.typ: the PDF's fonts cannot show 草 (U+8349), 😀 "
+        "(U+1F600) from the data, so it prints their code points, [U+...], instead; the md, "
+        "html and docx papers show them"
+    ]
+
+
+def test_a_long_word_breaks_rather_than_running_off_the_page(
+    cli: CliRunner, repo: RepoBuilder, tmp_path: Path
+) -> None:
+    word = "Supercalifragilistic" * 6  # 120 letters: wider than the page
+    repo.edit("data/strands/S1.yaml", "title: Security of information", f"title: {word}")
+    data = quarter(cli, repo.root, tmp_path / "r.pdf", "--as-of", "2004-12-31")
+    lines = [line.replace("\u200b", "") for page in pages_of(data) for line in page.splitlines()]
+    assert not any(word in line for line in lines)  # it wraps: no line holds it whole
+    assert word in "".join(lines)  # and every letter is there, in order
+
+
+def test_files_in_templates_that_cannot_be_used_are_left_out_not_fatal(
+    cli: CliRunner, repo: RepoBuilder
+) -> None:
+    """A large crest, a FIFO, a folder: none stops a paper that does not use it; one that
+    uses it is told why it is not there."""
+    (repo.root / "templates" / "old.typ").mkdir(parents=True)
+    repo.write("templates/crest.png", b"\x89PNG" + b"0" * (17 * 1024 * 1024))
+    os.mkfifo(repo.root / "templates" / "notes.typ")
+    repo.write("templates/lib/words.typ", "#let greeting = [Hello from lib]\n")
+    code, err, _ = _pdf(cli, repo)
+    assert code == 0, err
+    _with_template(repo, '#import "lib/words.typ": greeting\n#greeting\n#image("crest.png")\n')
+    code, err, _ = _pdf(cli, repo)
+    assert code == 2
+    assert "templates/crest.png is larger than 16 MiB, so psstrat does not give it to" in err
+    _with_template(repo, '#import "lib/words.typ": greeting\n#greeting\n')
+    code, err, data = _pdf(cli, repo)
+    assert code == 0, err
+    assert "Hello from lib" in flat(data)
+
+
+def test_the_page_count_is_not_fooled_by_the_data(
+    cli: CliRunner, repo: RepoBuilder, tmp_path: Path
+) -> None:
+    repo.edit(
+        "data/strands/S1.yaml", "title: Security of information", "title: /Type /Page /Type /Page"
+    )
+    data = quarter(cli, repo.root, tmp_path / "r.pdf", "--as-of", "2004-12-31")
+    assert page_count(data) == len(PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and PR_SET_PDEATHSIG")
+def test_sigterm_takes_the_compiler_and_its_folder_with_it(
+    repo: RepoBuilder, tmp_path: Path
+) -> None:
+    """psstrat stopped with SIGTERM (exit 143) leaves no compiler running and no folder."""
+    import signal
+    import time
+
+    _with_template(repo, "#for i in range(1000000000) {}\n")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    command = [sys.executable, "-m", "psstrat", "report", "--root", str(repo.root), "-q"]
+    command += ["2004-Q3", "-o", str(tmp_path / "r.pdf")]
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    parent = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+
+    def children() -> list[int]:
+        found = []
+        for stat_file in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat_file.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent.pid:
+                found.append(int(stat_file.parent.name))
+        return found
+
+    deadline = time.monotonic() + 60
+    while not children() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    engines = children()
+    assert engines, "the compiler never started"
+    time.sleep(0.5)
+    parent.send_signal(signal.SIGTERM)
+    assert parent.wait(timeout=30) == 143
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in engines) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(Path(f"/proc/{pid}/stat").exists() for pid in engines)
+    assert list(scratch.iterdir()) == []

@@ -183,6 +183,10 @@ class _cleanup_on_sigterm:
             signal.signal(signal.SIGTERM, self.previous)
 
 
+cleanup_on_sigterm = _cleanup_on_sigterm
+"""For other stages that hold something to remove (the PDF's temporary folder)."""
+
+
 def _exit_on_signal(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 

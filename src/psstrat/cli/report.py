@@ -90,7 +90,12 @@ def command(
     ] = None,
     template: Annotated[
         Path | None,
-        typer.Option("--template", metavar="FILE", help="Render with this template instead."),
+        typer.Option(
+            "--template",
+            metavar="FILE",
+            help="Render with this template instead (a Jinja file; for --format pdf, a Typst "
+            ".typ file).",
+        ),
     ] = None,
     allow_errors: AllowErrorsOption = False,
     appendix: Annotated[
@@ -113,7 +118,7 @@ def command(
         ),
     ] = None,
 ) -> None:
-    """Render a committee paper through the Jinja templates: a quarter's progress report
+    """Render a committee paper through the templates: a quarter's progress report
     (--quarter), or a paper a meeting took (--meeting)."""
     from psstrat.commands.report import PaperRequest, gather, gather_meeting
     from psstrat.report.paper import make, make_meeting_paper

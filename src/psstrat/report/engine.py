@@ -161,6 +161,20 @@ def _limit(seconds: float, memory: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
 
 
+def _die_with_parent() -> None:
+    """The engine goes when psstrat goes, however it goes (SIGTERM, SIGKILL): it never runs on
+    with gigabytes after the user stopped it (PR_SET_PDEATHSIG)."""
+    import ctypes
+    import os
+
+    parent = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # psstrat died before the request took effect
+        os._exit(FAILED)
+
+
+PR_SET_PDEATHSIG = 1
+
 MARK = "psstrat-engine: "
 """Starts the child's one line for the parent, apart from anything else on its stderr."""
 
@@ -181,6 +195,7 @@ def warn(message: str) -> None:
 def main(argv: list[str]) -> int:
     name, seconds, memory, pages = argv[0], float(argv[1]), int(argv[2]), int(argv[3])
     if sys.platform.startswith("linux"):  # elsewhere RLIMIT_AS is not enforced or not settable
+        _die_with_parent()
         _limit(seconds, memory)
     data = sys.stdin.buffer.read()
     reserve = bytearray(RESERVE)

@@ -38,10 +38,15 @@ if TYPE_CHECKING:
     from psstrat.report.views import AnyContext
 
 EXTENSION = ".typ"
-COPIED = frozenset({EXTENSION, ".png", ".jpg", ".jpeg", ".gif", ".svg"})
-"""What the compiler's root holds from each template folder: Typst files, and images (a
+IMAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"})
+"""What the compiler's root holds from each template folder besides Typst files: images (a
 force's crest) a template may place."""
 MAX_TEMPLATE_BYTES = 1024 * 1024
+MAX_IMAGE_BYTES = 16 * 1024 * 1024
+MAX_FILES = 1_000
+MAX_DEPTH = 8
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]*")
+"""What a `--template` file may be called: its name is the compiler's entry."""
 STANDARD: Final = "ua-1"
 """The PDF standard every paper is written to: PDF/UA-1, the accessible PDF."""
 NOWHERE = "http://127.0.0.1:9"
@@ -67,7 +72,9 @@ def context_json(context: AnyContext) -> str:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, str | int | float | bool) or value is None:
+    if isinstance(value, str):
+        return _breakable(value) if len(value) > LONG_WORD else value
+    if isinstance(value, int | float | bool) or value is None:
         return value
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
@@ -77,6 +84,20 @@ def _plain(value: Any) -> Any:
             return str(value)
         names = _FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value))
     return {name: _plain(getattr(value, name)) for name in names}
+
+
+LONG_WORD = 30
+_LONG = re.compile(rf"[^\s\u200b]{{{LONG_WORD},}}")
+
+
+def _breakable(text: str) -> str:
+    """``text`` with a zero-width space every 15 characters of each word longer than
+    LONG_WORD (a reference, a path, a run of letters): the PDF may break the word there rather
+    than run it out of its table cell or off the page. The space is invisible, and other
+    formats wrap such words themselves."""
+    return _LONG.sub(
+        lambda m: "\u200b".join(m[0][i : i + 15] for i in range(0, len(m[0]), 15)), text
+    )
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -101,20 +122,26 @@ def paper_pdf(
             "psstrat's own templates/report.typ; pass one, or choose --format html"
         )
     names = entry_names(context)
-    with tempfile.TemporaryDirectory(prefix="psstrat-typst-") as work:
+    from psstrat.safefiles import cleanup_on_sigterm
+
+    with cleanup_on_sigterm(), tempfile.TemporaryDirectory(prefix="psstrat-typst-") as work:
         folder = Path(work) / "templates"
         folder.mkdir()
-        for source in (packaged_templates(), repository_templates(root)):
-            if source is not None:
-                _copy_templates(source, folder)
+        copier = _Copier()
+        copier.tree(packaged_templates(), folder, trusted=True)
+        repository = repository_templates(root)
+        if repository is not None:
+            copier.tree(repository, folder)
+        skipped = copier.skipped
         if template is not None:
-            entry, shown = _copy_one(template, folder, str(template)), str(template)
+            entry, shown = _copy_entry(template, folder), str(template)
         else:
             entry = next((n for n in names if (folder / n).is_file()), names[-1])
             shown = entry
             if not (folder / entry).is_file():
+                why = f": {skipped[entry]}" if entry in skipped else ""
                 raise PsstratError(
-                    f"template {entry} is not in templates/ or psstrat's own templates"
+                    f"template {entry} is not in templates/ or psstrat's own templates{why}"
                 )
         packages = Path(work) / "packages"
         packages.mkdir()
@@ -124,6 +151,7 @@ def paper_pdf(
             "packages": str(packages),
             "context": context_json(context),
             "timestamp": _timestamp(context),
+            "skipped": skipped,
         }
         said: list[str] = []
         try:
@@ -144,37 +172,105 @@ def _timestamp(context: AnyContext) -> int:
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
 
 
-def _copy_templates(source: Path, folder: Path) -> None:
-    """Copy the Typst files and images of a template folder (its top level) into the
-    compiler's root."""
-    for path in sorted(source.iterdir()):
-        if path.suffix.lower() in COPIED:
-            _copy_one(path, folder, f"templates/{path.name}")
+@dataclasses.dataclass
+class _Copier:
+    """Copies the Typst files and images of template folders, subfolders included, into the
+    compiler's root. What cannot be copied safely (a link leading out of its folder, a file
+    with other hard links, a FIFO, a file too large) is left out and noted in ``skipped``, so
+    that a template that uses it is told why."""
+
+    skipped: dict[str, str] = dataclasses.field(default_factory=dict)
+    copied: int = 0
+
+    def tree(self, source: Path, folder: Path, trusted: bool = False, prefix: str = "") -> None:
+        """Copy ``source`` into ``folder``; psstrat's own folder is ``trusted`` (an installer
+        may hard-link its files)."""
+        try:
+            entries = sorted(os.scandir(source), key=lambda e: e.name)
+        except OSError as exc:
+            raise PsstratError(
+                f"cannot read templates/: {exc.strerror}; check its permissions"
+            ) from None
+        for entry in entries:
+            rel, path, target = f"{prefix}{entry.name}", Path(entry.path), folder / entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if target.is_file():  # a folder named like one of psstrat's templates
+                    self.skipped[rel] = f"templates/{rel} is a folder, not a file"
+                    target.unlink()
+                elif len(prefix.split("/")) <= MAX_DEPTH:
+                    target.mkdir(exist_ok=True)
+                    self.tree(path, target, trusted, f"{rel}/")
+                continue
+            suffix = path.suffix.lower()
+            if suffix != EXTENSION and suffix not in IMAGES:
+                continue
+            self.copied += 1
+            if self.copied > MAX_FILES:
+                raise PsstratError(
+                    f"templates/ holds more than {MAX_FILES:,} Typst files and images; keep "
+                    "only the templates there"
+                )
+            try:
+                target.write_bytes(_read_template(path, f"templates/{rel}", trusted))
+            except _Skip as why:
+                self.skipped[rel] = str(why)
+                target.unlink(missing_ok=True)  # nor psstrat's own of that name
 
 
-def _copy_one(path: Path, folder: Path, shown: str) -> str:
-    """Copy one regular file (not a link, at most 1 MiB) into ``folder``; its name there."""
+class _Skip(Exception):
+    """Why a file of a template folder is not given to the compiler."""
+
+
+def _read_template(path: Path, shown: str, trusted: bool = False) -> bytes:
+    """The bytes of a regular file of a template folder: not through a symbolic link (a link to
+    a file in the same folder is read as that file), not a file with other hard links (it
+    could be a data file by another name), at most 1 MiB for Typst, 16 MiB for an image."""
+    real = path
+    if path.is_symlink():
+        real = path.resolve()
+        if not real.is_relative_to(path.parent.resolve()):
+            raise _Skip(f"{shown} is a symbolic link leading out of its folder")
+    limit = MAX_TEMPLATE_BYTES if path.suffix.lower() == EXTENSION else MAX_IMAGE_BYTES
+    # Non-blocking, not through a link swapped in, and checked once open: a FIFO is never
+    # waited on, and what is read is what was checked.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
-        info = path.lstat()
+        fd = os.open(real, flags)
     except OSError as exc:
-        raise PsstratError(f"cannot read template {shown}: {exc.strerror}") from None
-    if stat.S_ISLNK(info.st_mode):
+        raise _Skip(f"{shown} cannot be read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise _Skip(f"{shown} is not a regular file")
+        if info.st_nlink > 1 and not trusted:
+            raise _Skip(f"{shown} has other hard links, so it may be another file by that name")
+        raw = fh.read(limit + 1)
+    if len(raw) > limit:
+        raise _Skip(f"{shown} is larger than {limit // 2**20} MiB")
+    return raw
+
+
+def _copy_entry(template: Path, folder: Path) -> str:
+    """Copy the `--template` file into the compiler's root; its name there."""
+    if not SAFE_NAME.fullmatch(template.name):
         raise PsstratError(
-            f"template {shown} is a symbolic link; a Typst template must be a real file in "
-            "the template folder, so replace the link with the file"
+            f"--template {template!s}: name the file with letters, digits, spaces, '-', '_' "
+            "and '.' only, e.g. my-paper.typ"
         )
-    if not stat.S_ISREG(info.st_mode):
-        raise PsstratError(f"template {shown} is not a regular file; pass a Typst file")
-    # Non-blocking, and checked again once open: a FIFO swapped in is never waited on.
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-    with os.fdopen(os.open(path, flags), "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-            raise PsstratError(f"template {shown} is not a regular file; pass a Typst file")
-        raw = fh.read(MAX_TEMPLATE_BYTES + 1)
-    if len(raw) > MAX_TEMPLATE_BYTES:
-        raise PsstratError(f"template {shown} is larger than 1 MiB; no template needs that")
-    (folder / path.name).write_bytes(raw)
-    return path.name
+    try:
+        template.lstat()
+    except OSError as exc:
+        raise PsstratError(
+            f"cannot read template {template}: {exc.strerror}; check the path"
+        ) from None
+    if template.is_symlink():
+        raise PsstratError(f"template {template} is a symbolic link; pass the file it points to")
+    try:
+        raw = _read_template(template, str(template))
+    except _Skip as why:
+        raise PsstratError(f"template {why}; pass a Typst file of your own") from None
+    (folder / template.name).write_bytes(raw)
+    return template.name
 
 
 def typst_pdf(data: bytes, max_pages: int) -> bytes:
@@ -196,25 +292,62 @@ def typst_pdf(data: bytes, max_pages: int) -> bytes:
         package_path=job["packages"],
         package_cache_path=job["packages"],
     )
-    try:
-        pdf, warnings = compiler.compile_with_warnings(
-            input=str(Path(job["root"]) / job["entry"]),
-            format="pdf",
-            sys_inputs={"context": job["context"]},
-            pdf_standards=[STANDARD],
-            timestamp=job["timestamp"],
+    pdf, warnings, replaced = _compile(typst, compiler, job)
+    if replaced:
+        shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in replaced[:3])
+        more = f" and {len(replaced) - 3} more" if len(replaced) > 3 else ""
+        engine.warn(
+            f"the PDF's fonts cannot show {shown}{more} from the data, so it prints their code "
+            "points, [U+...], instead; the md, html and docx papers show them"
         )
-    except typst.TypstError as exc:
-        raise engine.Refused(_said(exc, job["root"])) from None
     for warning in warnings:
-        engine.warn(_said(warning, job["root"]))
+        engine.warn(_said(warning, job["root"], job["skipped"]))
     assert isinstance(pdf, bytes)
     if page_count(pdf) > max_pages:
         raise engine.PageLimit(max_pages)
     return pdf
 
 
-def _said(diagnostic: Any, root: str) -> str:
+def _compile(typst: Any, compiler: Any, job: dict[str, Any]) -> tuple[bytes, list[Any], list[str]]:
+    """The PDF, the compiler's warnings, and the characters of the data no font of the paper
+    has (a CJK character, an emoji): PDF/UA-1 refuses to draw them, so where they come from
+    the data their code points are printed instead, and the paper is compiled again."""
+    context: str = job["context"]
+    replaced: list[str] = []
+    for attempt in range(3):
+        try:
+            pdf, warnings = compiler.compile_with_warnings(
+                input=str(Path(job["root"]) / job["entry"]),
+                format="pdf",
+                sys_inputs={"context": context},
+                pdf_standards=[STANDARD],
+                timestamp=job["timestamp"],
+            )
+            return pdf, warnings, replaced
+        except typst.TypstError as exc:
+            missing = [c for c in _undrawable(str(exc.diagnostic)) if c in context]
+            if not missing or attempt == 2:
+                raise engine.Refused(_said(exc, job["root"], job["skipped"])) from None
+            for character in missing:
+                context = context.replace(character, f"[U+{ord(character):04X}]")
+            replaced += missing
+    raise AssertionError("unreachable")
+
+
+_UNDRAWABLE = re.compile(r'the text `"(.+?)"` could not be displayed with font')
+
+
+def _undrawable(diagnostic: str) -> list[str]:
+    """The characters beyond ASCII of each text the compiler could not draw, first seen first."""
+    found: dict[str, None] = {}
+    for text in _UNDRAWABLE.findall(diagnostic):
+        for character in text:
+            if ord(character) > 127:
+                found[character] = None
+    return list(found)
+
+
+def _said(diagnostic: Any, root: str, skipped: dict[str, str] | None = None) -> str:
     """A compiler error or warning in one line: what, where, and the first hint (the
     compiler's temporary folder said as `templates`)."""
     message = " ".join(str(getattr(diagnostic, "message", diagnostic)).split())
@@ -224,13 +357,19 @@ def _said(diagnostic: Any, root: str) -> str:
             "imports a Typst package, and papers are laid out offline from the template "
             "folders alone; copy what it needs into templates/"
         )
+    for rel, why in (skipped or {}).items():
+        if f"templates/{rel})" in message:
+            where = _where(str(getattr(diagnostic, "diagnostic", "")))
+            return f"{where}{why}, so psstrat does not give it to the compiler"[:300]
+    if "file not found" in message:
+        message += "; a template may use only files in templates/ and psstrat's own templates"
     where = _where(str(getattr(diagnostic, "diagnostic", "")))
     hints = list(getattr(diagnostic, "hints", None) or [])
     hint = f" (hint: {' '.join(hints[0].split())})" if hints else ""
     return f"{where}{message}{hint}"[:300]
 
 
-_LOCATION = re.compile(r"┌─ (?:[^\s:]*/)?([^\s/:]+\.typ):(\d+):(\d+)")
+_LOCATION = re.compile(r"┌─ (?:[^\n:]*/)?([^\n/:]+\.typ):(\d+):(\d+)")
 
 
 def _where(diagnostic: str) -> str:
@@ -240,9 +379,51 @@ def _where(diagnostic: str) -> str:
 
 
 _PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+_TRAILER = re.compile(
+    rb"trailer\s*<<.*?/Root\s+(\d+)\s+0\s+R.*?startxref\s+(\d+)\s+%%EOF\s*$", re.S
+)
 
 
 def page_count(pdf: bytes) -> int:
-    """The number of pages in a PDF the compiler wrote (its page objects are plain objects;
-    tests/test_pdf.py checks this against pypdf)."""
-    return len(_PAGE.findall(pdf))
+    """The number of pages in a PDF the compiler wrote: the /Count of its page tree, found
+    through the trailer and the cross-reference table (tests/test_pdf.py checks it against
+    pypdf). Should the file not be laid out so, every page object is counted instead, which
+    text in the paper can only make more, never fewer."""
+    try:
+        trailer = _TRAILER.search(pdf, max(0, len(pdf) - 4096))
+        assert trailer is not None
+        offsets = _xref(pdf, int(trailer[2]))
+        catalog = _object(pdf, offsets[int(trailer[1])])
+        pages = re.search(rb"/Pages\s+(\d+)\s+0\s+R", catalog)
+        assert pages is not None
+        count = re.search(rb"/Count\s+(\d+)", _object(pdf, offsets[int(pages[1])]))
+        assert count is not None
+        return int(count[1])
+    except (AssertionError, KeyError, ValueError, IndexError):
+        return len(_PAGE.findall(pdf))
+
+
+def _xref(pdf: bytes, at: int) -> dict[int, int]:
+    """Object number -> byte offset, from a classic cross-reference table at ``at``."""
+    lines = pdf[at : at + 64].split(b"\n", 2)
+    assert lines[0].strip() == b"xref"
+    offsets: dict[int, int] = {}
+    position = at + len(lines[0]) + 1
+    while True:
+        header = pdf[position : pdf.index(b"\n", position)]
+        parts = header.split()
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            return offsets
+        first, count = int(parts[0]), int(parts[1])
+        position += len(header) + 1
+        for n in range(count):
+            entry = pdf[position + 20 * n : position + 20 * n + 18].split()
+            if entry[2] == b"n":
+                offsets[first + n] = int(entry[0])
+        position += 20 * count
+
+
+def _object(pdf: bytes, at: int) -> bytes:
+    """The text of the object at ``at``, to its `endobj`."""
+    end = pdf.index(b"endobj", at)
+    return pdf[at:end]
