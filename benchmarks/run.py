@@ -180,8 +180,9 @@ def main() -> None:
     # The PDF against the HTML side by side, each measured again beside the other, with and
     # without the whole register as an appendix (issue 21: within 1.2x).
     for extra_args, what in (([], ""), (["--appendix", "register"], ", appendix register")):
-        html_cmd = [*report_cmd[:-1], *extra_args, str(out / "bench-report.html")]
-        pdf_cmd = [*report_cmd[:-1], *extra_args, str(out / f"bench-report{len(extra_args)}.pdf")]
+        html_cmd = [*report_cmd[:-2], *extra_args, "-o", str(out / "bench-report.html")]
+        pdf_out = str(out / f"bench-report{len(extra_args)}.pdf")
+        pdf_cmd = [*report_cmd[:-2], *extra_args, "-o", pdf_out]
         html = min(best_of(html_cmd, args.repeat), best_of(html_cmd, 1))
         pdf = min(best_of(pdf_cmd, args.repeat), best_of(pdf_cmd, 1))
         pages = _pages(out / f"bench-report{len(extra_args)}.pdf")
