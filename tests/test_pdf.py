@@ -335,6 +335,12 @@ def test_template_option_takes_a_typst_file_only(
         ('#import "@" + "preview/cetz:0.3.0"\n', "imports a Typst package"),
         ('#import "@local/mine:1.0.0"\n', "imports a Typst package"),
         ('#panic("boom")\n', "report.typ:4:1: panicked with: boom"),
+        ('#link("https://example.com")[web]\n', "active or remote content (a link to https://"),
+        ('#link("mailto:a@b.example")[mail]\n', "(a link to mailto:a@b.example)"),
+        (
+            '#pdf.attach("_house.typ", description: "x")\n',
+            "active or remote content (an attached file)",
+        ),
         ("#while true {}\n", "report.typ:4:7: condition is always true"),
     ],
 )

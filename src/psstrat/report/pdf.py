@@ -286,6 +286,7 @@ def typst_pdf(data: bytes, max_pages: int) -> bytes:
     except ImportError as exc:
         raise engine.EngineMissing(str(exc)) from None
     compiler = typst.Compiler(
+        input=str(Path(job["root"]) / job["entry"]),
         root=job["root"],
         font_paths=[],
         ignore_system_fonts=True,
@@ -302,6 +303,7 @@ def typst_pdf(data: bytes, max_pages: int) -> bytes:
         )
     for warning in warnings:
         engine.warn(_said(warning, job["root"], job["skipped"]))
+    _refuse_what_leaves_the_paper(compiler)
     assert isinstance(pdf, bytes)
     if page_count(pdf) > max_pages:
         raise engine.PageLimit(max_pages)
@@ -317,7 +319,6 @@ def _compile(typst: Any, compiler: Any, job: dict[str, Any]) -> tuple[bytes, lis
     for attempt in range(3):
         try:
             pdf, warnings = compiler.compile_with_warnings(
-                input=str(Path(job["root"]) / job["entry"]),
                 format="pdf",
                 sys_inputs={"context": context},
                 pdf_standards=[STANDARD],
@@ -332,6 +333,28 @@ def _compile(typst: Any, compiler: Any, job: dict[str, Any]) -> tuple[bytes, lis
                 context = context.replace(character, f"[U+{ord(character):04X}]")
             replaced += missing
     raise AssertionError("unreachable")
+
+
+def _refuse_what_leaves_the_paper(compiler: Any) -> None:
+    """A paper carries no link out of itself (a URL, `mailto:`) and no attached file, as the
+    HTML and Word papers carry none: asked of the compiled document (the answers come from
+    the compile just done, in milliseconds)."""
+    for dest in json.loads(compiler.query("link", field="dest")):
+        if isinstance(dest, str):
+            raise engine.Refused(
+                f"the paper would carry active or remote content (a link to {dest[:80]}); "
+                "papers carry none, remove it from the template"
+            )
+    for selector in ("pdf.attach", "pdf.embed"):
+        try:
+            attached = json.loads(compiler.query(selector))
+        except Exception:  # not an element of this Typst: nothing to find
+            continue
+        if attached:
+            raise engine.Refused(
+                "the paper would carry active or remote content (an attached file); papers "
+                "carry none, remove it from the template"
+            )
 
 
 _UNDRAWABLE = re.compile(r'the text `"(.+?)"` could not be displayed with font')
