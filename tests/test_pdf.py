@@ -116,6 +116,7 @@ def test_the_paper_says_what_the_markdown_says() -> None:
     md = produce(fixed_context(), "md", ROOT)
     assert isinstance(md, str)
     text = flat(fixed_pdf())
+    assert md.count("; lead: ") == text.count("; lead: ") > 10  # every milestone's lead
     numbered = re.findall(r"^(\d+)\. (.{20,60}?)[\s\\]", md, re.M)
     assert len(numbered) > 10
     for number, start in numbered:
@@ -129,7 +130,47 @@ def test_the_register_appendix_is_in_the_pdf_when_asked_for(cli: CliRunner, tmp_
     text = flat(data)
     assert "Appendix: the risk register" in text and "Appendix" not in plain
     assert text.index("Appendix: the risk register") > text.index("D. Financial implications")
-    assert "R0007 Lack of coherent" in text.split("Appendix: the risk register")[1]
+    appendix = text.split("Appendix: the risk register")[1]
+    assert "R0007 Lack of coherent" in appendix and "; owner: DCS Intelligence Command" in appendix
+
+
+def test_the_provenance_line_gives_the_commit_whole(cli: CliRunner, tmp_path: Path) -> None:
+    """The commit id is copied out of the paper to `git show` it: no break inside it."""
+    context = dataclasses.replace(
+        fixed_context(),
+        provenance=dataclasses.replace(
+            fixed_context().provenance,
+            source="source commit " + "0123456789abcdef" * 2 + "01234567",
+        ),
+    )
+    data = produce(context, "pdf", ROOT)
+    assert isinstance(data, bytes)
+    assert "0123456789abcdef0123456789abcdef01234567" in flat(data).replace("\n", "")
+    assert "\u200b" not in pages_of(data)[-1].split("Produced by")[1]
+
+
+def test_a_typst_template_is_for_the_pdf_only(
+    cli: CliRunner, repo: RepoBuilder, tmp_path: Path
+) -> None:
+    mine = tmp_path / "mine.typ"
+    mine.write_text("#r.title\n")
+    for fmt in ("md", "html", "docx"):
+        code, _, err = invoke(
+            cli,
+            "report",
+            "--root",
+            str(repo.root),
+            "-q",
+            "2004-Q3",
+            "-f",
+            fmt,
+            "-o",
+            str(tmp_path / f"r.{fmt}"),
+            "--template",
+            str(mine),
+        )
+        assert code == 2 and "is a Typst template, which lays out the PDF only" in err
+        assert not (tmp_path / f"r.{fmt}").exists()
 
 
 def test_pdf_is_the_same_bytes_every_time_and_dated_by_its_data(

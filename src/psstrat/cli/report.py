@@ -93,8 +93,8 @@ def command(
         typer.Option(
             "--template",
             metavar="FILE",
-            help="Render with this template instead (a Jinja file; for --format pdf, a Typst "
-            ".typ file).",
+            help="Render with this template instead: a Jinja file for md and html, a .docx for "
+            "Word, a Typst .typ file for PDF.",
         ),
     ] = None,
     allow_errors: AllowErrorsOption = False,

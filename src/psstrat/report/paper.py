@@ -60,6 +60,13 @@ def produce(
 ) -> str | bytes:
     """The paper as text (md, html) or bytes (pdf, docx); the template's warnings are added
     to ``warnings``."""
+    if template is not None and fmt != "pdf" and template.suffix.lower() == ".typ":
+        from psstrat.errors import PsstratError
+
+        raise PsstratError(
+            f"--template {template} is a Typst template, which lays out the PDF only; pass "
+            f"--format pdf, or a Jinja template (such as report.{fmt}.j2) for {fmt}"
+        )
     return FORMATS[fmt](context, root, template, [] if warnings is None else warnings)
 
 

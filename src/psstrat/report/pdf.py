@@ -83,6 +83,8 @@ def _plain(value: Any) -> Any:
         if not dataclasses.is_dataclass(value):
             return str(value)
         names = _FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+    if type(value).__name__ == "Provenance":  # a commit id is copied out whole, never broken
+        return {name: getattr(value, name) for name in names}
     return {name: _plain(getattr(value, name)) for name in names}
 
 
