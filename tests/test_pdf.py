@@ -25,10 +25,10 @@ from psstrat.report.scope import Paper
 from psstrat.repository import load_repository
 from psstrat.schedule import Quarter
 from tests.conftest import RepoBuilder, invoke
-from tests.test_report import CANARY, marked  # noqa: F401 - the fixture
+from tests.test_formats import pdf_text
+from tests.test_report import CANARY, _golden, marked  # noqa: F401 - the fixture
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = Path(__file__).parent / "golden"
 
 
 def paper(cli: CliRunner, root: Path, out: Path, *args: str) -> bytes:
@@ -41,13 +41,9 @@ def quarter(cli: CliRunner, root: Path, out: Path, *args: str) -> bytes:
     return paper(cli, root, out, "--quarter", "2004-Q3", *args)
 
 
-def pages_of(data: bytes) -> list[str]:
-    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
-
-
 def flat(data: bytes) -> str:
     """The whole paper's text on one line (line breaks in the PDF are layout, not words)."""
-    return " ".join(" ".join(pages_of(data)).split())
+    return " ".join(" ".join(pdf_text(data)).split())
 
 
 def fixed_context(session: str = "open", as_of: dt.date = dt.date(2004, 12, 31)) -> Any:
@@ -64,22 +60,13 @@ def fixed_pdf(session: str = "open", as_of: dt.date = dt.date(2004, 12, 31)) -> 
     return data
 
 
-def _golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("PSSTRAT_UPDATE_GOLDEN") == "1":
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), (
-        f"{name} differs; if intended, rerun with PSSTRAT_UPDATE_GOLDEN=1 and review the diff"
-    )
-
-
 # -- every page -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("session", ["open", "closed"])
 def test_every_page_has_its_marking_page_number_and_words(session: str) -> None:
     data = fixed_pdf(session)
-    pages = pages_of(data)
+    pages = pdf_text(data)
     marking = "OFFICIAL" if session == "open" else "OFFICIAL-SENSITIVE"
     assert len(pages) > 3
     for n, text in enumerate(pages, start=1):
@@ -93,7 +80,7 @@ def test_every_page_has_its_marking_page_number_and_words(session: str) -> None:
 
 
 def test_a_draft_says_so_on_every_page() -> None:
-    pages = pages_of(fixed_pdf(as_of=dt.date(2004, 11, 30)))
+    pages = pdf_text(fixed_pdf(as_of=dt.date(2004, 11, 30)))
     assert all("DRAFT" in text for text in pages)
     assert "This paper is a draft:" in pages[0]
 
@@ -146,7 +133,7 @@ def test_the_provenance_line_gives_the_commit_whole(cli: CliRunner, tmp_path: Pa
     data = produce(context, "pdf", ROOT)
     assert isinstance(data, bytes)
     assert "0123456789abcdef0123456789abcdef01234567" in flat(data).replace("\n", "")
-    assert "\u200b" not in pages_of(data)[-1].split("Produced by")[1]
+    assert "\u200b" not in pdf_text(data)[-1].split("Produced by")[1]
 
 
 def test_a_typst_template_is_for_the_pdf_only(
@@ -456,7 +443,7 @@ def test_a_paper_of_too_many_pages_is_refused(
     _with_template(repo, "#for i in range(30) [page #i #pagebreak()]\n")
     code, err, data = _pdf(cli, repo)
     assert code == 0, err
-    assert len(pages_of(data)) == 31
+    assert len(pdf_text(data)) == 31
     monkeypatch.setattr("psstrat.report.engine.PDF_PAGES", 20)
     code, err, _ = _pdf(cli, repo)
     assert code == 2
@@ -492,7 +479,7 @@ def test_a_meeting_paper_in_pdf_reads_like_its_markdown() -> None:
     context = build_paper(load_repository(ROOT), day, None, "closed", Source("GOLDEN", False))
     data = produce(context, "pdf", ROOT)
     assert isinstance(data, bytes)
-    pages = pages_of(data)
+    pages = pdf_text(data)
     for n, text in enumerate(pages, start=1):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
         assert lines[0] == context.marking and lines[-1].endswith(f"Page {n} of {len(pages)}")
@@ -554,7 +541,7 @@ def test_a_long_word_breaks_rather_than_running_off_the_page(
     word = "Supercalifragilistic" * 6  # 120 letters: wider than the page
     repo.edit("data/strands/S1.yaml", "title: Security of information", f"title: {word}")
     data = quarter(cli, repo.root, tmp_path / "r.pdf", "--as-of", "2004-12-31")
-    lines = [line.replace("\u200b", "") for page in pages_of(data) for line in page.splitlines()]
+    lines = [line.replace("\u200b", "") for page in pdf_text(data) for line in page.splitlines()]
     assert not any(word in line for line in lines)  # it wraps: no line holds it whole
     assert word in "".join(lines)  # and every letter is there, in order
 
