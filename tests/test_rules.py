@@ -56,6 +56,18 @@ CASES = {
         "title: x\n  - id: ",
         edits=[(S1, "  - id: S1.1\n", "  - id: S1.1\n    title: x\n  - id: S1.1\n")],
     ),
+    "duplicate-meeting": Case(
+        "duplicate-meeting",
+        "data/meetings.yaml",
+        "strands: [S1]\n  - date: ",
+        edits=[
+            (
+                "data/meetings.yaml",
+                "    strands: [S1]\n",
+                "    strands: [S1]\n  - date: 2005-01-13\n",
+            )
+        ],
+    ),
     "id-filename": Case("id-filename", S1, "id: ", edits=[(S1, "id: S1\n", "id: S2\n")]),
     "unknown-reference": Case(
         "unknown-reference", S1, "lead: ", edits=[(S1, "lead: lead-a", "lead: lead-c")]
@@ -65,6 +77,12 @@ CASES = {
         S1,
         "completed: ",
         edits=[(S1, "completed: 2004-11-13", "completed: 2003-11-13")],
+    ),
+    "before-start": Case(
+        "before-start",
+        S1,
+        "Code agreed\n        due: ",
+        edits=[(S1, "due: 2004-11-30", "due: 2001-11-30")],
     ),
     "escalation-missing": Case(
         "escalation-missing",

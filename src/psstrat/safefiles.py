@@ -31,7 +31,9 @@ _SPECIAL = {
 
 
 # Named exception (C901): every kind of directory entry is decided in this one place.
-def scan(root: Path, top: str) -> tuple[dict[str, Path], list[Finding]]:  # noqa: C901
+def scan(  # noqa: C901
+    root: Path, top: str, skip: frozenset[str] = frozenset()
+) -> tuple[dict[str, Path], list[Finding]]:
     """The regular files below ``root/top`` (hidden entries skipped): relative path -> the
     path to read; and the entries psstrat will not read, as `unsafe-path` findings.
 
@@ -39,7 +41,8 @@ def scan(root: Path, top: str) -> tuple[dict[str, Path], list[Finding]]:  # noqa
     never opened (opening a FIFO waits for a writer for ever); a symbolic link is followed only
     to a regular file inside the repository, and the target of one that leaves it is neither
     read nor named; a linked folder is not followed; a folder that cannot be read is reported.
-    Nothing is skipped without a word.
+    Nothing is skipped without a word, but the folders in ``skip`` (paths from the root),
+    which a caller that needs none of their files is not given.
     """
     files: dict[str, Path] = {}
     problems: list[Finding] = []
@@ -68,7 +71,8 @@ def scan(root: Path, top: str) -> tuple[dict[str, Path], list[Finding]]:  # noqa
                 problem(rel, f"{rel} cannot be read ({exc.strerror})", "check its permissions")
                 continue
             if stat.S_ISDIR(mode):
-                walk(rel)
+                if rel not in skip:  # a folder the caller does not need (not reported)
+                    walk(rel)
             elif stat.S_ISREG(mode):
                 files[rel] = root / rel
             elif stat.S_ISLNK(mode):

@@ -40,9 +40,10 @@ def run(args: list[str]) -> int:
     from psstrat.safetext import inert, visible
 
     try:
-        from psstrat.cli.app import app
+        from psstrat.cli.app import for_args
 
-        app(_optional_values(args), prog_name="psstrat")
+        args = _optional_values(args)
+        for_args(args)(args, prog_name="psstrat")
         return 0
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2

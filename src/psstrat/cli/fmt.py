@@ -30,8 +30,10 @@ def command(
     root: RootOption = None,
 ) -> None:
     """Put files in the one layout: keys in the reference's order, ISO dates, quotes only where
-    needed, a blank line between work elements and between milestones; comments kept, values
-    never changed. A file that does not parse is reported and left as it is."""
+    needed, a blank line between work elements and between milestones; comments kept in their
+    places, values never changed. A file that does not parse, or whose comments cannot all
+    be kept where they are, is reported (with its line) and left as it is; the others are
+    formatted."""
     from psstrat.commands.fmt import format_repository
     from psstrat.output import fmt as present
 

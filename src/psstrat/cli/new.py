@@ -26,8 +26,8 @@ Make = Callable[["Census"], "Creation"]
 
 app = typer.Typer(
     name="new",
-    help="Add a risk, strand, work element, milestone, SIA, meeting, paper, decision, action "
-    "or owner, with the next free id (counted on every branch). Prompts for what is missing "
+    help="Add a risk, control, strand, work element, milestone, SIA, meeting, paper, decision, "
+    "action or owner, with the next free id (counted on every branch). Prompts for what is missing "
     "only on a terminal.",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -102,14 +102,14 @@ def _id(kind: str) -> Callable[[str], str]:
 
 
 def _run(root: Path | None, prepare: Callable[[Repository], Make]) -> None:
-    """Load the repository, let ``prepare`` gather (ask for) the values, then add the item."""
+    """Load the repository (all but the risks), let ``prepare`` gather (ask for) the values,
+    then add the item."""
     from psstrat.cli.policy import resolve_root
-    from psstrat.commands.new import Census, add
-    from psstrat.repository import load_repository
+    from psstrat.commands.new import Census, add, load_for_new
     from psstrat.safetext import inert, visible
 
     top = resolve_root(root)
-    repo = load_repository(top)
+    repo = load_for_new(top)
     make = prepare(repo)
     creation = add(top, Census(top), make)
     for note in creation.notes:
@@ -130,24 +130,104 @@ def risk(
         list[str] | None,
         typer.Option(help="A control measure, planned, owned by the risk's owner (repeatable)."),
     ] = None,
+    escalated_to: Annotated[
+        str | None,
+        _option(
+            "The register or body it was escalated to, e.g. Corporate Risk Register; required "
+            "when likelihood x impact is at or above escalation_threshold (psstrat.yaml, "
+            "default 15).",
+            "TEXT",
+            "--escalated-to",
+        ),
+    ] = None,
+    escalated_on: Annotated[
+        dt.date | None,
+        _date("--escalated-on", "When it was escalated (default: the day it was raised)."),
+    ] = None,
     root: RootOption = None,
 ) -> None:
-    """A new risk file (data/risks/R<next>.yaml), assessed at the given rating."""
+    """A new risk file (data/risks/R<next>.yaml), assessed at the given rating; escalated
+    (--escalated-to) when the score is at or above the escalation threshold."""
 
     def prepare(repo: Repository) -> Make:
         from psstrat.commands.new import RiskDraft, new_risk
 
         categories = repo.settings.categories
-        draft = RiskDraft(
-            ask(title, "--title", "Title", _text("the title")),
-            ask(category, "--category", f"Category ({', '.join(categories)})", _choice(categories)),
-            owner,
-            raised or today(),
+        given = ask(title, "--title", "Title", _text("the title"))
+        kind = ask(
+            category, "--category", f"Category ({', '.join(categories)})", _choice(categories)
+        )
+        rated = (
             ask(likelihood, "--likelihood", "Likelihood (1-5)", _score),
             ask(impact, "--impact", "Impact (1-5)", _score),
+        )
+        draft = RiskDraft(
+            given,
+            kind,
+            owner,
+            raised or today(),
+            *rated,
             tuple(checked(c, _text("a control")) for c in control or []),
+            _escalated_to(repo, escalated_to, escalated_on, *rated),
+            escalated_on,
         )
         return lambda census: new_risk(repo, census, draft)
+
+    _run(root, prepare)
+
+
+def _escalated_to(
+    repo: Repository, given: str | None, on: dt.date | None, likelihood: int, impact: int
+) -> str | None:
+    """Where the risk was escalated: as given, else asked for on a terminal when the score
+    needs it (or --escalated-on was given); off a terminal the command refuses, naming the
+    option (psstrat.commands.new)."""
+    from psstrat.commands.new import escalation_due
+
+    to = _given(given, "--escalated-to", _text("the register"))
+    why = escalation_due(repo, likelihood, impact)
+    if to is None and (why or on) and on_terminal():
+        question = f"Escalated to ({why})" if why else "Escalated to"
+        to = ask(None, "--escalated-to", question, _text("the register"))
+    return to
+
+
+@app.command("control")
+def control(
+    risk: Annotated[str | None, _option("The risk it treats, e.g. R0001.", "RISK_ID")] = None,
+    description: Annotated[
+        str | None, _option("What is done to reduce the risk (one line).", "TEXT")
+    ] = None,
+    owner: Annotated[
+        str | None, _option("Owner id of who does it (default: none).", "OWNER_ID")
+    ] = None,
+    status: Annotated[
+        str | None, _option("Its status: planned (default), in-progress, in-place.", "STATUS")
+    ] = None,
+    due: Annotated[dt.date | None, _date("--due", "When it should be in place.")] = None,
+    on: Annotated[
+        dt.date | None, _date("--on", "When it was agreed: its status from then (default: today).")
+    ] = None,
+    root: RootOption = None,
+) -> None:
+    """A new control at the end of a risk's controls, its status recorded from --on."""
+
+    def prepare(repo: Repository) -> Make:
+        from typing import get_args
+
+        from psstrat.commands.new import ControlDraft, new_control
+        from psstrat.model.risk import ControlStatus
+
+        statuses = list(get_args(ControlStatus))
+        draft = ControlDraft(
+            ask(risk, "--risk", "Risk (e.g. R0001)", _id("risk")),
+            ask(description, "--description", "Control", _text("the control")),
+            _given(owner, "--owner", _text("the owner")),
+            on or today(),
+            _given(status, "--status", _choice(statuses)) or "planned",
+            due,
+        )
+        return lambda census: new_control(repo, census, draft)
 
     _run(root, prepare)
 

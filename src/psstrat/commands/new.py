@@ -4,9 +4,9 @@ The next free id counts every id on every local and remote-tracking branch (read
 objects, nothing checked out) as well as the working tree, so two pull requests opened on
 different branches do not both take R0008. A new risk, strand or SIA is a new file; a work
 element, milestone, meeting, owner, or a meeting's paper, decision or action, is appended, as
-text, at the end of its list: the file's comments and layout are left exactly as they were,
-and the item is laid out as `psstrat fmt` would. Every result is parsed and validated before
-it is written.
+text, at the end of its list: the file's comments and layout are left exactly as they were
+(its CRLF line endings and byte-order mark too), and the item is laid out as `psstrat fmt`
+would. Every result is parsed and validated before it is written.
 
 Several `psstrat new` may run at once (a script, two people on one checkout). `add` takes the
 repository's lock before it counts ids and holds it until the file is written, and every file
@@ -29,17 +29,19 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ValidationError
 
-from psstrat.errors import PsstratError
-from psstrat.isodate import parse_iso
+from psstrat.errors import PsstratError, Refused
 from psstrat.kinds import SPACED
 from psstrat.model.common import ID_PATTERNS, held_model
 from psstrat.repository import DATA, Repository, file_kind, model_of
+from psstrat.rules.duplicate_meeting import body_key
 from psstrat.yamlio import (
     MAX_BYTES,
     CannotAppend,
     YamlProblem,
+    as_lf,
     document_text,
     item_text,
+    like_before,
     parse_yaml,
 )
 
@@ -110,6 +112,29 @@ class Census:
         return texts
 
 
+def load_for_new(root: Path) -> Repository:
+    """The repository as `new` needs it: the strategy, the owners and the meetings, which
+    additions are checked against. Strands, risks and SIAs are known by their files' names
+    (an addition to one reads that file), so an addition takes the same time in a register
+    of ten risks or ten thousand."""
+    from psstrat.repository import load_repository
+    from psstrat.safefiles import scan
+    from psstrat.settings import load_settings
+    from psstrat.yamlio import read_bytes
+
+    settings = load_settings(root)
+    files, _ = scan(root, DATA, skip=frozenset(f"{DATA}/{k}" for k in ("risks", "strands", "sia")))
+    sources: dict[str, bytes | YamlProblem] = {}
+    for rel, path in files.items():
+        try:
+            sources[rel] = read_bytes(path)
+        except YamlProblem as exc:
+            sources[rel] = exc
+        except OSError as exc:
+            sources[rel] = YamlProblem(f"cannot read file: {exc.strerror}")
+    return load_repository(root, settings, sources)
+
+
 ATTEMPTS = 20
 """How many times an addition is made again when another process got there first."""
 
@@ -148,17 +173,21 @@ def add(root: Path, census: Census, make: Callable[[Census], Creation]) -> Creat
 
 
 def _text_of(path: Path) -> str | None:
+    """The file's text exactly as it is (its line endings and BOM too: `read_text` would
+    turn CRLF into LF, and a CRLF file would then never match what the edit was made from)."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None
 
 
 def checked_id(kind: str, value: str) -> str:
     """``value``, if it is an id of this kind (``ID_PATTERNS``): ids given by the user become
-    part of a path (data/strands/<strand>.yaml), so nothing else may get that far."""
+    part of a path (data/strands/<strand>.yaml), so nothing else may get that far (nor a
+    name longer than a file system takes)."""
     pattern, example = ID_PATTERNS[kind]
-    if not re.fullmatch(pattern, value):
+    if len(value) > 64 or not re.fullmatch(pattern, value):
+        value = value if len(value) <= 64 else value[:64] + "..."
         what = {"element": "a work element", "sia": "an SIA"}.get(kind, f"a {kind}")
         raise ValueError(f"`{value}` is not {what} id; give one like {example}")
     return value
@@ -213,12 +242,53 @@ class RiskDraft:
     likelihood: int
     impact: int
     controls: tuple[str, ...] = ()
+    escalated_to: str | None = None
+    """The register or body the risk went to (required at or above the escalation threshold)."""
+    escalated_on: dt.date | None = None
+    """When it went there (default: the day it was raised)."""
+
+
+def escalation_due(repo: Repository, likelihood: int, impact: int) -> str | None:
+    """Why a risk rated so must be escalated the day it is raised, or None: the
+    escalation-missing rule refuses a residual score at or above the settings' threshold that
+    has no `escalated:`, and `new` never writes a risk that `validate` at once refuses."""
+    score, threshold = likelihood * impact, repo.settings.escalation_threshold
+    if score < threshold:
+        return None
+    return f"a score of {score} is at or above the escalation threshold ({threshold})"
+
+
+def _escalation(repo: Repository, draft: RiskDraft) -> dict[str, Any] | None:
+    """The risk's `escalated:` entry, or None; refused when the score needs one and none is
+    given, or when it is dated before the risk was raised (the date-order rule)."""
+    if draft.escalated_to is None:
+        if draft.escalated_on is not None:
+            raise PsstratError(
+                "--escalated-on is the day of an escalation; give --escalated-to (the register "
+                "or body it went to) too, or leave --escalated-on out"
+            )
+        why = escalation_due(repo, draft.likelihood, draft.impact)
+        if why is not None:
+            raise PsstratError(
+                f"--escalated-to is required: {why}; pass --escalated-to with the register or "
+                "body it went to (and --escalated-on if not the day it was raised), or give a "
+                "lower --likelihood or --impact"
+            )
+        return None
+    day = draft.escalated_on or draft.raised
+    if day < draft.raised:
+        raise PsstratError(
+            f"--escalated-on {day} is before the risk was raised ({draft.raised}); give the day "
+            "it was escalated, on or after --raised"
+        )
+    return {"to": draft.escalated_to, "date": day}
 
 
 def new_risk(repo: Repository, census: Census, draft: RiskDraft) -> Creation:
     title, category, owner, raised = draft.title, draft.category, draft.owner, draft.raised
     likelihood, impact = draft.likelihood, draft.impact
     _owner(repo, owner)
+    escalated = _escalation(repo, draft)
     taken = _numbers("risk", census.names("risks"))
     risk_id = f"R{next_number(taken):04d}"  # R9999, then R10000
     values: dict[str, Any] = {
@@ -232,9 +302,48 @@ def new_risk(repo: Repository, census: Census, draft: RiskDraft) -> Creation:
         "controls": [
             {"description": text, "owner": owner, "status": "planned"} for text in draft.controls
         ],
-        "review_date": raised + relativedelta(years=1),  # (29 February: the 28th)
     }
+    if escalated is not None:
+        values["escalated"] = escalated
+    values["review_date"] = raised + relativedelta(years=1)  # (29 February: the 28th)
     return _new_file(repo, census, f"{DATA}/risks/{risk_id}.yaml", values)
+
+
+@dataclass(frozen=True)
+class ControlDraft:
+    """What `psstrat new control` is told: the control, who does it, its status from the day
+    it was agreed (its first dated status record), and when it should be in place."""
+
+    risk: str
+    description: str
+    owner: str | None
+    on: dt.date
+    status: str = "planned"
+    due: dt.date | None = None
+
+
+def new_control(repo: Repository, census: Census, draft: ControlDraft) -> Creation:
+    """A control at the end of a risk's `controls:`, with an update recording its status from
+    the day it was agreed, so a paper as at a later day shows the status it had then."""
+    _owner(repo, draft.owner)
+    rel = f"{DATA}/risks/{_checked('risk', draft.risk)}.yaml"
+    if not (repo.root / rel).is_file():
+        known = [p.stem for p in (repo.root / DATA / "risks").glob("*.yaml")]
+        raise PsstratError(_unknown("risk", draft.risk, known))
+    data = _current(repo, rel)
+    if data.get("status") == "closed":
+        raise Refused(f"{draft.risk} is closed; a closed risk takes no new control")
+    raised = _day({"date": data.get("raised")})
+    if raised is not None and draft.on < raised:
+        raise PsstratError(f"--on {draft.on} is before {draft.risk} was raised ({raised})")
+    item: dict[str, Any] = {"description": draft.description, "owner": draft.owner}
+    item["status"] = draft.status
+    if draft.due is not None:
+        item["due"] = draft.due
+    item["updates"] = [{"date": draft.on, "status": draft.status}]
+    number = len(data.get("controls") or []) + 1 if isinstance(data.get("controls"), list) else 1
+    creation = _append(repo, census, rel, ListPlace((), "controls"), item)
+    return replace(creation, new_id=f"{draft.risk} control {number}")
 
 
 def new_strand(
@@ -539,6 +648,7 @@ class Read:
 
     rel: str
     text: str
+    """Exactly as on disk: a BOM and CRLF line endings are kept (``_append`` restores them)."""
     data: dict[str, Any]
 
 
@@ -570,13 +680,9 @@ def _listed(mapping: dict[str, Any], key: str) -> list[dict[str, Any]]:
 
 
 def _day(meeting: dict[str, Any]) -> dt.date | None:
-    value = meeting.get("date")
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return parse_iso(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
+    from psstrat.edits import dated
+
+    return dated(meeting.get("date"))
 
 
 def _body(data: dict[str, Any], meeting: dict[str, Any]) -> str | None:
@@ -589,7 +695,9 @@ def _text_or_none(value: Any) -> str | None:
 
 
 def _folded(body: str | None) -> str | None:
-    return " ".join(body.split()).casefold() if body else None
+    """Two names of one body fold alike: the duplicate-meeting rule's key, so `new` and
+    `validate` agree on which meetings are the same body's."""
+    return body_key(body)
 
 
 def _same_body(one: str | None, other: str | None) -> bool:
@@ -612,8 +720,13 @@ def _report_value(report: str) -> int | str:
 
 
 def _declared(repo: Repository, kind: str) -> set[str]:
-    """The ids of this kind the repository declares (what `psstrat validate` resolves)."""
-    return {d.id for d in repo.declared if d.kind == kind}
+    """The strands or SIAs the repository has: the names of their files (each file is named
+    after its id, which `validate` checks), so `new` need not read them all."""
+    folder = {"strand": "strands", "sia": "sia"}[kind]
+    pattern = re.compile(ID_PATTERNS[kind][0])
+    here = repo.root / DATA / folder
+    names = (p.stem for p in here.glob("*.yaml")) if here.is_dir() else ()
+    return {name for name in names if pattern.fullmatch(name)}
 
 
 def _strands(repo: Repository, strands: tuple[str, ...]) -> None:
@@ -645,7 +758,7 @@ def new_owner(
                 f"owner id `{owner_id}` is taken (here or on a branch); choose another"
             )
     else:
-        base = re.sub(r"[^a-z0-9]+", "-", role.lower()).strip("-")[:40].strip("-") or "owner"
+        base = owner_id_from(role)
         owner_id = base
         suffix = 2
         while owner_id in taken:
@@ -655,6 +768,22 @@ def new_owner(
     if name:
         item["name"] = name
     return _append(repo, census, rel, ListPlace((), "owners"), item)
+
+
+OWNER_ID_LENGTH = 40
+"""The longest id `new owner` makes from a role: long enough to read, short enough to type
+(the owner id pattern itself sets no limit, so a `-2` after it is still an id)."""
+
+
+def owner_id_from(role: str) -> str:
+    """An owner id made from the role: its words, lower case, joined by -, cut after the last
+    whole word that fits in OWNER_ID_LENGTH (a single longer word is cut there): an id cut
+    mid-word (`...-head-of-p`) reads as a typo in every file that names it."""
+    words = re.sub(r"[^a-z0-9]+", "-", role.lower()).strip("-")
+    if len(words) <= OWNER_ID_LENGTH:
+        return words or "owner"
+    fits = words[: OWNER_ID_LENGTH + 1].rfind("-")  # a - just after the limit ends a word too
+    return words[:fits] if fits > 0 else words[:OWNER_ID_LENGTH]
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -687,7 +816,7 @@ def _append(
     if isinstance(file, Read):
         rel, before = file.rel, file.text
     else:
-        rel, before = file, (repo.root / file).read_text(encoding="utf-8")
+        rel, before = file, _exact_text(repo, file)
     kind = file_kind(rel)
     assert kind is not None, rel
     model = model_of(kind)
@@ -703,7 +832,7 @@ def _append(
     )
     new_id = str(item.get("id") or item.get("date") or "")  # a caller may name it otherwise
     try:
-        text = append_item(before, place, item)
+        text = like_before(before, append_item(as_lf(before), place, item))
     except YamlProblem as exc:
         raise PsstratError(
             f"{rel}:{exc.line}:{exc.column}: {exc.message}; fix it before adding to it"
@@ -712,6 +841,20 @@ def _append(
         raise PsstratError(str(exc)) from None
     _check(repo, rel, text)
     return Creation(rel, text, new_id, False, census.notes, before)
+
+
+def _exact_text(repo: Repository, rel: str) -> str:
+    """The file's text exactly as on disk (``add`` compares it so); one line if it cannot be."""
+    try:
+        return (repo.root / rel).read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise PsstratError(
+            f"there is no {rel}; create it first (psstrat init writes one)"
+        ) from None
+    except OSError as exc:
+        raise PsstratError(f"cannot read {rel}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise PsstratError(f"{rel} is not UTF-8; save it as UTF-8 before adding to it") from None
 
 
 def _child(model: type[BaseModel], name: str) -> type[BaseModel]:
@@ -754,7 +897,7 @@ def _unknown(what: str, value: str, known: Any) -> str:
 def _strand_file(repo: Repository, strand_id: str) -> str:
     rel = f"{DATA}/strands/{strand_id}.yaml"
     if not (repo.root / rel).is_file():
-        known = [s.id for s in repo.strands]
+        known = _declared(repo, "strand")
         raise PsstratError(_unknown("strand", strand_id, known))
     return rel
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
-from psstrat import schedule
-from psstrat.asat import as_at
 from psstrat.errors import PsstratError
-from psstrat.marking import View
-from psstrat.messages import suggest
-from psstrat.model.common import natural_key
+
+if TYPE_CHECKING:
+    from psstrat.marking import View
+
+# The models, the schedule and the marking gate are imported where they are used: `psstrat
+# overdue`'s options are declared from this module, and every command's start-up would
+# otherwise load them (0.5 s).
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,11 @@ def find_overdue(  # noqa: PLR0913
     """Milestones overdue at ``as_of`` (and, with ``within``, those due in that many days),
     worst first: most days overdue, then by id. Only what the session may see is listed, as
     it stood on ``as_of`` (psstrat.asat: a milestone set or a re-plan agreed later is not)."""
+    from psstrat import schedule
+    from psstrat.asat import as_at
+    from psstrat.messages import suggest
+    from psstrat.model.common import natural_key
+
     if strand is not None:
         view.require_strand(strand)
     view = as_at(view, as_of)
@@ -94,6 +102,8 @@ def _actions(
 ) -> list[OverdueRow]:
     """The actions set at meetings held by ``as_of`` and not completed by then, past due (or,
     with ``within``, due in that many days)."""
+    from psstrat import schedule
+
     repo = view.repo
     rows = []
     for _, action in schedule.actions_set(repo.meetings, as_of):

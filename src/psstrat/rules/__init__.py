@@ -12,9 +12,11 @@ import re
 from psstrat.diagnostics import Diagnostic, Severity
 from psstrat.repository import Repository
 from psstrat.rules import (
+    before_start,
     control_character,
     date_order,
     duplicate_id,
+    duplicate_meeting,
     escalation_missing,
     future_date,
     id_filename,
@@ -45,9 +47,11 @@ _ALL: list[Rule] = [
     unexpected_file.RULE,
     control_character.RULE,
     duplicate_id.RULE,
+    duplicate_meeting.RULE,
     id_filename.RULE,
     unknown_reference.RULE,
     date_order.RULE,
+    before_start.RULE,
     escalation_missing.RULE,
     vacant_lead.RULE,
     overdue_milestone.RULE,

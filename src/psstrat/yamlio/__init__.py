@@ -6,12 +6,16 @@ one layout files are written in.
   and tags refused.
 - reading.py: safe reading (regular files, at most 1 MiB, UTF-8, nothing hidden).
 - layout.py: the canonical layout, for `psstrat fmt`, new files and `psstrat new`'s additions.
+- editing.py: small exact edits as text (set a key, add or remove an item), for `psstrat
+  record`, `set` and `remove`; and keeping a file's line endings and BOM through any edit.
 - canonical.py: the fast check that a file is already in that layout.
+- comments.py: every comment of a text and what it is about, so fmt can prove it kept them.
 
 The rest of psstrat imports from here, not from the modules.
 """
 
 from psstrat.yamlio.canonical import already_canonical
+from psstrat.yamlio.comments import Anchor, Comment, comments, moved, unkept, where
 from psstrat.yamlio.composing import (
     Document,
     Positions,
@@ -19,8 +23,16 @@ from psstrat.yamlio.composing import (
     YamlPath,
     YamlProblem,
 )
+from psstrat.yamlio.editing import (
+    CannotEdit,
+    Change,
+    as_lf,
+    edit_bytes,
+    like_before,
+)
 from psstrat.yamlio.layout import (
     CannotAppend,
+    CannotLayOut,
     ListPlace,
     Shape,
     append_item,
@@ -31,6 +43,7 @@ from psstrat.yamlio.layout import (
 from psstrat.yamlio.parser import BACKEND
 from psstrat.yamlio.reading import (
     MAX_BYTES,
+    decode,
     describe,
     parse_yaml,
     read_bytes,
@@ -41,7 +54,12 @@ from psstrat.yamlio.reading import (
 __all__ = [
     "BACKEND",
     "MAX_BYTES",
+    "Anchor",
     "CannotAppend",
+    "CannotEdit",
+    "CannotLayOut",
+    "Change",
+    "Comment",
     "Document",
     "ListPlace",
     "Positions",
@@ -51,12 +69,20 @@ __all__ = [
     "YamlProblem",
     "already_canonical",
     "append_item",
+    "as_lf",
     "canonical_yaml",
+    "comments",
+    "decode",
     "describe",
     "document_text",
+    "edit_bytes",
     "item_text",
+    "like_before",
+    "moved",
     "parse_yaml",
     "read_bytes",
     "read_yaml",
     "too_large",
+    "unkept",
+    "where",
 ]

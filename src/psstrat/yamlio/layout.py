@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from psstrat.isodate import parse_iso
+from psstrat.yamlio.comments import Outline, comments, outline
 from psstrat.yamlio.composing import YamlPath
 from psstrat.yamlio.reading import decode, parse_yaml
 
@@ -49,8 +52,20 @@ class Shape:
         return frozenset(keys)
 
 
+class CannotLayOut(Exception):
+    """The round trip failed on a file ``parse_yaml`` accepts (ruamel.yaml's pure Python
+    scanner is stricter than libyaml, or it cannot place a comment); the file is left as it
+    is. ``line`` and ``column`` are 1-based, in the file."""
+
+    def __init__(self, reason: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+        self.column = column
+
+
 def canonical_yaml(raw: bytes, shape: Shape) -> str:
-    """The text of a file in the one canonical layout, keeping every comment.
+    """The text of a file in the one canonical layout, keeping every comment it can.
 
     Round-trips with ruamel.yaml (which keeps comments and block-scalar styles), puts keys in
     the shape's order (unknown and ``x-`` keys after, as they were), writes date fields as
@@ -58,18 +73,159 @@ def canonical_yaml(raw: bytes, shape: Shape) -> str:
     dash, never wraps a line, and leaves blank lines only where one was (one at most), plus
     exactly one before every item but the first of a spaced list.
 
+    The layout has no document markers: the comments before the first key (above a ``---``
+    too) and after the last value (below a ``...`` too) are kept verbatim around the body,
+    which is all ruamel sees. Before the round trip, what libyaml accepts and ruamel's
+    stricter scanner does not is made plain: CRLF line ends become LF, blanks at the end of
+    a line (outside quoted and block text) go, a tab between tokens becomes a space, and a
+    plain scalar holding a tab is double-quoted.
+
     Call it only on bytes that ``parse_yaml`` accepts (so nothing here meets an alias or a
-    tag); the caller checks that the result holds the same values.
+    tag); the caller checks that the result holds the same values and the same comments in
+    the same places (yamlio.comments). Raises CannotLayOut when the round trip fails.
     """
     import io
 
-    text = decode(raw)
+    text = decode(raw).replace("\r\n", "\n")
+    try:
+        found = outline(text)
+    except Exception as exc:  # (not on a file parse_yaml accepts: the same parser)
+        raise _cannot(exc, 0) from None
+    lo, hi = _body_span(text, found)
+    tabs_kept = [c.index for c in comments(text, found)] if "\t" in text else []  # (in comments)
+    body = _prepared(text, found, tabs_kept, lo, hi)
     yaml = round_trip()
-    tree = yaml.load(text)
-    _reshape(tree, shape)
-    out = io.StringIO()
-    yaml.dump(tree, out)
-    return space(out.getvalue(), shape.spaced_keys())
+    try:
+        tree = yaml.load(body)
+        _reshape(tree, shape)
+        out = io.StringIO()
+        yaml.dump(tree, out)
+    except Exception as exc:  # anything ruamel raises on a file libyaml reads: not a crash
+        raise _cannot(exc, text.count("\n", 0, lo)) from None
+    last = found.scalars[-1] if found.scalars else None
+    after_block = last is not None and last.style in ("|", ">")
+    head, tail = _verbatim(text[:lo]), _verbatim(text[hi:], dedent=after_block)
+    return space(head + out.getvalue() + tail, shape.spaced_keys())
+
+
+def _body_span(text: str, found: Outline) -> tuple[int, int]:
+    """Where the body starts (the line of the first key or value) and ends (after the line
+    of the last value); around it are only comments, blank lines, directives and markers."""
+    first = found.points[0].at if found.points else 0
+    lo = text.rfind("\n", 0, first) + 1
+    last = found.content_end()
+    if last == 0 or text[last - 1] == "\n":
+        return lo, max(lo, last)
+    newline = text.find("\n", last)
+    return lo, len(text) if newline < 0 else newline + 1
+
+
+_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t]|$)")
+
+
+def _verbatim(part: str, dedent: bool = False) -> str:
+    """The lines before or after the body as the layout keeps them (``space`` then tidies
+    the blank lines): comments, and a document marker's comment on a line of its own; no
+    directive, no marker. With ``dedent`` (the body ends in block text, which an indented
+    line would join) every comment starts its line."""
+    lines: list[str] = []
+    for line in part.split("\n"):
+        marker = _MARKER.match(line)
+        if marker:
+            line = line[marker.end() :].strip()
+            if not line:
+                continue
+        elif line.startswith("%"):
+            continue
+        lines.append(line.strip() if dedent else line.rstrip())
+    return "\n".join(lines)
+
+
+Edit = tuple[int, int, str]
+"""Replace ``text[start:end]`` with a string."""
+
+
+def _prepared(text: str, found: Outline, comment_starts: list[int], lo: int, hi: int) -> str:
+    """The body as ruamel's scanner reads it, holding the same values: a document marker
+    blanked, a plain scalar holding a tab double-quoted, blanks at line ends dropped (but in
+    quoted and block text), and other tabs outside scalars and comments made spaces."""
+    edits = _quoting(text, found)
+    marker = found.start_marker
+    if marker is not None and lo <= marker[0] < hi:  # `--- {...}`: the body starts on its line
+        after = len(text[marker[1] : hi]) - len(text[marker[1] : hi].lstrip(" \t"))
+        edits.append((marker[0], marker[1] + after, ""))
+    rewritten = {(start, end) for start, end, _ in edits}
+    blanks = _line_end_blanks(text, found, lo, hi, rewritten)
+    spans = [(at, _line_end(text, at)) for at in comment_starts]
+    kept = sorted([*spans, *((start, end) for start, end, _ in blanks)])
+    edits += blanks + _tabs(text, found, lo, hi, kept)
+    parts: list[str] = []
+    done = lo
+    for start, stop, new in sorted(edits):
+        if start < done:
+            continue  # inside a scalar already rewritten
+        parts += [text[done:start], new]
+        done = stop
+    return "".join([*parts, text[done:hi]])
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return end if end >= 0 else len(text)
+
+
+def _quoting(text: str, found: Outline) -> list[Edit]:
+    """Plain scalars with a tab in their text, double-quoted (ruamel's scanner stops at a
+    tab in plain text)."""
+    import json
+
+    return [
+        (span.start, span.end, json.dumps(span.value, ensure_ascii=False))
+        for span in found.scalars
+        if span.style == "" and "\t" in text[span.start : span.end]
+    ]
+
+
+def _line_end_blanks(
+    text: str, found: Outline, lo: int, hi: int, rewritten: set[tuple[int, int]]
+) -> list[Edit]:
+    """Spaces and tabs at the ends of lines, dropped: all but those in quoted or block text
+    (where they may be part of the value) or in a scalar quoted anyway."""
+    edits: list[Edit] = []
+    for blank in re.finditer(r"[ \t]+$", text[lo:hi], re.M):
+        at = lo + blank.start()
+        inside = found.inside_scalar(at)
+        if inside is None or (inside.style == "" and (inside.start, inside.end) not in rewritten):
+            edits.append((at, lo + blank.end(), ""))
+    return edits
+
+
+def _tabs(text: str, found: Outline, lo: int, hi: int, kept: list[tuple[int, int]]) -> list[Edit]:
+    """Tabs between tokens, made spaces: not those in a scalar or in the ``kept`` ranges (the
+    comments, and the blanks dropped anyway), sorted by start."""
+    import bisect
+
+    starts = [start for start, _ in kept]
+    edits: list[Edit] = []
+    for tab in re.finditer("\t", text[lo:hi]):
+        at = lo + tab.start()
+        near = bisect.bisect_right(starts, at) - 1
+        if (near >= 0 and at < kept[near][1]) or found.inside_scalar(at) is not None:
+            continue
+        edits.append((at, at + 1, " "))
+    return edits
+
+
+def _cannot(exc: Exception, lines_before: int) -> CannotLayOut:
+    """What went wrong in the round trip, in one line, placed in the file."""
+    problem = getattr(exc, "problem", None)
+    mark = getattr(exc, "problem_mark", None)
+    reason = str(problem) if problem else (str(exc).splitlines() or [type(exc).__name__])[0]
+    if len(reason) > 120:
+        reason = reason[:117] + "..."
+    if mark is None:
+        return CannotLayOut(reason)
+    return CannotLayOut(reason, mark.line + 1 + lines_before, mark.column + 1)
 
 
 @functools.cache
@@ -100,13 +256,14 @@ def round_trip() -> Any:
     return yaml
 
 
-def _reshape(node: Any, shape: Shape) -> None:
-
+def _reshape(node: Any, shape: Shape, put_above: Callable[[str], None] | None = None) -> None:
+    """Put a mapping, and those under it, in the shape's layout; ``put_above`` puts comments
+    above the mapping (a list item's: above its dash), when its first key is not."""
     if not hasattr(node, "move_to_end"):
         return
     wanted = [k for k in shape.order if k in node] + [k for k in node if k not in shape.order]
     if list(node) != wanted:
-        _reorder(node, wanted)
+        _reorder(node, wanted, put_above)
     for key in shape.dates & set(node):
         value = node[key]
         if isinstance(value, str):
@@ -114,46 +271,114 @@ def _reshape(node: Any, shape: Shape) -> None:
                 node[key] = parse_iso(value) or value
     for key, child in shape.children.items():
         value = node.get(key)
-        for item in value if isinstance(value, list) else [value]:
-            _reshape(item, child)
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                _reshape(item, child, functools.partial(_before, value, index))
+        else:
+            _reshape(value, child)
 
 
-def _reorder(node: Any, wanted: list[Any]) -> None:
+def _reorder(node: Any, wanted: list[Any], put_above: Callable[[str], None] | None = None) -> None:
     """Put a mapping's keys in the wanted order, keeping each comment with what it is about.
 
-    ruamel keeps a key's end-of-line comment *and* the whole-line comments below it in one
-    token on that key. An end-of-line comment stays with its key; whole-line comments lead into
-    the key that followed them, so they move to stay just above it (those after the last key
-    stay at the end of the mapping).
+    An end-of-line comment stays with its key, and so do the comments at the start of a
+    key's list or mapping. Whole-line comments below a key's value lead into the key that
+    followed them, so they move to stay just above it; above the key that comes first, they
+    go above the mapping (``put_above``; by default before that key, which for a list item
+    would be after its dash). Those after the last key stay at the end of the mapping. ruamel
+    keeps them in one token with the end-of-line comment of the value they follow, and for a
+    block list or mapping in its last scalar (``_end_slot``).
     """
-    from ruamel.yaml.error import CommentMark
-    from ruamel.yaml.tokens import CommentToken
-
     keys = list(node)
-    heads: dict[Any, str] = {}
-    tails: dict[Any, str] = {}
-    for key in keys:
-        entry = node.ca.items.get(key)
-        token = entry[2] if entry and len(entry) > 2 else None
-        text = token.value if token is not None else ""
-        cut = text.find("\n") + 1 if "\n" in text else len(text)
-        heads[key], tails[key] = text[:cut], text[cut:]
-    above = {keys[i + 1]: tails[keys[i]] for i in range(len(keys) - 1)}
+    _lift(node, keys, wanted[0])
+    tails = {key: _split(*_end_slot(node, key))[1] for key in keys}
+    leading = {keys[i + 1]: tails[keys[i]] for i in range(len(keys) - 1)}
     for key in wanted:
         node.move_to_end(key)
     for index, key in enumerate(wanted):
-        tail = above.get(wanted[index + 1], "") if index + 1 < len(wanted) else tails[keys[-1]]
-        if index == 0:
-            tail = above.get(key, "") + tail  # (no key above the first: just below it)
-        text = (heads[key] or "\n") + tail if tail else heads[key]
+        tail = leading.get(wanted[index + 1], "") if index + 1 < len(wanted) else tails[keys[-1]]
+        _set_tail(*_end_slot(node, key), tail)
+    lead = leading.get(wanted[0], "")
+    if lead.strip():
+        (put_above or functools.partial(_before, node, wanted[0]))(lead)
+
+
+def _before(node: Any, at: Any, text: str) -> None:
+    """Whole-line comments printed just before a key, or before a list item's dash."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    entry = node.ca.items.setdefault(at, [None, None, None, None])
+    entry[1] = [*(entry[1] or []), CommentToken(text, CommentMark(0), None)]
+
+
+def _lift(node: Any, keys: list[Any], first: Any) -> None:
+    """Comments ruamel keeps *before* a key (a comment less indented than the mapping) made
+    whole-line comments below the key above it, as the others are; those before the first
+    key stay before whichever key comes first."""
+    for above, key in itertools.pairwise(keys):
         entry = node.ca.items.get(key)
-        if entry is not None and len(entry) > 2 and entry[2] is not None:
-            entry[2].value = text
-        elif text.strip():
-            token = CommentToken(text, CommentMark(0), None)
-            node.ca.items[key] = [None, None, token, None]
-        if entry is not None and len(entry) > 2 and not text.strip("\n"):
-            entry[2] = None
+        if entry and len(entry) > 1 and entry[1]:
+            owner, at, slot = _end_slot(node, above)
+            _set_tail(owner, at, slot, _split(owner, at, slot)[1] + _joined(entry[1]))
+            entry[1] = None
+    entry = node.ca.items.get(keys[0])
+    if first != keys[0] and entry and len(entry) > 1 and entry[1]:
+        moved = node.ca.items.setdefault(first, [None, None, None, None])
+        moved[1], entry[1] = entry[1], None
+
+
+def _joined(tokens: Any) -> str:
+    """Comment tokens as the lines they were (a token's text leaves out its indent)."""
+    return "".join(" " * t.column + t.value for t in tokens if t is not None)
+
+
+def _end_slot(parent: Any, key: Any) -> tuple[Any, Any, int]:
+    """Where ruamel keeps the comments after the value at ``parent[key]``: in ``owner.ca
+    .items[at][slot]``, the last scalar (or flow collection) of a block list or mapping."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    value = parent[key]
+    if isinstance(value, CommentedMap | CommentedSeq) and value and not value.fa.flow_style():
+        last = next(reversed(value)) if isinstance(value, CommentedMap) else len(value) - 1
+        return _end_slot(value, last)
+    return parent, key, 2 if isinstance(parent, CommentedMap) else 0
+
+
+def _split(owner: Any, at: Any, slot: int) -> tuple[str, str]:
+    """A value's comment token as (its end-of-line part, the whole lines below it). After a
+    block scalar the token holds only the lines below: the scalar took the line's end."""
+    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+
+    entry = owner.ca.items.get(at)
+    token = entry[slot] if entry and len(entry) > slot else None
+    text: str = token.value if token is not None else ""
+    if isinstance(owner[at], LiteralScalarString | FoldedScalarString):
+        return "", text
+    cut = text.find("\n") + 1 if "\n" in text else len(text)
+    return text[:cut], text[cut:]
+
+
+def _set_tail(owner: Any, at: Any, slot: int, tail: str) -> None:
+    """Make ``tail`` the whole-line comments below the value at ``owner[at]``."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
+    from ruamel.yaml.tokens import CommentToken
+
+    head, _ = _split(owner, at, slot)
+    block = isinstance(owner[at], LiteralScalarString | FoldedScalarString)
+    text = ((head or ("" if block else "\n")) + tail) if tail else head
+    entry = owner.ca.items.get(at)
+    token = entry[slot] if entry and len(entry) > slot else None
+    if token is not None:
+        if text.strip("\n"):
+            token.value = text
+        else:
+            entry[slot] = None
+    elif text.strip():
+        entry = entry or [None, None, None, None]
+        entry[slot] = CommentToken(text, CommentMark(0), None)
+        owner.ca.items[at] = entry
 
 
 _BLOCK_HEADER = re.compile(r"^[^#'\"]*?(?::|-)[ ]+[|>][0-9+-]*[ ]*(?:#.*)?$")
