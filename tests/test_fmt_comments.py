@@ -377,6 +377,22 @@ KEPT = {
         "\ufefftitle: Information leakage  # the name\r\nid: R0001\r\n",
         "id: R0001\ntitle: Information leakage  # the name\n",
     ),
+    # review (helper 23): a `#` inside a comment was taken for a second comment (exit 3)
+    "a comment holding a #": (
+        "# Raised in issue #12\ntitle: Information leakage\nid: R0001\n",
+        f"# Raised in issue #12\n{HEAD}",
+    ),
+    "a comment holding a # above a key fmt puts first": (
+        "title: Information leakage\n# see #12\nid: R0001\n",
+        "# see #12\nid: R0001\ntitle: Information leakage\n",
+    ),
+    # review: the first layout left the comment indented, the second moved it (not idempotent)
+    "a comment after block text at the end": (
+        "id: R0001\ntitle: Information leakage\nupdates:\n  - text: >-\n      Owned.\n"
+        "    date: 2004-01-01\n    # end of update\n",
+        "id: R0001\ntitle: Information leakage\nupdates:\n  - date: 2004-01-01\n    text: >-\n"
+        "      Owned.\n# end of update\n",
+    ),
 }
 
 
@@ -387,6 +403,10 @@ def test_reported_cases_that_fmt_now_formats(cli: CliRunner, repo: RepoBuilder, 
     code, _, err = invoke(cli, "fmt", "--root", str(repo.root), str(repo.root / RISK_FILE))
     assert code == 0, err
     assert (repo.root / RISK_FILE).read_bytes().decode() == expected
+    code, out, err = invoke(
+        cli, "fmt", "--check", "--root", str(repo.root), str(repo.root / RISK_FILE)
+    )
+    assert (code, out) == (0, ""), err  # the layout of the layout is itself
 
 
 REFUSED = {  # the file, the line and column named (0: of the line's `#`), what is said
@@ -402,6 +422,20 @@ REFUSED = {  # the file, the line and column named (0: of the line's `#`), what 
         3,
         0,
         "between a key and its value",
+    ),
+    # review: a comment after a directive crashed fmt (exit 3); the directive is not kept
+    "a comment after a directive": (
+        "%YAML 1.2 # version\n---\ntitle: Information leakage\nid: R0001\n",
+        1,
+        0,
+        "would be lost",
+    ),
+    # review: a comment straight after a closing quote was not seen, then lost in flow
+    "a comment straight after a quote, in [ ]": (
+        f"{HEAD}strands: ['S1'#the strand\n  , S1.1]\n",
+        3,
+        0,
+        "inside",
     ),
     "spec example 6.11 (overlap in comment)": (
         "key:    # Comment\n        # lines\n  value\n\n\n",
@@ -536,3 +570,21 @@ def test_a_folder_fmt_cannot_write_in_is_known_before_any_write(
     assert "data/strands/S2.yaml:1:1: not formatted: cannot write in data/strands/" in out
     assert repo.read("data/risks/R0002.yaml") == "id: R0002\ntitle: Second\n"
     assert repo.read("data/strands/S2.yaml") == "title: Second\nid: S2\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{HEAD}description: ...\n",  # `...` reads as a marker: the round trip quotes it
+        f"{HEAD}x-a:\n  =: 1\n",
+        f"{HEAD}x-a:\n  True: 1\n",
+        f"{HEAD}x-a:\n  é: 1\n",
+        f"{HEAD}inherent: {{likelihood: 5, impact: 5}}#c\n",
+        f"{HEAD}description: 'x'#c\n",
+    ],
+)
+def test_the_fast_path_leaves_to_the_round_trip_what_it_would_change(text: str) -> None:
+    """Regression (review): `already_canonical` said yes to these, which the round trip
+    writes otherwise, so `fmt --check` passed files `fmt` would change."""
+    raw = text.encode("utf-8")
+    assert not already_canonical(raw, shape_of(Risk))

@@ -149,8 +149,15 @@ def _child_shape(stack: list[list[Any]], root: Shape) -> Shape:
     return shape
 
 
+_PLAIN_KEY = re.compile(r"[a-z][a-z0-9_-]*")
+"""A key the round trip writes as it is: lower-case words (every key of the format, and
+`x-` keys like it); anything else (`=`, `True`, `+1`, `é`) is left to the round trip."""
+
+
 def _check_key(event: Any, frame: list[Any]) -> None:
     if event.style != "" or event.start_mark.column != frame[2] or not event.implicit[0]:
+        raise _NotCanonical
+    if not _PLAIN_KEY.fullmatch(event.value) or event.value in ("null", "true", "false"):
         raise _NotCanonical
     frame[3].append(event.value)
 
@@ -185,7 +192,9 @@ def _check_plain(text: str, event: Any, frame: list[Any]) -> None:
     if text[event.start_mark.index : event.end_mark.index] != value:
         raise _NotCanonical
     first = value[0]
-    if not (first.isalnum() or first in _PLAIN_FIRST) or not value.isprintable():
+    # (`...` and `---` would read as document markers: the round trip quotes them)
+    marker = value.startswith(("...", "---"))
+    if not (first.isalnum() or first in _PLAIN_FIRST) or not value.isprintable() or marker:
         raise _NotCanonical
     resolved = plain_scalar(value) if first in resolvable_starts() else value
     if resolved is None:
@@ -209,6 +218,8 @@ def _check_quoted(text: str, event: Any, frame: list[Any]) -> None:
     if frame[0] == "m" and frame[4].value in frame[1].dates and ISO_DATE.fullmatch(event.value):
         raise _NotCanonical
     if text[event.start_mark.index : event.end_mark.index] != _written(event.value):
+        raise _NotCanonical
+    if text[event.end_mark.index : event.end_mark.index + 1] == "#":  # `"x"#c`: ` #c` written
         raise _NotCanonical
 
 
@@ -266,6 +277,8 @@ def _check_flow(text: str, stream: Any, start: Any, shape: Shape) -> None:
     else:
         expected = "[" + ", ".join(parts) + "]"
     if start.start_mark.line != end.line or text[start.start_mark.index : end.index] != expected:
+        raise _NotCanonical
+    if text[end.index : end.index + 1] == "#":  # `[a, b]#c`: the round trip writes ` #c`
         raise _NotCanonical
 
 

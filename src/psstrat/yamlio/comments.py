@@ -41,7 +41,9 @@ Anchor = tuple[YamlPath, str, str]
 
 END: Anchor = ((), "end", "before")
 
-_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#", re.M)
+_COMMENT = re.compile("#")
+"""Outside every scalar, a ``#`` can only start a comment (after a space, or straight after
+a closing quote or bracket, as libyaml reads it), unless it is inside a comment already."""
 _MARKERS = ("---", "...")
 
 
@@ -198,12 +200,16 @@ def comments(text: str, known: Outline | None = None) -> list[Comment]:
     indices = [p.at for p in shape.points]
     found: list[Comment] = []
     line, counted = 1, 0  # the line number at ``counted``, counted on as comments are met
+    within = -1  # the end of the last comment found: a `#` before it is its text
     for match in _COMMENT.finditer(text):
         at = match.start()
-        if shape.inside_scalar(at) is None:
-            line += text.count("\n", counted, at)
-            counted = at
-            found.append(_comment(text, shape, indices, at, line))
+        if at < within or shape.inside_scalar(at) is not None:
+            continue
+        line += text.count("\n", counted, at)
+        counted = at
+        found.append(_comment(text, shape, indices, at, line))
+        end = text.find("\n", at)
+        within = len(text) if end < 0 else end
     return found
 
 
@@ -215,12 +221,13 @@ def _comment(text: str, shape: Outline, indices: list[int], at: int, line: int) 
     following = bisect.bisect_right(indices, at)
     nxt = points[following] if following < len(points) else None
     last = points[following - 1] if following > 0 else None
-    if text[line_start:at].strip() in ("", *_MARKERS):  # on a line of its own
+    ahead = text[line_start:at].strip()
+    if ahead in ("", *_MARKERS) or ahead.startswith("%") or last is None:
+        # on a line of its own (or after a marker or a directive, which are not kept)
         chain = _chain(points, following)
         anchors = frozenset((p.path, p.role, "before") for p in chain) or {END}
         anchor = (chain[0].path, chain[0].role, "before") if chain else END
     else:
-        assert last is not None  # something other than a marker stands before it
         anchor = (last.path, last.role, "after")
         flow = shape.flow_at(last.at)
         if flow is not None and flow.end <= at:  # after a whole `[...]`: about all of it
