@@ -622,3 +622,16 @@ def test_what_cannot_be_done_as_text_is_named_as_validate_names_it(
     code, _, err = run(cli, shipped, "record", "done", "S1.2.M1", "--on", "2005-03-01")
     assert code == 1 and "`work_elements[S1.2].milestones[S1.2.M1]`" in err, err
     assert "written over several lines" in err and rel.read_bytes() == before
+
+
+def test_the_first_dated_record_says_how_to_keep_earlier_papers(
+    cli: CliRunner, shipped: Path
+) -> None:
+    code, _, err = run(cli, shipped, "record", "lead", "S1.2", "--vacant", "--on", "2005-01-10")
+    assert code == 0, err
+    said = "psstrat record lead S1.2 dcs-prevention --on 2003-04-01"
+    assert said in err and "not recorded" in err
+    code, _, err = run(cli, shipped, *said.split()[1:])
+    assert code == 0, err
+    assert "    lead: null\n" in (shipped / "data/strands/S1.yaml").read_text()  # still vacant
+    assert errors(cli, shipped) == []

@@ -208,8 +208,8 @@ def _follow(
             if key == "lead":
                 old, new = repo.label(old), repo.label(new)
             plan.what.append(f"{item.id} {key}: {old or '(none)'} -> {new}")
-        if not any(key in u for u in updates) and found.get(key, "") != record[key]:
-            since = _start(repo, found)
+        since = _start(repo, found)
+        if not any(key in u for u in updates) and (since is None or record["date"] > since):
             was = found.get(key) if key == "status" else found.get(key) or "--vacant"
             command = "status" if key == "status" else "lead"
             plan.notes.append(
@@ -239,13 +239,13 @@ def _summary(repo: Repo, record: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def _start(repo: Repo, found: dict[str, Any]) -> str | None:
+def _start(repo: Repo, found: dict[str, Any]) -> dt.date | None:
     """The day an item's values have held from: its `start`, else the strategy's."""
     start = dated(found.get("start"))
     if start is None:
         period = repo.strategy.get("period")
         start = dated(period.get("start")) if isinstance(period, dict) else None
-    return start.isoformat() if start else None
+    return start
 
 
 def _rank_within(repo: Repo, data: dict[str, Any], path: YamlPath) -> Any:
@@ -435,7 +435,7 @@ def owner(repo: Repo, item: Target, new: str | None, on: dt.date, text: str | No
         if latest is record and data.get("owner") != new:
             changes.append(set_key(item.rel, ("owner",), new))
             what.append(f"{item.id} owner: {repo.label(data.get('owner'))} -> {repo.label(new)}")
-        if not updates and data.get("owner") != new:
+        if not updates and (raised is None or on > raised):
             notes.append(
                 f"{item.id} had no dated owner before: a paper as at a day before {on} now says "
                 "its owner is not recorded; to keep earlier papers as they were, record the "
@@ -477,7 +477,8 @@ def control_status(repo: Repo, item: Target, given: ControlRecord) -> Planner:
             changes.append(set_key(item.rel, (*path, "status"), status))
             was = found.get("status", "planned")
             what.append(f"{item.id} control {index + 1} status: {was} -> {status}")
-        if not updates and found.get("status", "planned") != status:
+        raised = dated(data.get("raised"))
+        if not updates and (raised is None or on > raised):
             notes.append(
                 f"{item.id} control {index + 1} had no dated status before: a paper as at a day "
                 f"before {on} now says its status is not recorded; to keep earlier papers as "
