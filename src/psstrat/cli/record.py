@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from psstrat.cli.new import _choice, _given, _score, _text, ask
+from psstrat.cli.new import _choice, _given, _score, _score_option, _text, ask
 from psstrat.cli.options import RootOption, parse_date
 from psstrat.cli.policy import today
 
@@ -413,16 +413,6 @@ def _controls(repo: Repo, found: Target) -> str:
         if isinstance(c, dict)
     ]
     return f"Control ({'; '.join(listed) or 'its number, 1 the first'})"
-
-
-def _score_option(help: str) -> Any:
-    def parse(value: str) -> int:
-        try:
-            return _score(value)
-        except ValueError as exc:
-            raise typer.BadParameter(str(exc)) from None
-
-    return typer.Option(metavar="1-5", parser=parse, help=help, show_default=False)
 
 
 @app.command("escalation")
