@@ -358,6 +358,7 @@ LAUNCH = """
 import os, runpy, sys, time
 barrier, ready = sys.argv[1], sys.argv[2]
 import psstrat.cli.app, psstrat.cli.new, psstrat.commands.new, psstrat.git, psstrat.repository
+import psstrat.cli.record, psstrat.commands.record, psstrat.edits
 open(ready, "w").close()
 while not os.path.exists(barrier):
     time.sleep(0.001)
@@ -368,8 +369,9 @@ runpy.run_module("psstrat", run_name="__main__", alter_sys=True)
 that every process counts ids at the same moment."""
 
 
-def together(root: Path, runs: list[list[str]]) -> list[tuple[int, str, str]]:
-    """Each ``psstrat new`` of ``runs`` in its own process, all released at once."""
+def together(root: Path, runs: list[list[str]], verb: str = "new") -> list[tuple[int, str, str]]:
+    """Each ``psstrat VERB`` (default `new`) of ``runs`` in its own process, all released at
+    once (LAUNCH loads psstrat before the barrier, so each starts at the same moment)."""
     gate = root.parent / "gate"
     gate.mkdir()
     procs = []
@@ -377,7 +379,7 @@ def together(root: Path, runs: list[list[str]]) -> list[tuple[int, str, str]]:
         command = [sys.executable, "-c", LAUNCH, str(gate / "go"), str(gate / f"ready-{i}")]
         procs.append(
             subprocess.Popen(
-                [*command, "new", *args, "--root", str(root)],
+                [*command, verb, *args, "--root", str(root)],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import difflib
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -239,6 +236,36 @@ def test_dry_run_shows_the_diff_and_writes_nothing(cli: CliRunner, shipped: Path
         (["set", "owner", "dcs-intelligence", "--role", ""], 2, "role is required"),
         (["remove", "owner", "dcs-intelligence"], 1, "data/risks/R0001.yaml:"),
         (["record", "status", "S1.2"], 2, "STATUS is required"),
+        (["record", "done", "S" + "9" * 300 + ".1.M1"], 2, "is not a milestone id"),
+        (["new", "control", "--risk", "R1" + "9" * 300, "--description", "x"], 2, "not a risk"),
+        (
+            ["record", "control", "R0001", "1", "--status", "planned", "--on", "2004-01-01"],
+            1,
+            "before R0001 was raised",
+        ),
+        (["record", "done", "S1.2.M1", "--on", "2999-01-01"], 1, "is after today"),
+        (
+            ["record", "replan", "S1.2.M1", "--due", "2004-01-01", "--agreed", "2005-01-01"],
+            1,
+            "before the re-plan was agreed",
+        ),
+        (["record", "status", "S1.2", "at-risk", "--on", "2003-01-01"], 1, "before S1.2 started"),
+        (
+            [
+                "record",
+                "assessment",
+                "R0001",
+                "--likelihood",
+                "2",
+                "--impact",
+                "2",
+                "--escalated-on",
+                "2005-04-01",
+            ],
+            2,
+            "--escalated-on needs --escalated-to",
+        ),
+        (["set", "owner", "director-dps", "--name", ""], 1, "would lose the comment at line"),
     ],
 )
 def test_what_makes_no_sense_is_refused_and_nothing_is_written(
@@ -353,40 +380,15 @@ def test_on_a_terminal_missing_values_are_asked_with_the_choices(
     )
 
 
-LAUNCH = """
-import os, runpy, sys, time
-barrier, ready = sys.argv[1], sys.argv[2]
-import psstrat.cli.app, psstrat.cli.record, psstrat.commands.record, psstrat.edits
-open(ready, "w").close()
-while not os.path.exists(barrier):
-    time.sleep(0.001)
-sys.argv = ["psstrat", *sys.argv[3:]]
-runpy.run_module("psstrat", run_name="__main__", alter_sys=True)
-"""
-
-
 def test_six_updates_at_once_are_all_kept(cli: CliRunner, shipped: Path) -> None:
     """Edits take `psstrat new`'s lock: none is lost to another made at the same moment."""
-    gate = shipped.parent / "gate"
-    gate.mkdir()
-    procs = []
-    for i in range(6):
-        command = [sys.executable, "-c", LAUNCH, str(gate / "go"), str(gate / f"ready-{i}")]
-        args = ["record", "update", "S1.2", "--text", f"Note {i}.", "--on", f"2005-05-0{i + 1}"]
-        procs.append(
-            subprocess.Popen(
-                [*command, *args, "--root", str(shipped)],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-        )
-    deadline = time.monotonic() + 120
-    while len(list(gate.glob("ready-*"))) < 6 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    (gate / "go").touch()
-    results = [proc.communicate(timeout=120) for proc in procs]
-    assert [proc.returncode for proc in procs] == [0] * 6, results
+    from tests.test_new import together
+
+    runs = [
+        ["update", "S1.2", "--text", f"Note {i}.", "--on", f"2005-05-0{i + 1}"] for i in range(6)
+    ]
+    results = together(shipped, runs, verb="record")
+    assert [code for code, _, _ in results] == [0] * 6, results
     text = (shipped / "data/strands/S1.yaml").read_text()
     assert all(f"text: Note {i}.\n" in text for i in range(6))
     assert errors(cli, shipped) == []
@@ -468,51 +470,6 @@ def test_lowering_a_marking_never_publishes_a_value_from_a_higher_record(
     code, _, err = run(cli, shipped, "set", "marking", "S2.3", "official")
     assert code == 1 and "comes from its update of 2005-01-05, marked secret" in err
     assert (shipped / "data/strands/S2.yaml").read_bytes() == before
-
-
-@pytest.mark.parametrize(
-    ("args", "status", "words"),
-    [
-        (["record", "done", "S" + "9" * 300 + ".1.M1"], 2, "is not a milestone id"),
-        (["new", "control", "--risk", "R1" + "9" * 300, "--description", "x"], 2, "not a risk"),
-        (
-            ["record", "control", "R0001", "1", "--status", "planned", "--on", "2004-01-01"],
-            1,
-            "before R0001 was raised",
-        ),
-        (["record", "done", "S1.2.M1", "--on", "2999-01-01"], 1, "is after today"),
-        (
-            ["record", "replan", "S1.2.M1", "--due", "2004-01-01", "--agreed", "2005-01-01"],
-            1,
-            "before the re-plan was agreed",
-        ),
-        (["record", "status", "S1.2", "at-risk", "--on", "2003-01-01"], 1, "before S1.2 started"),
-        (
-            [
-                "record",
-                "assessment",
-                "R0001",
-                "--likelihood",
-                "2",
-                "--impact",
-                "2",
-                "--escalated-on",
-                "2005-04-01",
-            ],
-            2,
-            "--escalated-on needs --escalated-to",
-        ),
-        (["set", "owner", "director-dps", "--name", ""], 1, "would lose the comment at line"),
-    ],
-)
-def test_more_that_makes_no_sense_is_refused(
-    cli: CliRunner, shipped: Path, args: list[str], status: int, words: str
-) -> None:
-    before = {p: p.read_bytes() for p in shipped.rglob("*.yaml")}
-    code, out, err = run(cli, shipped, *args)
-    assert (code, out) == (status, ""), err
-    assert words in err and len(err.strip().splitlines()) == 1, err
-    assert {p: p.read_bytes() for p in shipped.rglob("*.yaml")} == before
 
 
 def test_the_same_record_twice_is_refused(cli: CliRunner, shipped: Path) -> None:
