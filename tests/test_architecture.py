@@ -23,10 +23,13 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "psstrat"
 
 
 def commands() -> list[str]:
-    """Every command the app has, as it is run (`new`'s subcommands as one command)."""
+    """Every command the app has, as its module is named (`new`'s subcommands as one command;
+    `import`, a Python keyword, as `import_`)."""
+    import keyword
+
     group = get_command(app)
     assert isinstance(group, typer.core.TyperGroup)
-    return sorted(group.commands)
+    return sorted(f"{n}_" if keyword.iskeyword(n) else n for n in group.commands)
 
 
 @pytest.mark.parametrize("name", commands())

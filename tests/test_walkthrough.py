@@ -34,8 +34,10 @@ def test_the_walkthrough_works_as_written(
     cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    for name in ("register.xlsx", "register.mapping.yaml"):  # section 10 starts from these
+        shutil.copy(ROOT / "examples" / "spreadsheet" / name, tmp_path / name)
     ran = []
-    outputs = {}
+    outputs: dict[str, list[str]] = {}
     for argv in commands():
         if argv[0] == "cd":
             monkeypatch.chdir(Path.cwd() / argv[1])
@@ -54,11 +56,16 @@ def test_the_walkthrough_works_as_written(
         else:
             assert code == 0, (argv, out, err)
         ran.append(argv[1])
-        outputs[" ".join(argv[1:3])] = out
+        outputs.setdefault(" ".join(argv[1:3]), []).append(out)
     assert {"init", "new", "validate", "fmt", "report", "schema"} <= set(ran)
-    assert outputs["validate --as-of"].strip() == "no problems in 8 files"
-    assert "R0002: wrote data/risks/R0002.yaml" in outputs["new risk"]
-    assert outputs["fmt --check"] == "" or outputs["fmt --check"].startswith("--- a/")
+    validated = [out.strip() for out in outputs["validate --as-of"]]
+    assert validated[-2] == "no problems in 8 files"  # the end of section 9
+    assert validated[-1] == "no problems in 13 files"  # with the five risks section 10 imports
+    assert "R0002: wrote data/risks/R0002.yaml" in outputs["new risk"][-1]
+    imported = outputs["import ../register.xlsx"][-1].splitlines()
+    assert imported[0].startswith("+ data/risks/R0003.yaml (R0003: Leakage of operational")
+    assert outputs["import ../register-2025-06.xlsx"] == [""]  # read back: nothing changed
+    assert outputs["fmt --check"][-1] == "" or outputs["fmt --check"][-1].startswith("--- a/")
     code, out, _ = invoke(cli, "fmt", "--check")
     assert (code, out) == (0, "")
     assert "Backlog halved" in Path("report.md").read_text()
@@ -66,5 +73,5 @@ def test_the_walkthrough_works_as_written(
     assert "# First progress report on strand 1" in paper and "Covers | 1 April 2025" in paper
     assert (
         "Milestones added\n  S2.1.M2 Backlog cleared, due 31 March 2026"
-        in outputs["changes --since"]
+        in outputs["changes --since"][-1]
     )

@@ -197,6 +197,8 @@ def edit(repo: Repo, rel: str, planner: Planner, write: bool = True) -> Edit:
         raw = repo.raw(rel)
         data = _parsed_bytes(rel, raw)
         plan = planner(data)
+        if not plan.changes:  # nothing to change: nothing to make or check
+            return Edit(rel, raw, raw, [], notes + plan.notes, write)
         try:
             after, numbers = edit_bytes(raw, plan.changes)
         except CannotEdit as exc:
@@ -288,7 +290,12 @@ def _errors(repo: Repo, rel: str, raw: bytes) -> list[Diagnostic]:
     from psstrat.rules import run_rules
 
     sources: dict[str, bytes | YamlProblem] = {rel: raw}
-    for other in (f"{DATA}/strategy.yaml", f"{DATA}/owners.yaml"):
+    others = [f"{DATA}/strategy.yaml", f"{DATA}/owners.yaml"]
+    if rel == f"{DATA}/meetings.yaml":  # its actions and decisions name strands
+        folder = repo.root / DATA / "strands"
+        strands = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+        others += [f"{DATA}/strands/{p.name}" for p in strands if not p.is_symlink()]
+    for other in others:
         if other != rel:
             sources[other] = repo.raw(other, required=False) or YamlProblem("missing")
     partial = load_repository(repo.root, repo.settings, sources, positions=False)

@@ -11,8 +11,10 @@ from psstrat import __version__
 from psstrat.cli import (
     changes,
     explain,
+    export,
     fmt,
     history,
+    import_,
     init,
     new,
     overdue,
@@ -64,6 +66,8 @@ COMMANDS: dict[str, Any] = {
     "explain": explain.command,
     "schema": schema.command,
     "fmt": fmt.command,
+    "import": import_.command,
+    "export": export.command,
 }
 GROUPS: dict[str, typer.Typer] = {
     "new": new.app,

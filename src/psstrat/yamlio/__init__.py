@@ -39,6 +39,7 @@ from psstrat.yamlio.layout import (
     canonical_yaml,
     document_text,
     item_text,
+    quick_text,
 )
 from psstrat.yamlio.parser import BACKEND
 from psstrat.yamlio.reading import (
@@ -80,6 +81,7 @@ __all__ = [
     "like_before",
     "moved",
     "parse_yaml",
+    "quick_text",
     "read_bytes",
     "read_yaml",
     "too_large",

@@ -458,6 +458,78 @@ def document_text(values: dict[str, Any]) -> str:
     return out.getvalue()
 
 
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.()'/&-]*")
+_WORDS_THAT_ARE_VALUES = frozenset(
+    {"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"}
+)
+
+
+def quick_text(values: dict[str, Any]) -> str | None:
+    """The text `document_text` would give, made without the round trip, for the simple
+    shapes a new file often has (scalars; flow mappings of scalars; lists of scalars or of
+    such mappings), or None. What it gives is a guess: callers keep it only when the
+    canonical check and the parser agree (psstrat.commands.import_.risks)."""
+    lines = []
+    for key, value in values.items():
+        if isinstance(value, dict):
+            flow = _flow(value)
+            if flow is None:
+                return None
+            lines.append(f"{key}: {flow}")
+        elif isinstance(value, list):
+            if value and all(isinstance(v, dict) for v in value):
+                items = [_flow(v) for v in value]
+                if any(i is None for i in items):
+                    return None
+                lines.append(f"{key}:")
+                lines += [f"  - {i}" for i in items]
+            else:
+                said = [_scalar(v, flow=True) for v in value]
+                if any(x is None for x in said):
+                    return None
+                lines.append(f"{key}: [{', '.join(x for x in said if x is not None)}]")
+        else:
+            said_one = _scalar(value)
+            if said_one is None:
+                return None
+            lines.append(f"{key}: {said_one}")
+    return "\n".join(lines) + "\n"
+
+
+def _flow(value: dict[str, Any]) -> str | None:
+    if not value or len(value) > 3:
+        return None
+    parts = []
+    for key, item in value.items():
+        said = _scalar(item, flow=True)
+        if said is None or not isinstance(key, str):
+            return None
+        parts.append(f"{key}: {said}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def _scalar(value: Any, flow: bool = False) -> str | None:
+    """A scalar as plain text, where that is sure to read back as itself (in flow, no comma:
+    it would end the item); else None."""
+    import datetime as dt
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if (
+        isinstance(value, str)
+        and _PLAIN.fullmatch(value)
+        and value.lower() not in _WORDS_THAT_ARE_VALUES
+    ):
+        if value.endswith(" ") or "  " in value or (flow and "," in value):
+            return None
+        return value
+    return None
+
+
 def item_text(values: dict[str, Any], dash_column: int) -> str:
     """One new list item (``- key: ...``) in the canonical layout, its dash at a column."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
