@@ -500,3 +500,211 @@ def test_a_plain_new_risk_is_laid_out_without_the_round_trip() -> None:
     assert (
         quick_text({"controls": [{"description": "Audit, quarterly"}]}) is None
     )  # a comma in flow
+
+
+# --- found in review --------------------------------------------------------------------------
+
+
+def _git(root: Path) -> None:
+    for argv in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "start"]):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *argv],
+            cwd=root,
+            check=True,
+            capture_output=True,
+        )
+
+
+@pytest.mark.parametrize("sheet", ["strands", "milestones", "register", "actions"])
+def test_an_export_as_at_an_earlier_day_reimports_with_no_change(
+    cli: CliRunner, shipped: Path, tmp_path: Path, sheet: str
+) -> None:
+    """A sheet as at 30 June 2004 says what was so then: read back, it records nothing (an
+    element's old status, a risk's old owner, are not changes made today)."""
+    out = tmp_path / f"{sheet}.csv"
+    code, _, err = invoke(
+        cli, "export", str(out), "--sheet", sheet, "--as-of", "2004-12-31",
+        "--session", "all", "--root", str(shipped),
+    )  # fmt: skip
+    assert code == 0, err
+    before = tree(shipped)
+    code, _, err = run(cli, shipped, str(out), "--update")
+    assert code == 0, err
+    assert tree(shipped) == before
+
+
+def test_a_risk_owner_of_an_earlier_day_is_not_recorded_again(
+    cli: CliRunner, shipped: Path, tmp_path: Path
+) -> None:
+    for owner, day in (("dcs-intelligence", "2004-10-07"), ("director-dps", "2005-01-01")):
+        code, _, err = invoke(
+            cli, "record", "owner", "R0006", owner, "--on", day, "--root", str(shipped)
+        )
+        assert code == 0, err
+    out = tmp_path / "r.csv"
+    code, _, err = invoke(
+        cli, "export", str(out), "--as-of", "2004-12-31", "--session", "all", "--root", str(shipped)
+    )
+    assert code == 0, err
+    before = tree(shipped)
+    code, _, err = run(cli, shipped, str(out), "--update")
+    assert code == 0, err
+    assert tree(shipped) == before
+    assert "R0006: the row's owner is who owned it on 2004-10-07" in err
+
+
+def test_a_cell_cannot_add_keys_to_the_suggested_mapping(cli: CliRunner, tmp_path: Path) -> None:
+    sheet = tmp_path / "inj.csv"
+    evil = "PSR-1\nvalues: {residual.likelihood: {'1': 5}} #"
+    with sheet.open("w", newline="", encoding="utf-8") as f:
+        import csv
+
+        csv.writer(f).writerows(
+            [["Risk", "Category", "Likelihood", "Risk ID"], ["x", "people", "1", evil]]
+        )
+    code, _, err = invoke(cli, "import", str(sheet), "--suggest-mapping")
+    assert code == 0, err
+    from psstrat.yamlio import parse_yaml
+
+    mapping = parse_yaml((tmp_path / "inj.csv.mapping.yaml").read_bytes(), positions=False).data
+    assert "values" not in mapping  # the cell is in a comment, on one line
+
+
+@pytest.mark.parametrize(
+    "mapping",
+    [
+        "kind: [risks]\ncolumns: {Risk: title}\n",
+        "kind: risks\ncolumns: {Risk: [title]}\n",
+        "kind: risks\ncolumns: {Risk: {a: b}}\n",
+        "kind: risks\ncolumns: {Risk: title}\nvalues: {residual.likelihood: {High: [4]}}\n",
+        "kind: risks\ncolumns: {Risk: title}\nvalues: {residual.likelihood: {High: null}}\n",
+    ],
+)
+def test_a_mapping_of_the_wrong_types_is_one_line(
+    cli: CliRunner, shipped: Path, tmp_path: Path, mapping: str
+) -> None:
+    sheet = workbook(tmp_path / "r.xlsx", [HEAD, row()])
+    (tmp_path / "m.yaml").write_text(mapping)
+    code, _, err = run(cli, shipped, str(sheet), "-m", str(tmp_path / "m.yaml"))
+    assert code == 2, err
+    assert len(err.strip().splitlines()) == 1 and "psstrat: error: m.yaml: " in err
+
+
+def test_text_that_reads_as_yaml_syntax_in_flow_is_kept(
+    cli: CliRunner, shipped: Path, tmp_path: Path
+) -> None:
+    sheet = workbook(
+        tmp_path / "r.xlsx", [HEAD, row(Controls="Is vetting current? Checked yearly\n?q")]
+    )
+    (tmp_path / "m.yaml").write_text(MAPPING)
+    code, _, err = run(cli, shipped, str(sheet), "-m", str(tmp_path / "m.yaml"))
+    assert code == 0, err
+    from psstrat.yamlio import parse_yaml
+
+    data = parse_yaml((shipped / "data/risks/R0100.yaml").read_bytes(), positions=False).data
+    assert [c["description"] for c in data["controls"]] == [
+        "Is vetting current? Checked yearly",
+        "?q",
+    ]
+
+
+def test_controls_psstrat_exported_read_back_as_they_are(
+    cli: CliRunner, shipped: Path, tmp_path: Path
+) -> None:
+    """A control with a semicolon, or that starts like a list item, is one control."""
+    path = shipped / "data/risks/R0007.yaml"
+    text = path.read_text()
+    path.write_text(
+        text.replace("Professional standards profiles for Boroughs", "1. Profiles; reviewed yearly")
+    )
+    out = tmp_path / "r.csv"
+    code, _, err = invoke(cli, "export", str(out), "--session", "all", "--root", str(shipped))
+    assert code == 0, err
+    before = tree(shipped)
+    code, _, err = run(cli, shipped, str(out), "--update")
+    assert code == 0, err
+    assert tree(shipped) == before
+
+
+@pytest.mark.parametrize("blank", ["-", "None", "n/a", "TBC"])
+def test_a_blank_owner_cell_changes_nothing(
+    cli: CliRunner, shipped: Path, tmp_path: Path, blank: str
+) -> None:
+    out = tmp_path / "r.csv"
+    code, _, err = invoke(cli, "export", str(out), "--session", "all", "--root", str(shipped))
+    assert code == 0, err
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    for r in rows[1:]:
+        r[rows[0].index("Owner")] = blank
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    out.write_text(buffer.getvalue(), encoding="utf-8-sig")
+    before = tree(shipped)
+    code, _, err = run(cli, shipped, str(out), "--update")
+    assert code == 0, err
+    assert tree(shipped) == before
+
+
+def test_owners_sharing_a_role_are_exported_by_id_and_read_back(
+    cli: CliRunner, shipped: Path, tmp_path: Path
+) -> None:
+    owners = shipped / "data/owners.yaml"
+    owners.write_text(
+        owners.read_text() + "  - id: dcs-intel-2\n    role: DCS Intelligence Command, DPS\n"
+    )
+    out = tmp_path / "r.csv"
+    code, _, err = invoke(cli, "export", str(out), "--session", "all", "--root", str(shipped))
+    assert code == 0, err
+    assert ",dcs-intelligence," in out.read_text(encoding="utf-8-sig")
+    before = tree(shipped)
+    code, _, err = run(cli, shipped, str(out), "--update")
+    assert code == 0, err
+    assert tree(shipped) == before
+
+
+def test_a_row_open_with_a_closed_date_is_a_problem(
+    cli: CliRunner, shipped: Path, tmp_path: Path
+) -> None:
+    head = [*HEAD, "Status", "Closed"]
+    sheet = workbook(tmp_path / "r.xlsx", [head, [*row(Ref="R0001"), "open", "30/04/2005"]])
+    mapping = MAPPING.replace("  RAG:\n", "  RAG:\n  Status: status\n  Closed: closed\n")
+    (tmp_path / "m.yaml").write_text(mapping)
+    code, _, err = run(cli, shipped, str(sheet), "-m", str(tmp_path / "m.yaml"), "--update")
+    assert code == 1
+    assert "says open and gives a Closed date" in err
+
+
+def test_kind_without_suggest_mapping_is_refused(
+    cli: CliRunner, shipped: Path, tmp_path: Path
+) -> None:
+    sheet = workbook(tmp_path / "r.xlsx", [HEAD, row()])
+    code, _, err = run(cli, shipped, str(sheet), "--kind", "risks")
+    assert code == 2 and "--kind and --output go with --suggest-mapping" in err
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_risks_without_ids_are_numbered_past_every_branch(
+    cli: CliRunner, shipped: Path, tmp_path: Path
+) -> None:
+    _git(shipped)
+    subprocess.run(["git", "checkout", "-qb", "colleague"], cwd=shipped, check=True)
+    (shipped / "data/risks/R0008.yaml").write_text(
+        (shipped / "data/risks/R0007.yaml").read_text().replace("R0007", "R0008")
+    )
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qam", "x"], cwd=shipped
+    )
+    subprocess.run(["git", "add", "-A"], cwd=shipped, check=True)
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "x"], cwd=shipped
+    )
+    subprocess.run(["git", "checkout", "-q", "-"], cwd=shipped, check=True)
+    assert not (shipped / "data/risks/R0008.yaml").exists()
+    sheet = workbook(tmp_path / "r.xlsx", [HEAD, row(Ref=None)])
+    (tmp_path / "m.yaml").write_text(MAPPING.replace("  Ref: id\n", "  Ref:\n"))
+    code, out, err = run(cli, shipped, str(sheet), "-m", str(tmp_path / "m.yaml"))
+    assert code == 0, err
+    assert "+ data/risks/R0009.yaml" in out

@@ -61,7 +61,10 @@ def command(
     strategy = view.repo.strategy
     title = strategy.title if strategy is not None else "Strategy"
     made = export_book(view, day, fmt, sheets, f"{title}: register and plan")
-    write_atomically(output, made.data, private=session is not Session.open)
+    private = session is not Session.open
+    write_atomically(output, made.data, private=private)
+    if private:  # also over a file that was readable by others
+        output.chmod(0o600)
     print(
         f"wrote {output} ({made.marking}, {session.value} session, as at {day}): "
         f"{made.rows} rows in {', '.join(made.sheets)}",

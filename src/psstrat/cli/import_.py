@@ -102,6 +102,11 @@ def command(
     if suggest_mapping:
         _suggest(file, kind, output)
         return
+    if kind is not None or output is not None:
+        raise PsstratError(
+            "--kind and --output go with --suggest-mapping; an import takes its kind from "
+            "the mapping (--mapping) or from psstrat's own sheet names"
+        )
     day = today()
     if on is not None and on > day:
         raise Refused(f"--on {on} is after today ({day}); a row records what has happened")

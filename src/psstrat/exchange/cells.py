@@ -61,7 +61,7 @@ _MONTHS = {
     )
     for name in names
 }
-_NUMERIC = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{2,4})")
+_NUMERIC = re.compile(r"(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})")
 _WORDS = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([A-Za-z]+)\.?,?[\s\-]+(\d{4})")
 _DATE_FORMS = "2004-09-30, 30/09/2004 or 30 Sep 2004"
 
@@ -72,19 +72,39 @@ def date(value: Value, day_first: bool = True) -> dt.date | None:
     2004. Never a guess from the clock: a date without a year is unreadable."""
     if value is None:
         return None
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, bool | int | float):
+    if isinstance(value, bool):
+        raise Unreadable(f"`{value}` is not a date; write {_DATE_FORMS}")
+    if isinstance(value, int | float):
         raise Unreadable(
-            f"`{value}` is a number, not a date; format the cell as a date, or write {_DATE_FORMS}"
+            f"`{_short(value)}` is a number, not a date; format the cell as a date, or write "
+            f"{_DATE_FORMS}"
         )
+    if isinstance(value, dt.date):
+        return _in_range(value)
     said = value.strip()
     if not said:
         return None
     try:
-        return _date_text(said, day_first)
+        day = _date_text(said, day_first)
     except ValueError:
-        raise Unreadable(f"`{said}` is not a date; write {_DATE_FORMS}") from None
+        raise Unreadable(f"`{_short(said)}` is not a date; write {_DATE_FORMS}") from None
+    return _in_range(day)
+
+
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(9998, 12, 31)
+"""The dates psstrat takes anywhere (its command-line options take the same)."""
+
+
+def _in_range(day: dt.date) -> dt.date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise Unreadable(f"{day.isoformat()} is out of range; give a date from 1900 to 9998")
+    return day
+
+
+def _short(value: object) -> str:
+    """A cell's value for a message: at most 40 characters."""
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _date_text(said: str, day_first: bool) -> dt.date:
@@ -92,6 +112,8 @@ def _date_text(said: str, day_first: bool) -> dt.date:
         a, b, c = m[1], m[2], m[3]
         if len(a) == 4:  # 2004-09-30: year first is always year, month, day
             return dt.date(int(a), int(b), int(c))
+        if len(c) not in (2, 4):
+            raise ValueError(c)
         day, month = (int(a), int(b)) if day_first else (int(b), int(a))
         year = int(c) if len(c) == 4 else _two_digit_year(int(c))
         return dt.date(year, month, day)
@@ -219,6 +241,10 @@ def owner_command(said: str) -> str:
     return f"psstrat new owner --role {_quoted(said)}"
 
 
+class Ambiguous(Unreadable):
+    """Words that name more than one owner."""
+
+
 class Owners:
     """Owners as people write them in a sheet: the id, the role, the name, or `role (name)`,
     without regard to case or spacing."""
@@ -235,17 +261,22 @@ class Owners:
                 if isinstance(word, str) and word.strip():
                     self._by.setdefault(_key(word), set()).add(owner_id)
 
-    def find(self, value: Value) -> str | None:
-        """The owner's id; Unreadable for one data/owners.yaml does not have (with the
-        command that adds it) or for words that name more than one."""
+    def find(self, value: Value, current: str | None = None) -> str | None:
+        """The owner's id (`vacant`: None); Unreadable for one data/owners.yaml does not have
+        (with the command that adds it) or for words that name more than one, unless one of
+        them is the item's ``current`` owner (the sheet then says what is so)."""
         said = text(value)
-        if said is None or _key(said) in ("vacant", "none", "-"):
+        if said is None or _key(said) == "vacant":
             return None
+        if said in self.ids:  # an id is exact, whatever roles say
+            return said
         found = self._by.get(_key(said), set())
         if len(found) == 1:
             return next(iter(found))
+        if current in found:
+            return current
         if found:
-            raise Unreadable(
+            raise Ambiguous(
                 f"`{said}` names more than one owner ({', '.join(sorted(found))}); write the "
                 "owner's id"
             )

@@ -67,7 +67,8 @@ def _owner(view: View, owner_id: str | None, shown: list[object]) -> str | None:
     if owner is None:
         return None
     shown.append(owner)
-    return owner.role
+    shared = sum(1 for o in view.repo.owners.values() if o.role == owner.role) > 1
+    return owner_id if shared else owner.role  # what import reads back as this owner
 
 
 def _lines(items: list[str]) -> str | None:

@@ -14,11 +14,10 @@ RISKS = _fields(
         "id",
         "Risk ID",
         ("id", "ref", "risk ref", "risk no", "risk number", "reference", "no"),
-        True,
     ),
-    Field("title", "Title", ("risk", "risk title", "risk name", "name", "summary")),
+    Field("title", "Title", ("risk", "risk title", "risk name", "name", "summary"), True),
     Field("description", "Description", ("risk description", "details", "cause and effect")),
-    Field("category", "Category", ("risk category", "type", "area")),
+    Field("category", "Category", ("risk category", "type", "area"), True),
     Field("owner", "Owner", ("risk owner", "owned by", "responsible", "lead")),
     Field(
         "raised", "Raised", ("date raised", "date identified", "identified", "date added", "opened")

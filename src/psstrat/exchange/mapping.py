@@ -54,6 +54,8 @@ class Mapping:
     values: dict[str, dict[str, Any]] = field(default_factory=dict)
     encoding: str = "utf-8"
     source: str = "the mapping"
+    own: bool = False
+    """psstrat's own export: a cell of lines is one item a line, exactly as written."""
 
 
 class MappingProblem(PsstratError):
@@ -92,13 +94,17 @@ def mapping_from(data: dict[str, Any], fields: dict[str, dict[str, Field]], name
             f"{name}: `{unknown[0]}` is not a mapping key; use {', '.join(sorted(_KEYS))}"
         )
     kind = data.get("kind")
-    if kind not in fields:
+    if not isinstance(kind, str) or kind not in fields:
         raise MappingProblem(f"{name}: `kind:` must be one of {', '.join(fields)} (it is {kind!r})")
     known = fields[kind]
     columns = _columns_of(data.get("columns"), known, kind, name)
     values = data.get("values") or {}
+    scalar = (str, int, float)
     if not isinstance(values, dict) or not all(
-        isinstance(v, dict) and k in known for k, v in values.items()
+        isinstance(v, dict)
+        and k in known
+        and all(isinstance(w, scalar) and isinstance(n, scalar) for w, n in v.items())
+        for k, v in values.items()
     ):
         raise MappingProblem(
             f"{name}: `values:` maps a field to its words and their values, e.g. "
@@ -124,6 +130,15 @@ def _columns_of(
         raise MappingProblem(f"{name}: `columns:` must map each heading to a field")
     out: dict[str, str | None] = {}
     for heading, target in columns.items():
+        if target is not None and not isinstance(target, str):
+            raise MappingProblem(
+                f"{name}: column `{heading}` maps to {type(target).__name__} {target!r}; map it "
+                "to one field's name (or to nothing)"
+            )
+        if isinstance(heading, dict | list):
+            raise MappingProblem(
+                f"{name}: a heading under `columns:` must be text, not {heading!r}"
+            )
         if target is not None and target not in known:
             hint = difflib.get_close_matches(str(target), list(known), 1)
             raise MappingProblem(
@@ -171,6 +186,7 @@ def built_in(kind: str, fields: dict[str, dict[str, Field]]) -> Mapping:
         kind,
         {f.heading: (None if f.derived else f.name) for f in fields[kind].values() if f.exported},
         source="psstrat's own headings",
+        own=True,
     )
 
 
@@ -214,6 +230,13 @@ def header(sheet: Sheet, header_row: int = 1) -> list[str]:
 _PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9 ()/&.'-]*[A-Za-z0-9).]|[A-Za-z]")
 
 
+def _said(value: object) -> str:
+    """Text from the sheet (or its file's name) for a comment: one line, quoted as JSON, at
+    most 40 characters, so nothing in a cell can end the comment and add a key."""
+    text = json.dumps(str(value))
+    return text if len(text) <= 40 else text[:37] + '..."'
+
+
 def _yaml_text(value: str) -> str:
     """A heading or a sheet's name as YAML: plain where that reads back as itself, else in
     double quotes (JSON's escapes are YAML's)."""
@@ -242,7 +265,7 @@ def suggestion(
     guessed = guess(headings, known)
     columns = _columns(sheet)
     lines = [
-        f"# How psstrat reads {book.name}: written by `psstrat import --suggest-mapping`.",
+        f"# How psstrat reads {_said(book.name)}: written by `psstrat import --suggest-mapping`.",
         "# Check every column below, then: psstrat import FILE --mapping THIS-FILE --dry-run",
         f"kind: {kind}" + " " * max(1, 24 - len(f"kind: {kind}")) + f"# {', '.join(fields)}",
     ]
@@ -280,7 +303,7 @@ def _column_lines(
         pad = " " * max(1, 28 - len(key))
         if target == "id" and cells and not all(_ID.fullmatch(str(c)) for c in cells):
             lines.append(
-                f"  {key}:{pad}# not psstrat ids (e.g. {cells[0]}): new items are numbered"
+                f"  {key}:{pad}# not psstrat ids (e.g. {_said(cells[0])}): new items are numbered"
             )
         elif target is None:
             derived = _derived(heading, known)

@@ -106,6 +106,18 @@ def as_text(value: Value, mapping: Mapping, name: str) -> Any:
     return cells.text(value)
 
 
+_BLANK = frozenset({"-", "--", "none", "n/a", "na", "tbc", "tba"})
+
+
+def as_owner(value: Value, mapping: Mapping, name: str) -> Any:
+    """An owner or lead as the sheet names them; a spreadsheet's blank (`-`, `None`, `n/a`,
+    `TBC`) is an empty cell, which changes nothing (`vacant` says there is none)."""
+    said = cells.text(value)
+    if said is None or said.strip().lower() in _BLANK:
+        return None
+    return said
+
+
 def as_multiline(value: Value, mapping: Mapping, name: str) -> Any:
     return cells.multiline(value)
 
@@ -127,6 +139,8 @@ def as_ids(value: Value, mapping: Mapping, name: str) -> list[str]:
 
 
 def as_controls(value: Value, mapping: Mapping, name: str) -> list[str]:
+    if mapping.own:  # psstrat's export: a control a line, as written
+        return [" ".join(line.split()) for line in str(value or "").split("\n") if line.strip()]
     return cells.controls(value)
 
 

@@ -550,15 +550,25 @@ def _styled(value: Any) -> Any:
         return value  # already styled
     if isinstance(value, dict):
         styled = CommentedMap((k, _styled(v)) for k, v in value.items())
-        if value and all(isinstance(v, scalar) for v in value.values()) and len(value) <= 3:
+        if (
+            value
+            and all(isinstance(v, scalar) and not _flow_unsafe(v) for v in value.values())
+            and len(value) <= 3
+        ):
             styled.fa.set_flow_style()
         return styled
     if isinstance(value, list):
         seq = CommentedSeq(_styled(v) for v in value)
-        if all(isinstance(v, scalar) for v in value):
+        if all(isinstance(v, scalar) and not _flow_unsafe(v) for v in value):
             seq.fa.set_flow_style()
         return seq
     return value
+
+
+def _flow_unsafe(value: Any) -> bool:
+    """Text the emitter writes plain in flow style that libyaml cannot read back there (`a ?
+    b`, `?q`): such a mapping or list is written in block style."""
+    return isinstance(value, str) and "?" in value
 
 
 # --- Adding an item to a list, as text ------------------------------------------------------

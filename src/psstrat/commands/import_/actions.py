@@ -40,7 +40,7 @@ READERS: dict[str, r.Reader] = {
     "id": r.as_id,
     "meeting": r.as_date,
     "text": r.as_multiline,
-    "owner": r.as_text,
+    "owner": r.as_owner,
     "due": r.as_date,
     "completed": r.as_date,
     "strands": r.as_ids,

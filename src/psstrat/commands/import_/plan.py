@@ -45,7 +45,7 @@ _PARENTS: dict[str, r.Reader] = {
     "strand.title": r.as_text,
     "element": r.as_id,
     "element.title": r.as_text,
-    "element.lead": r.as_text,
+    "element.lead": r.as_owner,
     "element.status": _status,
     "marking": r.words,
 }
@@ -57,7 +57,7 @@ PLAN_READERS: dict[str, r.Reader] = {
     "revised_due": r.as_date,
     "completed": r.as_date,
 }
-STRAND_READERS: dict[str, r.Reader] = {**_PARENTS, "strand.lead": r.as_text}
+STRAND_READERS: dict[str, r.Reader] = {**_PARENTS, "strand.lead": r.as_owner}
 
 _LEADS = ("strand.lead", "element.lead")
 _STRAND_LEVEL = ("strand.title", "strand.lead")
@@ -581,7 +581,11 @@ def _strand_level(job: _Import, doc: _Strand, row: r.Row) -> Plan:
     if "strand.title" in v and not same(data.get("title"), v["strand.title"]):
         job.changing(row, "strand.title", doc.sid, "the title", data.get("title"))
         plans.append(set_plan(doc.rel, (), doc.sid, "title", data.get("title"), v["strand.title"]))
-    if "strand.lead" in v and v["strand.lead"] != data.get("lead"):
+    if (
+        "strand.lead" in v
+        and v["strand.lead"] != data.get("lead")
+        and not _held(job, data, "lead", v["strand.lead"])
+    ):
         job.changing(row, "strand.lead", doc.sid, "the lead", job.repo.label(data.get("lead")))
         plans.append(_recorded(job, doc, (), None, v["strand.lead"]))
     if job.strands_sheet and "element" not in v and "marking" in v:
@@ -611,12 +615,12 @@ def _element_level(job: _Import, doc: _Strand, index: int, row: r.Row) -> Plan:
         job.changing(row, "element.title", eid, "the title", found.get("title"))
         plans.append(set_plan(doc.rel, path, eid, "title", found.get("title"), v["element.title"]))
     status = v.get("element.status")
-    if status == found.get("status", "not-started"):
+    if status == found.get("status", "not-started") or _held(job, found, "status", status):
         status = None
     if status is not None:
         job.changing(row, "element.status", eid, "the status", found.get("status", "not-started"))
     lead = v.get("element.lead", record.NOT_GIVEN)
-    if lead == found.get("lead"):
+    if lead == found.get("lead") or _held(job, found, "lead", lead):
         lead = record.NOT_GIVEN
     if lead is not record.NOT_GIVEN:
         job.changing(row, "element.lead", eid, "the lead", job.repo.label(found.get("lead")))
@@ -625,6 +629,27 @@ def _element_level(job: _Import, doc: _Strand, index: int, row: r.Row) -> Plan:
     if job.strands_sheet and "marking" in v:
         plans.append(_marking(job, doc, path, found, v["marking"]))
     return merged(plans)
+
+
+def _held(job: _Import, found: dict[str, Any], key: str, value: Any) -> bool:
+    """True, with a note, when a dated record of the item held ``value`` before its latest:
+    the row is from a sheet as at an earlier day (an export `--as-of`), and says what was so
+    then, not a change."""
+    if value is None or value is record.NOT_GIVEN:
+        return False
+    dates = [
+        d
+        for u in found.get("updates") or []
+        if isinstance(u, dict) and key in u and u.get(key) == value
+        if (d := dated(u.get("date")))
+    ]
+    if not dates:
+        return False
+    job.out.notes.append(
+        f"{found.get('id')}: the row's {key} ({value}) is what it was on {max(dates)}; a sheet "
+        f"as at an earlier day changes nothing (record a change with psstrat record {key})"
+    )
+    return True
 
 
 def _recorded(
@@ -777,9 +802,22 @@ def _new_element(
     }
     if job.strands_sheet and "marking" in values:
         element["marking"] = values["marking"]
+    elif not job.strands_sheet and (lowest := _lowest_marking(job, rows_)) is not None:
+        element["marking"] = lowest  # made only for marked milestones: not shown above them
     if milestones:
         element["milestones"] = milestones
     return element
+
+
+def _lowest_marking(job: _Import, rows_: list[r.Row]) -> str | None:
+    """The lowest marking of the rows' milestones when every one is marked above the lowest
+    marking: a strand or element made for them alone takes it (fail closed: what only marked
+    rows name is not published open). None when any is not."""
+    settings = job.repo.settings
+    given = [row.values.get("marking") for row in rows_]
+    if not given or any(m is None or settings.rank(m) == 0 for m in given):
+        return None
+    return min(given, key=settings.rank)
 
 
 def _new_elements(job: _Import, doc: _Strand) -> list[Unit]:
@@ -835,8 +873,9 @@ def _new_strand(job: _Import, sid: str, rel: str, rows_: list[r.Row]) -> None:
         "lead": values.get("strand.lead"),
         "outcomes": [],
     }
-    if "marking" in values:
-        data["marking"] = values["marking"]
+    marking = values.get("marking") or (None if job.strands_sheet else _lowest_marking(job, kept))
+    if marking is not None:  # (from milestones alone: made only for marked ones)
+        data["marking"] = marking
     data["work_elements"] = elements
     try:
         Strand.model_validate(data, context=job.repo.settings.validation_context)

@@ -19,7 +19,7 @@ READERS: dict[str, r.Reader] = {
     "title": r.as_text,
     "description": r.as_multiline,
     "category": r.words,
-    "owner": r.as_text,
+    "owner": r.as_owner,
     "raised": r.as_date,
     "source": r.as_id,
     "strands": r.as_ids,
@@ -59,10 +59,12 @@ def rows(  # noqa: PLR0913
         out.notes.append(f"not imported (no field in the mapping): {', '.join(ignored)}")
     out.rows = len(found)
     register = _Register(repo, "id" not in mapping.columns.values())
+    out.notes.extend(register.notes)
     news: list[tuple[r.Row, dict[str, Any]]] = []
     for row in found:
-        _resolve(row, repo, register.owners, out)
         risk_id = register.id_of(row)
+        current = _current_owner(repo, risk_id) if risk_id in register.existing else None
+        _resolve(row, repo, register.owners, out, current)
         if row.problems or risk_id is None:
             _skip(out, row)
         elif risk_id in register.existing:
@@ -90,8 +92,16 @@ class _Register:
     def __init__(self, repo: Repo, numbered: bool) -> None:
         folder = repo.root / "data" / "risks"
         self.existing = {p.stem for p in folder.glob("R*.yaml")} if folder.is_dir() else set()
-        self.numbers = {int(i[1:]) for i in self.existing if i[1:].isdigit()}
         self.numbered = numbered
+        self.notes: list[str] = []
+        taken = self.existing
+        if numbered:  # as `psstrat new risk` counts: every branch, and every id ever used
+            from psstrat.commands.new import Census
+
+            census = Census(repo.root)
+            taken = taken | census.names("risks")
+            self.notes = census.notes
+        self.numbers = {int(i[1:]) for i in taken if i[1:].isdigit()}
         """No id column: each row is a new risk, numbered from the next free number."""
         self.titles = _titles(repo, self.existing) if numbered else {}
         self.seen: dict[str, str] = {}
@@ -150,10 +160,22 @@ def _titles(repo: Repo, existing: set[str]) -> dict[str, str]:
         except OSError:
             continue
         m = pattern.search(text)
-        if m is not None:
-            title = m[1].strip().strip("'\"")
-            found[" ".join(title.split()).lower()] = risk_id
+        title = m[1].strip() if m is not None else ""
+        if not title or title[0] in "'\">|&*!":  # quoted, folded, ...: as the parser reads it
+            title = _parsed_title(text)
+        found[" ".join(title.split()).lower()] = risk_id
     return found
+
+
+def _parsed_title(text: str) -> str:
+    from psstrat.yamlio import YamlProblem, parse_yaml
+
+    try:
+        data = parse_yaml(text.encode(), positions=False).data
+    except YamlProblem:
+        return ""
+    title = data.get("title") if isinstance(data, dict) else None
+    return title if isinstance(title, str) else ""
 
 
 def _skip(out: Outcome, row: r.Row) -> None:
@@ -167,22 +189,36 @@ def _is_risk_id(value: str) -> bool:
     return re.fullmatch(r"R\d{4}|R[1-9]\d{4}", value) is not None
 
 
-def _resolve(row: r.Row, repo: Repo, owners: Owners, out: Outcome) -> None:
+def _current_owner(repo: Repo, risk_id: str) -> str | None:
+    """The risk's `owner:` as its file has it (a role two owners share is the current one)."""
+    import re
+
+    try:
+        text = (repo.root / "data" / "risks" / f"{risk_id}.yaml").read_text("utf-8", "replace")
+    except OSError:
+        return None
+    m = re.search(r"(?m)^owner:[ \t]*([a-z0-9][a-z0-9-]*)[ \t]*(?:#.*)?$", text)
+    return m[1] if m else None
+
+
+def _resolve(row: r.Row, repo: Repo, owners: Owners, out: Outcome, current: str | None) -> None:
     """Owners by role or name as their ids; the marking one psstrat.yaml lists; `4x5` cells
     as a likelihood and an impact."""
-    owner_of(row, "owner", owners, out)
+    owner_of(row, "owner", owners, out, current)
     marking_of(row, repo.settings.markings)
     for pair in ("inherent", "residual", "target"):
         _pair(row, pair)
 
 
-def owner_of(row: r.Row, name: str, owners: Owners, out: Outcome) -> None:
+def owner_of(
+    row: r.Row, name: str, owners: Owners, out: Outcome, current: str | None = None
+) -> None:
     """The row's ``name`` (an owner as the sheet names them) as the owner's id; an owner
     data/owners.yaml lacks is a problem and proposed (the command that adds them)."""
     if name not in row.values:
         return
     try:
-        row.values[name] = owners.find(row.values[name])
+        row.values[name] = owners.find(row.values[name], current)
     except UnknownOwner as exc:
         row.problem(name, str(exc))
         if owner_command(exc.said) not in out.proposed:
@@ -374,6 +410,7 @@ def _update(repo: Repo, row: r.Row, risk_id: str, options: Options, out: Outcome
         return
     if made.after == made.before:
         out.unchanged += 1
+        out.notes.extend(made.notes)
     else:
         out.edits.append(made)
 
@@ -441,11 +478,25 @@ def _dated(  # noqa: PLR0913
 
     plans.add(_residual(repo, item, data, v, on))
     if "owner" in v and v["owner"] != data.get("owner"):
-        plans.add(record.owner(repo, item, v["owner"], on, None)(data))
+        earlier = [
+            u.get("date")
+            for u in data.get("updates") or []
+            if isinstance(u, dict) and "owner" in u and u.get("owner") == v["owner"]
+        ]
+        if earlier:  # a sheet as at an earlier day: what was so then, not a change
+            plans.notes.append(
+                f"{item.id}: the row's owner is who owned it on {max(map(str, earlier))}; a "
+                "sheet as at an earlier day changes nothing (psstrat record owner changes it)"
+            )
+        else:
+            plans.add(record.owner(repo, item, v["owner"], on, None)(data))
+    _ignored(item, data, v, plans)
     if "escalated.to" in v and data.get("escalated") is None and not _escalated_by(plans.changes):
         plans.add(
             record.escalate(repo, item, v["escalated.to"], v.get("escalated.date") or on)(data)
         )
+    if v.get("status") == "open" and "closed" in v:
+        raise PsstratError("the row says open and gives a Closed date; clear one of the two")
     if v.get("status") == "closed" or "closed" in v:
         if data.get("status") != "closed":
             plans.add(record.close(repo, item, v.get("closed") or on, None)(data))
@@ -454,6 +505,26 @@ def _dated(  # noqa: PLR0913
             f"{item.id} is closed (on {data.get('closed')}); its row says open (a sheet from "
             "before then?): left closed; to reopen it, edit its YAML file"
         )
+
+
+def _ignored(item: Target, data: dict[str, Any], v: dict[str, Any], plans: _Plans) -> None:
+    """A note for each value the row gives that an update does not change: when the risk was
+    raised, and an escalation the risk already has (the format holds one)."""
+    if "raised" in v and _differs(data.get("raised"), v["raised"]):
+        plans.notes.append(
+            f"{item.id}: the row's Raised ({v['raised']}) is not changed from "
+            f"{data.get('raised')}; edit `raised:` in its file if it is wrong"
+        )
+    escalated = data.get("escalated")
+    if isinstance(escalated, dict) and "escalated.to" in v:
+        to, on = v["escalated.to"], v.get("escalated.date")
+        if _differs(escalated.get("to"), to) or (
+            on is not None and _differs(escalated.get("date"), on)
+        ):
+            plans.notes.append(
+                f"{item.id} was escalated to {escalated.get('to')} on {escalated.get('date')}; "
+                "the row's other escalation is not recorded (the format holds one)"
+            )
 
 
 def _escalated_by(changes: list[Any]) -> bool:
