@@ -47,8 +47,8 @@ def command(
     allow_errors: AllowErrorsOption = False,
 ) -> None:
     """Write the risk register, the milestones, the actions and the strands' status as a
-    spreadsheet, as at the date: one sheet each, headings frozen with filters, dates as date
-    cells, the marking in every header and footer. `psstrat import FILE --update` reads it
+    spreadsheet, as at the date: one sheet each, headings with filters (frozen in .xlsx),
+    dates as date cells, the marking in every header and footer. `psstrat import FILE --update` reads it
     back."""
     from psstrat.commands.export import export_book
     from psstrat.safefiles import write_atomically
