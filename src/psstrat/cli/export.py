@@ -48,8 +48,8 @@ def command(
 ) -> None:
     """Write the risk register, the milestones, the actions and the strands' status as a
     spreadsheet, as at the date: one sheet each, headings with filters (frozen in .xlsx),
-    dates as date cells, the marking in every header and footer. `psstrat import FILE --update` reads it
-    back."""
+    dates as date cells, the marking in every header and footer. `psstrat import FILE
+    --update` reads it back."""
     from psstrat.commands.export import export_book
     from psstrat.safefiles import write_atomically
 
