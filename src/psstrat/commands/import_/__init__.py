@@ -16,7 +16,7 @@ from psstrat.errors import PsstratError
 from psstrat.exchange.fields import KINDS, SHEETS
 from psstrat.exchange.mapping import Mapping, built_in, load_mapping, suggestion
 from psstrat.exchange.rows import Problem, pick_sheet
-from psstrat.sheets import Book, read_book
+from psstrat.sheets import Book, Sheet, read_book
 
 
 @dataclass(frozen=True)
@@ -82,14 +82,14 @@ def _named(mapping: Mapping, sheet: str) -> Mapping:
     return dataclasses.replace(mapping, sheet=sheet)
 
 
-def _is_own(sheet: object, kind: str) -> bool:
+def _is_own(sheet: Sheet, kind: str) -> bool:
     from psstrat.exchange.mapping import header
 
-    headings = header(sheet)  # type: ignore[arg-type]
+    headings = header(sheet)
     return headings == [f.heading for f in KINDS[kind].values() if f.exported]
 
 
-def _csv_kind(sheet: object) -> str | None:
+def _csv_kind(sheet: Sheet) -> str | None:
     return next((k for k in KINDS if _is_own(sheet, k)), None)
 
 
