@@ -155,6 +155,30 @@ class RepoBuilder:
         return {(d.code, d.path, d.line, d.column) for d in self.diagnostics(as_of)}
 
 
+def shipped_copy(root: Path) -> Path:
+    """The shipped data and settings, copied to ``root`` where a test may change them."""
+    import shutil
+
+    top = Path(__file__).resolve().parents[1]
+    root.mkdir()
+    shutil.copytree(top / "data", root / "data")
+    shutil.copy(top / "psstrat.yaml", root / "psstrat.yaml")
+    return root
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    """A copy of the shipped data and settings (the source papers' strategy, full of comments)."""
+    return shipped_copy(tmp_path / "strategy")
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root``, by its path there: what a test compares before and after."""
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> RepoBuilder:
     return RepoBuilder(tmp_path / "strategy")

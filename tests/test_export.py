@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from typer.testing import CliRunner
 
 from psstrat.sheets import Book, Value, read_book
-from tests.conftest import RepoBuilder, call, invoke
+from tests.conftest import RepoBuilder, call, invoke, shipped_copy
 from tests.test_noninterference import SESSIONS, delete_withheld, repositories, write
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -804,16 +804,6 @@ def test_a_workbook_above_open_is_readable_by_its_owner_only(
 
 
 # -- what export writes, import reads back -----------------------------------------------------
-
-
-def shipped_copy(root: Path) -> Path:
-    """The shipped data and settings, copied where a test may change them."""
-    import shutil
-
-    root.mkdir()
-    shutil.copytree(ROOT / "data", root / "data")
-    shutil.copy(ROOT / "psstrat.yaml", root / "psstrat.yaml")
-    return root
 
 
 def tree(root: Path) -> dict[str, bytes]:

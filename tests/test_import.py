@@ -20,25 +20,10 @@ from typer.testing import CliRunner
 from psstrat.exchange import cells
 from psstrat.exchange.cells import Owners, Unreadable
 from psstrat.sheets import Value
-from tests.conftest import invoke
+from tests.conftest import invoke, tree
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "spreadsheet"
-
-
-@pytest.fixture
-def shipped(tmp_path: Path) -> Path:
-    root = tmp_path / "strategy"
-    root.mkdir()
-    shutil.copytree(REPO / "data", root / "data")
-    shutil.copy(REPO / "psstrat.yaml", root / "psstrat.yaml")
-    return root
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-    }
 
 
 def workbook(path: Path, rows: Sequence[Sequence[object]], sheet: str = "Register") -> Path:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,25 +18,11 @@ from typer.testing import CliRunner
 from psstrat.exchange.fields import ACTIONS, MILESTONES, STRANDS
 from psstrat.sheets import Meta, Table, Value, read_book, write_book
 from tests.conftest import invoke
+from tests.conftest import tree as files
 
 REPO = Path(__file__).resolve().parents[1]
 ON = "2005-06-01"
 """The day the rows record (--on): after every dated record of the shipped data."""
-
-
-@pytest.fixture
-def shipped(tmp_path: Path) -> Path:
-    root = tmp_path / "strategy"
-    root.mkdir()
-    shutil.copytree(REPO / "data", root / "data")
-    shutil.copy(REPO / "psstrat.yaml", root / "psstrat.yaml")
-    return root
-
-
-def files(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
-    }
 
 
 def run(cli: CliRunner, root: Path, *args: str) -> tuple[int, str, str]:
@@ -506,4 +491,4 @@ def test_an_action_brought_to_its_row(cli: CliRunner, shipped: Path, tmp_path: P
     path = sheet(tmp_path / "actions.csv", "Actions", rows, ACTIONS)
     code, _, err = run(cli, shipped, "import", str(path), "--update")
     assert code != 0
-    assert "actions.csv:F2: A1 was done on 2003-12-15, not 2004-01-05" in err
+    assert "actions.csv:F2: A1 was completed on 2003-12-15, not 2004-01-05" in err

@@ -7,7 +7,6 @@ no new error, and say what it changed as `file:line: what`."""
 from __future__ import annotations
 
 import difflib
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,15 +17,6 @@ from tests.conftest import call, invoke
 REPO = Path(__file__).resolve().parents[1]
 
 TODAY = "2005-06-01"
-
-
-@pytest.fixture
-def shipped(tmp_path: Path) -> Path:
-    root = tmp_path / "strategy"
-    root.mkdir()
-    shutil.copytree(REPO / "data", root / "data")
-    shutil.copy(REPO / "psstrat.yaml", root / "psstrat.yaml")
-    return root
 
 
 def run(cli: CliRunner, root: Path, *args: str) -> tuple[int, str, str]:

@@ -25,8 +25,8 @@ from typer.testing import CliRunner
 
 from psstrat.exchange.fields import RISKS
 from psstrat.sheets import Value, read_book
-from tests.conftest import RepoBuilder, call
-from tests.test_export import FORMULAS, ROOT, SHEET_NAMES, shipped_copy, tree, with_formulas
+from tests.conftest import RepoBuilder, call, shipped_copy
+from tests.test_export import FORMULAS, ROOT, SHEET_NAMES, tree, with_formulas
 
 DAY = "2005-03-31"
 FORMULAS_DAY = "2004-12-31"

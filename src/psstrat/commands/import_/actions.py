@@ -9,15 +9,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from psstrat.commands import record
 from psstrat.commands.import_ import Options, Outcome
 from psstrat.commands.import_.plan import (
     CellProblem,
     Unit,
     apply_units,
-    called,
     check_whole,
     checked,
+    done_plan,
     fail,
     merged,
     raised_marking,
@@ -288,29 +287,8 @@ def _changes(job: _Job, row: r.Row, path: tuple[Any, ...]) -> Plan:
         plans.append(
             set_plan(MEETINGS, path, action_id, "strands", found.get("strands"), v["strands"])
         )
-    plans.append(_completed(job, found, action_id, v.get("completed")))
+    item = Target("action", action_id)
+    plans.append(done_plan(job.repo, item, found, job.meetings.data, MEETINGS, v.get("completed")))
     if "marking" in v:
         plans.append(raised_marking(job.repo, MEETINGS, path, found, v["marking"]))
     return merged(plans)
-
-
-def _completed(
-    job: _Job, found: dict[str, Any], action_id: str, day: dt.date | None
-) -> Plan | None:
-    if day is None:
-        return None
-    was = dated(found.get("completed"))
-    if was == day:
-        return None
-    if was is not None:
-        raise CellProblem(
-            "completed",
-            f"{action_id} was done on {was}, not {day}; correct `completed` in {MEETINGS} if "
-            "the row is right",
-        )
-    if day > job.repo.today:
-        raise CellProblem(
-            "completed", f"{day} is after today ({job.repo.today}); record what has happened"
-        )
-    item = Target("action", action_id)
-    return called("completed", lambda: record.done(job.repo, item, day)(job.meetings.data))

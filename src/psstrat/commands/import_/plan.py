@@ -724,15 +724,19 @@ def _milestone_changes(job: _Import, doc: _Strand, path: tuple[Any, ...], row: r
                 lambda: record.replan(job.repo, item, v["revised_due"], job.on)(doc.data),
             )
         )
-    plans.append(_completed(job, doc, item, found, v.get("completed")))
+    plans.append(done_plan(job.repo, item, found, doc.data, doc.rel, v.get("completed")))
     if "marking" in v:
         plans.append(raised_marking(job.repo, doc.rel, path, found, v["marking"]))
     return merged(plans)
 
 
-def _completed(
-    job: _Import, doc: _Strand, item: Target, found: dict[str, Any], day: dt.date | None
+# Named exception (PLR0913): who, the item, its values, the file's values and name, the day.
+def done_plan(  # noqa: PLR0913
+    repo: Repo, item: Target, found: dict[str, Any], data: dict[str, Any], rel: str, day: Any
 ) -> Plan | None:
+    """The row's completion date as `psstrat record done` writes it: nothing when the item
+    has it; a problem when it has another, or the day is after today. (Milestones and
+    actions alike.)"""
     if day is None:
         return None
     was = dated(found.get("completed"))
@@ -741,14 +745,14 @@ def _completed(
     if was is not None:
         raise CellProblem(
             "completed",
-            f"{item.id} was completed on {was}, not {day}; correct `completed` in {doc.rel} if "
+            f"{item.id} was completed on {was}, not {day}; correct `completed` in {rel} if "
             "the row is right",
         )
-    if day > job.repo.today:
+    if day > repo.today:
         raise CellProblem(
-            "completed", f"{day} is after today ({job.repo.today}); record what has happened"
+            "completed", f"{day} is after today ({repo.today}); record what has happened"
         )
-    return called("completed", lambda: record.done(job.repo, item, day)(doc.data))
+    return called("completed", lambda: record.done(repo, item, day)(data))
 
 
 # --- new items --------------------------------------------------------------------------------
