@@ -693,3 +693,17 @@ def test_risks_without_ids_are_numbered_past_every_branch(
     code, out, err = run(cli, shipped, str(sheet), "-m", str(tmp_path / "m.yaml"))
     assert code == 0, err
     assert "+ data/risks/R0009.yaml" in out
+
+
+def test_a_title_folded_over_lines_is_still_the_same_title(
+    cli: CliRunner, shipped: Path, tmp_path: Path
+) -> None:
+    path = shipped / "data/risks/R0007.yaml"
+    text = path.read_text()
+    title = "Lack of coherent, actionable professional standards information at Borough/OCU level"
+    path.write_text(text.replace(f"title: {title}", f"title: >-\n  {title[:41]}\n  {title[42:]}"))
+    sheet = workbook(tmp_path / "r.xlsx", [HEAD, row(Ref=None, Risk=title)])
+    (tmp_path / "m.yaml").write_text(MAPPING.replace("  Ref: id\n", "  Ref:\n"))
+    code, _, err = run(cli, shipped, str(sheet), "-m", str(tmp_path / "m.yaml"))
+    assert code == 1
+    assert "R0007 has this title already" in err

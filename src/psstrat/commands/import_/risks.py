@@ -4,13 +4,15 @@ bring an existing risk to what its row says."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from psstrat.commands.import_ import Created, Options, Outcome
 from psstrat.edits import Plan, Planner, Repo, Target, append, dated, edit, set_key
 from psstrat.errors import PsstratError
 from psstrat.exchange import rows as r
-from psstrat.exchange.cells import Owners, UnknownOwner, Unreadable, owner_command
+from psstrat.exchange.cells import Ambiguous, Owners, UnknownOwner, Unreadable, owner_command
 from psstrat.exchange.mapping import Mapping
 from psstrat.sheets import Book, Sheet
 
@@ -63,8 +65,8 @@ def rows(  # noqa: PLR0913
     news: list[tuple[r.Row, dict[str, Any]]] = []
     for row in found:
         risk_id = register.id_of(row)
-        current = _current_owner(repo, risk_id) if risk_id in register.existing else None
-        _resolve(row, repo, register.owners, out, current)
+        existing = risk_id if risk_id in register.existing else None
+        _resolve(row, repo, register.owners, out, functools.partial(_current_owner, repo, existing))
         if row.problems or risk_id is None:
             _skip(out, row)
         elif risk_id in register.existing:
@@ -148,34 +150,20 @@ class _Register:
 
 
 def _titles(repo: Repo, existing: set[str]) -> dict[str, str]:
-    """Each existing risk's title (folded), to its id: a sheet without ids is matched by title
-    only to refuse importing a risk twice."""
-    import re
+    """Each existing risk's title (folded), to its id, each file read as the loader reads it:
+    a sheet without ids is matched by title only to refuse importing a risk twice."""
+    from psstrat.yamlio import YamlProblem, parse_yaml, read_bytes
 
     found: dict[str, str] = {}
-    pattern = re.compile(r"(?m)^title:[ \t]*(.+)$")
     for risk_id in sorted(existing):
         try:
-            text = (repo.root / "data" / "risks" / f"{risk_id}.yaml").read_text("utf-8", "replace")
-        except OSError:
+            data = parse_yaml(read_bytes(repo.root / "data" / "risks" / f"{risk_id}.yaml")).data
+        except (OSError, YamlProblem):
             continue
-        m = pattern.search(text)
-        title = m[1].strip() if m is not None else ""
-        if not title or title[0] in "'\">|&*!":  # quoted, folded, ...: as the parser reads it
-            title = _parsed_title(text)
-        found[" ".join(title.split()).lower()] = risk_id
+        title = data.get("title") if isinstance(data, dict) else None
+        if isinstance(title, str):
+            found[" ".join(title.split()).lower()] = risk_id
     return found
-
-
-def _parsed_title(text: str) -> str:
-    from psstrat.yamlio import YamlProblem, parse_yaml
-
-    try:
-        data = parse_yaml(text.encode(), positions=False).data
-    except YamlProblem:
-        return ""
-    title = data.get("title") if isinstance(data, dict) else None
-    return title if isinstance(title, str) else ""
 
 
 def _skip(out: Outcome, row: r.Row) -> None:
@@ -189,19 +177,24 @@ def _is_risk_id(value: str) -> bool:
     return re.fullmatch(r"R\d{4}|R[1-9]\d{4}", value) is not None
 
 
-def _current_owner(repo: Repo, risk_id: str) -> str | None:
-    """The risk's `owner:` as its file has it (a role two owners share is the current one)."""
-    import re
+def _current_owner(repo: Repo, risk_id: str | None) -> str | None:
+    """The risk's `owner:` as its file has it, read as the loader reads it (asked for only
+    when the row's words name several owners: the risk's own is then the one meant)."""
+    if risk_id is None:
+        return None
+    from psstrat.yamlio import YamlProblem, parse_yaml, read_bytes
 
     try:
-        text = (repo.root / "data" / "risks" / f"{risk_id}.yaml").read_text("utf-8", "replace")
-    except OSError:
+        data = parse_yaml(read_bytes(repo.root / "data" / "risks" / f"{risk_id}.yaml")).data
+    except (OSError, YamlProblem):
         return None
-    m = re.search(r"(?m)^owner:[ \t]*([a-z0-9][a-z0-9-]*)[ \t]*(?:#.*)?$", text)
-    return m[1] if m else None
+    owner = data.get("owner") if isinstance(data, dict) else None
+    return owner if isinstance(owner, str) else None
 
 
-def _resolve(row: r.Row, repo: Repo, owners: Owners, out: Outcome, current: str | None) -> None:
+def _resolve(
+    row: r.Row, repo: Repo, owners: Owners, out: Outcome, current: Callable[[], str | None]
+) -> None:
     """Owners by role or name as their ids; the marking one psstrat.yaml lists; `4x5` cells
     as a likelihood and an impact."""
     owner_of(row, "owner", owners, out, current)
@@ -211,14 +204,21 @@ def _resolve(row: r.Row, repo: Repo, owners: Owners, out: Outcome, current: str 
 
 
 def owner_of(
-    row: r.Row, name: str, owners: Owners, out: Outcome, current: str | None = None
+    row: r.Row,
+    name: str,
+    owners: Owners,
+    out: Outcome,
+    current: Callable[[], str | None] = lambda: None,
 ) -> None:
     """The row's ``name`` (an owner as the sheet names them) as the owner's id; an owner
     data/owners.yaml lacks is a problem and proposed (the command that adds them)."""
     if name not in row.values:
         return
     try:
-        row.values[name] = owners.find(row.values[name], current)
+        try:
+            row.values[name] = owners.find(row.values[name])
+        except Ambiguous:  # the item's own owner, if it is one of them
+            row.values[name] = owners.find(row.values[name], current())
     except UnknownOwner as exc:
         row.problem(name, str(exc))
         if owner_command(exc.said) not in out.proposed:
