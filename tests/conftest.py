@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+import psstrat
 from psstrat.cli import BUG, run
 from psstrat.commands.validate import validate
 from psstrat.diagnostics import Diagnostic
@@ -113,6 +114,21 @@ GOOD: dict[str, str] = {
                 text: Code drafted.
         """,
 }
+
+
+GOLDEN_VERSION = "0.2.0"
+"""The version papers made in the tests say they were produced by: the installed one changes
+with every commit (hatch-vcs), a golden file must not."""
+
+
+@pytest.fixture(autouse=True)
+def _papers_name_one_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    """psstrat is GOLDEN_VERSION, built from no commit known and no release tag: `init` pins
+    the release its shipped workflow names, as a build between releases does (tests/test_release.py
+    reads the installed version and commit from psstrat._version)."""
+    monkeypatch.setattr(psstrat, "__version__", GOLDEN_VERSION)
+    monkeypatch.setattr(psstrat, "__commit__", "")
+    monkeypatch.setattr(psstrat, "__release__", False)
 
 
 class RepoBuilder:

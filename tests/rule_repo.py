@@ -50,6 +50,18 @@ def merge(base: Any, change: Any) -> Any:
     return change
 
 
+def write_schemas(root: Path) -> None:
+    """schemas/ as `psstrat init` writes it (for the skeleton's own settings)."""
+    from psstrat.schemas import FOLDER, KINDS, dumps, file_name, json_schema
+    from psstrat.settings import load_settings
+
+    settings = load_settings(root)
+    (root / FOLDER).mkdir(exist_ok=True)
+    for kind in KINDS:
+        text = dumps(json_schema(kind, settings))
+        (root / FOLDER / file_name(kind)).write_text(text, encoding="utf-8")
+
+
 def apply(root: Path, rel: str, fragment: str) -> None:
     """Change the file at ``rel`` as ``fragment`` says (see the module's doc)."""
     path = root / rel

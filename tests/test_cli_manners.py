@@ -52,8 +52,21 @@ def test_report_help_says_what_as_of_defaults_to(cli: CliRunner) -> None:
     [
         (True, {}, True),
         (True, {"NO_COLOR": "1"}, False),
+        (True, {"NO_COLOR": ""}, True),  # set to nothing is not set (no-color.org)
         (True, {"TERM": "dumb"}, False),
         (False, {}, False),
+        # Forcing (issue 24): piped, as in `psstrat status | less -R` or a CI log.
+        (False, {"FORCE_COLOR": "1"}, True),
+        (False, {"FORCE_COLOR": "true"}, True),
+        (False, {"FORCE_COLOR": "0"}, False),
+        (False, {"FORCE_COLOR": ""}, False),
+        (False, {"CLICOLOR_FORCE": "1"}, True),
+        (False, {"CLICOLOR_FORCE": "0"}, False),
+        (True, {"FORCE_COLOR": "1", "TERM": "dumb"}, True),  # asked for: TERM does not undo it
+        (False, {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),  # NO_COLOR wins over both
+        (False, {"CLICOLOR_FORCE": "1", "NO_COLOR": "1"}, False),
+        (True, {"CLICOLOR": "0"}, False),  # bixense.com/clicolors: none, even on a terminal
+        (False, {"CLICOLOR": "0", "CLICOLOR_FORCE": "1"}, True),  # ... unless forced
     ],
 )
 def test_colour_only_on_a_capable_terminal(
@@ -61,7 +74,8 @@ def test_colour_only_on_a_capable_terminal(
 ) -> None:
     from psstrat.cli.policy import terminal
 
-    monkeypatch.delenv("NO_COLOR", raising=False)
+    for name in ("NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "CLICOLOR"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TERM", "xterm-256color")
     for key, value in env.items():
         monkeypatch.setenv(key, value)
@@ -70,6 +84,30 @@ def test_colour_only_on_a_capable_terminal(
 
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_forced_colour_piped_still_forges_no_workflow_command(
+    cli: CliRunner, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FORCE_COLOR in a CI log: the colours are there, and no text from the data becomes a
+    line the Actions runner obeys, read as the runner reads it (colour codes and all) or with
+    the codes taken out (as a log viewer or a later tool might)."""
+    import re
+
+    from tests import actions_runner as runner
+
+    hostile = "::error file=x.py::forged ##[error]forged"
+    repo.edit("data/owners.yaml", "DCS Intelligence Command, DPS", hostile)
+    repo.edit("data/risks/R0001.yaml", "title: Information leakage", f"title: '{hostile}'")
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    args = ["status", "--root", str(repo.root), "--as-of", "2004-12-31", "--session", "all"]
+    code, out, _ = invoke(cli, *args, "--allow-errors")
+    assert code == 0 and "\x1b[" in out and "forged" in out  # coloured, though piped
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", out)
+    assert runner.commands_in(out) == [] and runner.commands_in(plain) == []
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in invoke(cli, *args, "--allow-errors")[1]
 
 
 def test_text_paths_are_relative_to_where_the_user_stands(
@@ -178,7 +216,7 @@ def test_every_option_the_readme_names_exists(cli: CliRunner) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     named = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", readme))
     helps = "".join(invoke(cli, *cmd, "--help")[1] for cmd in every_command())
-    others = {"--all-files"}  # pre-commit's, not psstrat's
+    others = {"--all-files", "--freeze"}  # pre-commit's, not psstrat's
     missing = sorted(o for o in named if o not in helps and o not in others)
     assert missing == []
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from psstrat.commands.fmt import format_bytes
 from psstrat.model.strand import Strand
 from psstrat.yamlio import parse_yaml
-from tests.conftest import RepoBuilder, invoke
+from tests.conftest import RepoBuilder, call, invoke
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -185,6 +185,60 @@ def test_a_file_that_does_not_parse_is_reported_and_never_rewritten(
     code, out, _ = invoke(cli, "fmt", "--root", str(repo.root))
     assert code == 1 and "not formatted: anchor `&x` is not allowed" in out
     assert repo.read("data/risks/R0001.yaml") == "a: &x [1]\nb: *x\n"
+
+
+def test_fmt_dash_formats_stdin_to_stdout_for_an_editor(cli: CliRunner, repo: RepoBuilder) -> None:
+    """`fmt - --stdin-filename PATH` (format-on-save): the buffer in, its layout out, as `fmt`
+    would write that file; nothing on the disk read as the text or written."""
+    before = repo.read("data/strands/S1.yaml")
+    path = str(repo.root / "data/strands/S1.yaml")  # as an editor gives it: absolute
+    args = ["fmt", "-", "--stdin-filename", path, "--root", str(repo.root)]
+    ran = call(cli, args, input=SHUFFLED)
+    assert (ran.exit_code, ran.stdout, ran.stderr) == (0, EXPECTED, "")
+    assert repo.read("data/strands/S1.yaml") == before
+    ran = call(cli, [*args[:1], "--check", *args[1:]], input=SHUFFLED)
+    assert ran.exit_code == 1 and ran.stdout.startswith("--- a/data/strands/S1.yaml\n")
+    assert call(cli, [*args[:1], "--check", *args[1:]], input=EXPECTED).exit_code == 0
+    # The settings file is laid out as the settings (whose keys are not a strand's).
+    settings = "# spelt out\nyear_start_month: 4  # April\ndue_soon_days: 30\n"
+    ran = call(
+        cli,
+        ["fmt", "-", "--stdin-filename", str(repo.root / "psstrat.yaml"), "--root", str(repo.root)],
+        input=settings,
+    )
+    assert (ran.exit_code, ran.stdout) == (0, settings), ran.stderr
+
+
+def test_fmt_dash_gives_back_what_it_cannot_lay_out(cli: CliRunner, repo: RepoBuilder) -> None:
+    """A buffer that does not parse comes back unchanged on stdout (an editor that takes
+    stdout whatever the status keeps its text), the problem on stderr, exit 1."""
+    broken = "id: R0001\ntitle: [unclosed\n  lead: a\n"
+    path = str(repo.root / "data/risks/R0001.yaml")
+    args = ["fmt", "-", "--stdin-filename", path, "--root", str(repo.root)]
+    ran = call(cli, args, input=broken)
+    assert (ran.exit_code, ran.stdout) == (1, broken)
+    assert re.fullmatch(r"data/risks/R0001\.yaml:\d+:\d+: not formatted: .*\n", ran.stderr)
+    huge = "id: R0001\ntitle: " + "x" * (1024 * 1024) + "\n"
+    ran = call(cli, args, input=huge)
+    assert ran.exit_code == 1 and "larger than 1024 KiB" in ran.stderr
+    assert ran.stdout == huge[: 1024 * 1024 + 1]  # read no further than the limit
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["fmt", "-"], "`fmt -` needs --stdin-filename PATH"),
+        (["fmt", "-", "data"], "`-` (standard input) is given alone"),
+        (["fmt", "--stdin-filename", "data/risks/R0001.yaml"], "is given alone"),
+        (["fmt", "-", "--stdin-filename", "notes.txt"], "notes.txt is not part of the format"),
+    ],
+)
+def test_fmt_dash_misuse_is_one_line(
+    cli: CliRunner, repo: RepoBuilder, monkeypatch: pytest.MonkeyPatch, args: list[str], says: str
+) -> None:
+    monkeypatch.chdir(repo.root)  # relative paths are from where the user stands
+    ran = call(cli, [*args, "--root", str(repo.root)], input="id: R0001\n")
+    assert ran.exit_code == 2 and says in ran.stderr and "Traceback" not in ran.stderr
 
 
 def test_paths_choose_the_files(cli: CliRunner, repo: RepoBuilder, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -90,6 +91,57 @@ def test_every_file_passes_the_schema_the_editor_settings_give_it(
         )
         assert result.returncode == 0, result.stdout
     assert covered == set(data)
+
+
+def test_every_file_names_its_schema_for_editors_without_the_vscode_settings(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    """The modeline (the YAML language server's: Neovim, Helix, Emacs, github.dev) of each
+    file is the schema `.vscode/settings.json` gives it, by a path from the file; `new`
+    writes one in each new file too."""
+    assert init(cli, tmp_path)[0] == 0
+    settings = json.loads((tmp_path / ".vscode/settings.json").read_text())
+    data = [tmp_path / "psstrat.yaml", *sorted((tmp_path / "data").rglob("*.yaml"))]
+    for path in data:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        schema = (path.parent / first.partition("=")[2]).resolve()
+        assert schema.is_file()
+        pattern = settings["yaml.schemas"][schema.relative_to(tmp_path).as_posix()]
+        assert fnmatch.fnmatch(path.relative_to(tmp_path).as_posix(), pattern)
+    args = ["new", "strand", "--title", "Vetting", "--lead", "head-of-standards"]
+    code, _, err = invoke(cli, *args, "--root", str(tmp_path))
+    assert code == 0, err
+    strand = (tmp_path / "data/strands/S2.yaml").read_text(encoding="utf-8")
+    assert strand.startswith("# yaml-language-server: $schema=../../schemas/strand.schema.json\n")
+
+
+def test_a_setting_changed_without_the_schemas_is_reported(
+    cli: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Add a category and use it: validate says the editor's schema is stale, and how to
+    refresh it; after `psstrat schema --out schemas`, nothing."""
+    assert init(cli, tmp_path)[0] == 0
+    monkeypatch.chdir(tmp_path)
+    settings = tmp_path / "psstrat.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text.replace("people, information]", "people, information, vetting]"))
+    risk = tmp_path / "data/risks/R0001.yaml"
+    risk.write_text(re.sub(r"category: \w+", "category: vetting", risk.read_text()))
+    code, out, _ = invoke(cli, "validate", "--root", str(tmp_path), "--as-of", START)
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "schemas/risk.schema.json: warning[stale-schema] the schema is out of date: `psstrat "
+        "schema` writes it differently now (psstrat.yaml's markings or categories, or psstrat "
+        "itself, changed), so editors check against the old format; run "
+        "`psstrat schema --out schemas` in the folder that holds psstrat.yaml, and commit the "
+        "result"
+    )
+    assert (
+        invoke(cli, "schema", "--root", str(tmp_path), "--out", str(tmp_path / "schemas"))[0] == 0
+    )
+    code, out, _ = invoke(cli, "validate", "--root", str(tmp_path), "--as-of", START)
+    assert (code, out.strip()) == (0, "no problems in 6 files")
 
 
 def test_schemas_are_what_psstrat_schema_writes(cli: CliRunner, tmp_path: Path) -> None:

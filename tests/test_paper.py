@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from psstrat.report.register import (
-    CHAR_WIDTH,
     MARKER,
     TIMELINE_FONT,
     TIMELINE_SHAPES,
+    label_width,
     timeline,
 )
 from psstrat.report.views import MilestoneView, TimelinePoint
@@ -160,7 +160,7 @@ def _boxes(points: list[TimelinePoint]) -> list[tuple[float, float, float, float
     every marker."""
     boxes: list[tuple[float, float, float, float, str]] = []
     for p in points:
-        width = len(p.label) * CHAR_WIDTH
+        width = label_width(p.label)  # measured from the fonts (tests/test_label_widths.py)
         left = p.label_x if p.anchor == "start" else p.label_x - width
         boxes.append((left, p.y + 4 - TIMELINE_FONT, left + width, p.y + 4 + 3, p.label))
         r = MARKER + 1

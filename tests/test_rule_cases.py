@@ -10,6 +10,7 @@ A case file holds a list of cases under `cases:`:
       delete: [<file>]                   # optional
       replace: {<file>: [<old>, <new>]}  # optional: the text itself, as it is
       link: {<file>: <target>}           # optional: symbolic links
+      schemas: true                      # optional: schemas/ as `psstrat init` writes it
       finds:                             # [] for a case that must pass
         - at: <file>:<dotted.path>       # the value there; `@key` the key, `@file` the file
           says: <words in the message>
@@ -42,6 +43,8 @@ ALL = [(code, case) for code in sorted(RULES) for case in load_cases(code)]
 def run_case(code: str, case: dict[str, Any], root: Path) -> tuple[list[Any], list[Any]]:
     """(what the rule found, what the case expects), both as (path, line, column, words)."""
     rule_repo.make(root)
+    if case.get("schemas"):
+        rule_repo.write_schemas(root)
     for rel in case.get("delete") or []:
         (root / rel).unlink()
     for rel, fragment in (case.get("change") or {}).items():

@@ -41,6 +41,12 @@ CASES = {
     "unexpected-file": Case(
         "unexpected-file", "data/risk/R0002.yaml", "", writes={"data/risk/R0002.yaml": "id: x\n"}
     ),
+    "stale-schema": Case(
+        "stale-schema",
+        "schemas/owners.schema.json",
+        "",
+        writes={"schemas/owners.schema.json": '{"type": "object"}\n'},
+    ),
     "unsafe-path": Case(
         "unsafe-path", "data/risks/R0002.yaml", "", links={"data/risks/R0002.yaml": "/etc/hosts"}
     ),

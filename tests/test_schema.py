@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
+from jsonschema import Draft7Validator
 from typer.testing import CliRunner
 
-from psstrat.commands.schema import KINDS, json_schema
+from psstrat.schemas import KINDS, json_schema
 from psstrat.settings import Settings, load_settings
 from tests.conftest import RepoBuilder, invoke
 
@@ -123,8 +123,10 @@ def _properties(node: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_every_field_is_described_and_the_schema_is_valid(kind: str) -> None:
     schema = json_schema(kind, Settings())
-    Draft202012Validator.check_schema(schema)
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft7Validator.check_schema(schema)
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"  # editors' best
+    text = json.dumps(schema)
+    assert "$defs" not in text and "prefixItems" not in text  # nothing of 2019-09 and later
     fields = _properties(schema)
     assert fields
     undescribed = [path for path, value in fields if not value.get("description")]
@@ -134,9 +136,46 @@ def test_every_field_is_described_and_the_schema_is_valid(kind: str) -> None:
 
 def test_ids_carry_their_pattern_and_an_example() -> None:
     strand = json_schema("strand", Settings())
-    milestone = strand["$defs"]["Milestone"]["properties"]["id"]
+    milestone = strand["definitions"]["Milestone"]["properties"]["id"]
     assert milestone["pattern"] == r"^S[1-9][0-9]*\.[1-9][0-9]*\.M[1-9][0-9]*$"
     assert milestone["examples"] == ["S5.1.M1"]
+    assert milestone["patternErrorMessage"] == "not a valid id; ids here look like `S5.1.M1`"
+
+
+def _patterned(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, list):
+        return [found for item in node for found in _patterned(item)]
+    if not isinstance(node, dict):
+        return []
+    here = [node] if isinstance(node.get("pattern"), str) else []
+    return here + [found for value in node.values() for found in _patterned(value)]
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_pattern_says_what_it_wants_in_words(kind: str) -> None:
+    """An editor shows `patternErrorMessage` (the YAML language server and VS Code) instead
+    of the raw regular expression: every pattern has one, with no regex in it."""
+    patterned = _patterned(json_schema(kind, Settings()))
+    assert patterned
+    for node in patterned:
+        said = node.get("patternErrorMessage", "")
+        assert said and node["pattern"] not in said and "[0-9]" not in said, node
+
+
+def test_refs_with_words_beside_them_keep_the_words_in_draft_07() -> None:
+    """draft-07 ignores every keyword beside a `$ref`: such refs are wrapped in allOf."""
+
+    def refs(node: Any) -> list[dict[str, Any]]:
+        if isinstance(node, list):
+            return [found for item in node for found in refs(item)]
+        if not isinstance(node, dict):
+            return []
+        here = [node] if "$ref" in node else []
+        return here + [found for value in node.values() for found in refs(value)]
+
+    found = [ref for kind in KINDS for ref in refs(json_schema(kind, Settings()))]
+    assert found and all(list(ref) == ["$ref"] for ref in found)
+    assert all(ref["$ref"].startswith("#/definitions/") for ref in found)
 
 
 def test_the_format_reference_says_what_the_schema_says() -> None:

@@ -21,8 +21,8 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from psstrat.commands.explain import KINDS as HEADINGS
-from psstrat.commands.schema import KINDS
 from psstrat.model.common import held_model, models_in
+from psstrat.schemas import KINDS
 
 REFERENCE = Path(__file__).resolve().parents[1] / "docs" / "format.md"
 COLUMN = 36

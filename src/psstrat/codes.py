@@ -33,6 +33,7 @@ class Code(enum.StrEnum):
     RECOMMENDATION_UNALIGNED = "recommendation-unaligned"
     FUTURE_DATE = "future-date"
     STATE_RECORD = "state-record"
+    STALE_SCHEMA = "stale-schema"
 
 
 UNREADABLE: frozenset[str] = frozenset({Code.YAML_SYNTAX, Code.SCHEMA})

@@ -19,6 +19,8 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from psstrat.progress import abandon
+
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
@@ -98,6 +100,7 @@ def _ended_by_signals(pool: ProcessPoolExecutor) -> Iterator[None]:
 
     def ended(signum: int, frame: Any) -> None:
         _kill(pool, reap=False)
+        abandon()  # the progress line erased, the cursor shown: the terminal left usable
         if signum == signal.SIGINT:
             os.write(2, b"\n")  # as after Ctrl-C anywhere else
         os._exit(_EXIT[signum])

@@ -29,6 +29,7 @@ from psstrat.model.risk import Risk
 from psstrat.model.sia import Sia
 from psstrat.model.strand import Milestone, Strand, WorkElement
 from psstrat.model.strategy import MeetingsFile, Owner, OwnersFile, Strategy
+from psstrat.progress import stage
 from psstrat.records import NOT_RECORDED_LEAD
 from psstrat.safefiles import scan
 from psstrat.settings import SETTINGS_FILE, Settings, load_settings
@@ -261,12 +262,13 @@ def load_repository(
             repo.load_findings.append((Code.UNEXPECTED_FILE, _unexpected(rel)))
         else:
             expected.append((rel, kind))
-    with _no_garbage_collection():
+    with _no_garbage_collection(), stage("Reading the data files", len(expected)) as done:
         parsed = _parse_all([files[rel] for rel, _ in expected], positions)
-        for (rel, kind), doc in zip(expected, parsed, strict=True):
+        for n, ((rel, kind), doc) in enumerate(zip(expected, parsed, strict=True), 1):
             if not positions:
                 repo._unplaced[rel] = files[rel]
             _load_file(repo, rel, kind, doc)
+            done(n)
     repo._shared_paths.clear()
     repo.index()
     return repo

@@ -95,7 +95,9 @@ def csv_cell(value: object) -> object:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+=:-]|\d+[.)])")
+_MD_LINE_START = re.compile(r"^([#>+=:-]|\d+[.)])")
+_MD_CLOSING_HASHES = re.compile(r"(?<=[ \t])#(?=#*[ \t]*$)")
+"""The `#`s a heading would take as its closing sequence when the text ends one."""
 
 
 def md_escape(value: object) -> str:
@@ -103,10 +105,22 @@ def md_escape(value: object) -> str:
     characters that Markdown or HTML would interpret escaped, so the text is shown, never
     obeyed (and `&` cannot start an entity). A template may put the text at the start of a
     line, so it never starts with `:` (`::error` there is a workflow command when the paper
-    is printed in CI) and, `[` being escaped, `##[` never appears in it."""
-    text = one_line(str(value)).replace("&", "&amp;")
+    is printed in CI) and, `[` being escaped, `##[` never appears in it. White space at
+    either end is left out: no viewer shows it, and before a closing `**` it would undo the
+    bold (tests/test_markdown_escape.py reads every string back through a CommonMark
+    parser, in every place the paper puts one)."""
+    text = one_line(str(value)).strip().replace("&", "&amp;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}", text)
+    text = _MD_CLOSING_HASHES.sub(r"\\#", text, count=1)
+    return _MD_LINE_START.sub(_escape_line_start, text)
+
+
+def _escape_line_start(m: re.Match[str]) -> str:
+    """The backslash goes before the punctuation that would start a block: `\\#`, `\\-`,
+    and for an ordered list marker after its digits (`2\\. agreed`): CommonMark escapes only
+    ASCII punctuation, so a backslash before a digit would be shown."""
+    mark = m[1]
+    return f"{mark[:-1]}\\{mark[-1]}" if mark[0].isdigit() else f"\\{mark}"
 
 
 # -- workflow commands --------------------------------------------------------------------

@@ -36,7 +36,7 @@ class ReportSettings(Model):
     list_length: int = Field(default=10, ge=1, le=1000)
     """The longest list of risks a paper prints; it counts the rest"""
     language: str = Field(default="en-GB", pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")
-    """The PDF paper's language, for screen readers: language-REGION, e.g. en-GB or cy-GB"""
+    """The paper's language (PDF, Word, HTML), for screen readers: e.g. en-GB or cy-GB"""
 
 
 class Settings(Model):

@@ -32,18 +32,20 @@ def run(args: list[str]) -> int:
     turned into a status here.
     """
     if args == ["--version"]:  # the one answer that needs no command line parser
-        from psstrat import __version__
+        from psstrat import describe
 
-        print(f"psstrat {__version__}")
+        print(describe())
         return 0
     from psstrat.errors import PsstratError
     from psstrat.safetext import inert, visible
 
     try:
         from psstrat.cli.app import for_args
+        from psstrat.cli.policy import showing_progress
 
         args = _optional_values(args)
-        for_args(args)(args, prog_name="psstrat")
+        with showing_progress():
+            for_args(args)(args, prog_name="psstrat")
         return 0
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from psstrat import __version__
+from psstrat import describe
 from psstrat.cli import (
     changes,
     explain,
@@ -41,7 +41,7 @@ SETTINGS: dict[str, Any] = {
 
 def _version(value: bool) -> None:
     if value:
-        print(f"psstrat {__version__}")
+        print(describe())
         raise typer.Exit()
 
 

@@ -19,6 +19,9 @@ from psstrat.sessions import PAPER_SESSIONS, Session
 if TYPE_CHECKING:
     from psstrat.report.views import AnyContext
 
+NAMES = {"md": "Markdown", "html": "HTML", "pdf": "PDF", "docx": "Word"}
+"""Each format as the progress display names it."""
+
 STDOUT = "-"
 """`-o -`: standard output, as for most command-line tools (never a file named `-`)."""
 
@@ -121,6 +124,7 @@ def command(
     """Render a committee paper through the templates: a quarter's progress report
     (--quarter), or a paper a meeting took (--meeting)."""
     from psstrat.commands.report import PaperRequest, gather, gather_meeting
+    from psstrat.progress import waiting
     from psstrat.report.paper import make, make_meeting_paper
     from psstrat.safefiles import write_atomically
 
@@ -150,14 +154,17 @@ def command(
     )
     context: AnyContext
     said: list[str] = []
+    making = waiting(f"Making the {NAMES.get(fmt, fmt)} paper")
     if request.meeting is not None:
         found = gather_meeting(request)
         warn(found.notes)
-        context, made = make_meeting_paper(found, said)
+        with making:
+            context, made = make_meeting_paper(found, said)
     else:
         data = gather(request)
         warn(data.notes)
-        context, made = make(data, said)
+        with making:
+            context, made = make(data, said)
     warn(said)
     if target is None:
         _to_stdout(made, fmt)

@@ -11,14 +11,23 @@ import typer
 
 from psstrat.cli.options import AsOfOption, RootOption, choice_option, format_option
 from psstrat.cli.policy import resolve_root, today
-from psstrat.diagnostics import Severity
-from psstrat.output.validate import FORMATS
+from psstrat.diagnostics import Diagnostic, Severity
+from psstrat.errors import PsstratError
+from psstrat.output.validate import FORMATS, Extras
 
 AUTO = "auto"
 """github inside GitHub Actions, else text."""
 
 
 def command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files of the strategy (as pre-commit passes them): only to find the "
+            "strategy repository when --root is not given; the whole repository is checked.",
+            show_default=False,
+        ),
+    ] = None,
     root: RootOption = None,
     as_of: AsOfOption = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
@@ -43,6 +52,16 @@ def command(
     quiet: Annotated[
         bool, typer.Option("--quiet", help="Print the problems only, without the summary line.")
     ] = False,
+    summary: Annotated[
+        str,
+        typer.Option(
+            "--summary",
+            metavar="auto|off|FILE",
+            help="Append every problem, as a Markdown table, to FILE; auto (the default): to "
+            "the job summary ($GITHUB_STEP_SUMMARY) inside GitHub Actions with the github "
+            "format. Cut at a row to stay within GitHub's 1 MiB, with a line counting the rest.",
+        ),
+    ] = AUTO,
     explain: Annotated[
         str | None,
         typer.Option(
@@ -63,18 +82,46 @@ def command(
     fmt = format
     if format == AUTO:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    where = resolve_root(root)
+    if quiet:
+        from psstrat.progress import hide
+
+        hide()  # --quiet: no progress display either
+    where = resolve_root(root, paths or [])
     result = validate(where, as_of or today())
     shown = [
         d
         for d in result.diagnostics
         if severity is Severity.WARNING or d.severity is Severity.ERROR
     ]
-    sys.stdout.write(FORMATS[fmt](as_seen_from(shown, where, _base(fmt, where))))
+    seen = as_seen_from(shown, where, _base(fmt, where))
+    target = _summary_file(summary, fmt)
+    if target is not None:
+        _append_summary(target, seen, result.summary)
+    extras = Extras(_sources(where, shown, seen) if fmt == "sarif" else {}, target is not None)
+    sys.stdout.write(FORMATS[fmt](seen, extras))
     if not quiet:
         print(result.summary, file=sys.stdout if fmt == "text" else sys.stderr)
+    if fmt == "github":
+        _step_outputs(result.diagnostics)
     if result.failed(strict):
         raise typer.Exit(1)
+
+
+def _step_outputs(found: list[Diagnostic]) -> None:
+    """In GitHub Actions ($GITHUB_OUTPUT), how many errors and warnings the whole repository
+    has, as the step's outputs (the action's `errors` and `warnings`): numbers only."""
+    target = os.environ.get("GITHUB_OUTPUT")
+    if not target:
+        return
+    errors = sum(1 for d in found if d.severity is Severity.ERROR)
+    try:
+        with Path(target).open("a", encoding="utf-8") as out:
+            out.write(f"errors={errors}\nwarnings={len(found) - errors}\n")
+    except OSError as exc:
+        raise PsstratError(
+            f"cannot write the step's outputs to $GITHUB_OUTPUT ({exc.strerror}); unset it "
+            "outside GitHub Actions"
+        ) from None
 
 
 def _base(fmt: str, root: Path) -> Path:
@@ -87,6 +134,49 @@ def _base(fmt: str, root: Path) -> Path:
 
     workspace = os.environ.get("GITHUB_WORKSPACE")
     return Path(workspace) if workspace else work_tree_top(root) or Path.cwd()
+
+
+def _summary_file(summary: str, fmt: str) -> Path | None:
+    """Where the table of problems goes: FILE, or with `auto` the job summary inside GitHub
+    Actions when the problems are printed as annotations; None for none."""
+    if summary == "off":
+        return None
+    if summary != AUTO:
+        return Path(summary)
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+    return Path(step_summary) if step_summary and in_actions and fmt == "github" else None
+
+
+def _append_summary(target: Path, diagnostics: list[Diagnostic], heading: str) -> None:
+    """Append the table to ``target``, within what GitHub takes of the step's summary file
+    (what the file holds already counts)."""
+    from psstrat.errors import PsstratError
+    from psstrat.output.summary import budget
+    from psstrat.output.validate import summary
+    from psstrat.safetext import visible
+
+    try:
+        already = target.stat().st_size if target.exists() else 0
+        with target.open("a", encoding="utf-8", newline="\n") as out:
+            out.write(summary(diagnostics, heading, budget(already)))
+    except OSError as exc:
+        raise PsstratError(
+            f"cannot write the summary to {visible(str(target))} ({exc.strerror}); give "
+            "--summary a file that can be written, or --summary off"
+        ) from None
+
+
+def _sources(
+    root: Path, shown: list[Diagnostic], seen: list[Diagnostic]
+) -> dict[str, tuple[str, ...]]:
+    """The lines of the files the problems are in, by the paths the problems show."""
+    from psstrat.commands.validate import source_lines
+
+    lines = source_lines(root, (d.path for d in shown if d.line))
+    return {
+        new.path: lines[old.path] for old, new in zip(shown, seen, strict=True) if old.path in lines
+    }
 
 
 def _explain(code: str) -> None:

@@ -40,6 +40,7 @@ from psstrat.yamlio import (
     moved,
     parse_yaml,
     read_bytes,
+    too_large,
     unkept,
     where,
 )
@@ -219,6 +220,30 @@ def format_repository(root: Path, paths: list[Path], write: bool = False) -> lis
                 assert result.after is not None
                 write_atomically(root / result.rel, result.after)
     return results
+
+
+def format_stream(root: Path, filename: Path, raw: bytes) -> Result:
+    """`fmt -`: text given on stdin (an editor's buffer, at most MAX_BYTES: the caller reads
+    one byte more, so ``raw`` over it is refused) laid out as the file ``filename`` of the
+    repository would be. The name says which kind of file it is; nothing is read from or
+    written to the disk but the settings' presence."""
+    from psstrat.yamlio import MAX_BYTES
+
+    rel = _relative(root, filename)
+    if rel == SETTINGS_FILE:
+        model: type[BaseModel] = Settings
+    else:
+        kind = file_kind(rel)
+        if kind is None:
+            raise PsstratError(
+                f"{filename} is not part of the format (`psstrat explain layout`); give "
+                "--stdin-filename the path the text is saved at, e.g. data/risks/R0001.yaml"
+            )
+        model = model_of(kind)
+    if len(raw) > MAX_BYTES:
+        exc = too_large()
+        return Result(rel, "", None, _problem(rel, exc.line, exc.column, exc.message))
+    return format_bytes(rel, raw, model)
 
 
 def _writable(root: Path, result: Result) -> Result:

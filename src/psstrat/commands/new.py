@@ -798,7 +798,20 @@ def _new_file(
 ) -> Creation:
     text = document_text(values)
     _check(repo, rel, text)
-    return Creation(rel, text, new_id or str(values["id"]), True, census.notes)
+    return Creation(
+        rel, _with_modeline(repo, rel, text), new_id or str(values["id"]), True, census.notes
+    )
+
+
+def _with_modeline(repo: Repository, rel: str, text: str) -> str:
+    """A new file's text, with the modeline that gives editors its schema first when the
+    repository keeps its schemas (`psstrat init` writes them, and a modeline in every file)."""
+    from psstrat.schemas import FOLDER, modeline
+
+    line = modeline(rel)
+    if line is None or not (repo.root / FOLDER).is_dir():
+        return text
+    return line + text
 
 
 def _checked(kind: str, value: str) -> str:

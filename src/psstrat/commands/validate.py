@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from psstrat.diagnostics import Diagnostic, Severity
@@ -127,3 +129,32 @@ def checked(repo: Repository, session: str, as_of: dt.date, allow_errors: bool) 
             f"{len(errors)} error(s) in the data{left_out}; run `psstrat validate` to see them"
         )
     return Checked(judged, tuple(notes))
+
+
+def source_lines(root: Path, paths: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The lines of each file (by its path from ``root``) a problem is in, for SARIF's end
+    positions and fingerprints. Read as the loader reads: only a regular file inside the
+    repository, reached through no symbolic link, UTF-8, at most 1 MiB; a file that cannot be
+    read so is left out (its problems then have neither)."""
+    from psstrat.yamlio.composing import YamlProblem
+    from psstrat.yamlio.reading import decode, read_bytes
+
+    out: dict[str, tuple[str, ...]] = {}
+    for rel in sorted(set(paths)):
+        parts = PurePosixPath(rel).parts
+        if not parts or rel.startswith("/") or ".." in parts:
+            continue
+        folder = root
+        if any((folder := folder / part).is_symlink() for part in parts[:-1]):
+            continue
+        try:
+            text = decode(read_bytes(root.joinpath(*parts)))
+        except (OSError, YamlProblem):
+            continue
+        out[rel] = tuple(_LINE_BREAK.split(text))
+    return out
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+"""Where the YAML parser (and so every position psstrat reports) starts a new line: YAML
+1.1's line breaks, NEL and the Unicode line and paragraph separators included."""

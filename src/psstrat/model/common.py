@@ -135,7 +135,7 @@ def _choice(setting: str, what: str) -> Callable[[str, ValidationInfo], str]:
 
 CHOICE_KEY = "x-psstrat-choice"
 """Marks a value whose allowed words come from the settings; `psstrat schema` puts in the
-enum (psstrat.commands.schema)."""
+enum (psstrat.schemas)."""
 
 Marking = Annotated[
     str,

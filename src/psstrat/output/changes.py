@@ -7,10 +7,13 @@ forge a heading or a workflow command.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from psstrat.english import count, listed, sentence
 from psstrat.output import Screen, to_json
+from psstrat.output.summary import SUMMARY_LIMIT, Line, cut_at, fit
 from psstrat.safetext import inert, md_escape, visible
 
 if TYPE_CHECKING:
@@ -42,23 +45,47 @@ def text(changes: Changes) -> str:
     return inert("\n".join(lines) + "\n")
 
 
-def markdown(changes: Changes) -> str:
-    lines = [f"### {md_escape(_heading(changes))}", ""]
+def markdown(changes: Changes, max_bytes: int | None = SUMMARY_LIMIT) -> str:
+    """The changes as Markdown for a pull request's job summary: at most ``max_bytes`` (UTF-8;
+    None: no bound), cut after a whole change, with a line counting the changes (and files
+    not compared) left out. The changes are the session's already: what it may not see is in
+    no line, so never in the count either."""
+    lines = [Line(f"### {md_escape(_heading(changes))}"), Line("")]
     groups = changes.grouped()
     if not groups:
-        lines.append("No changes to the strategy.")
+        lines.append(Line("No changes to the strategy."))
     for title, items in groups:
-        lines += [f"**{title}**", ""]
+        lines += [Line(f"**{title}**"), Line("")]
         for change in items:
             tag = f" **{md_escape(change.marking.upper())}**" if change.marking else ""
-            lines.append(f"- {md_escape(change.text)}{tag}")
-        lines.append("")
+            lines.append(Line(f"- {md_escape(change.text)}{tag}", row="change"))
+        lines.append(Line(""))
     quiet = changes.quiet_text()
     if quiet:
-        lines += ["", quiet]
+        lines += [Line(""), Line(quiet, row="note")]
     for problem in changes.problems:
-        lines += ["", f"> Not compared: {md_escape(problem)}"]
-    return inert("\n".join(lines).rstrip("\n") + "\n", "md")
+        lines += [Line(""), Line(f"> Not compared: {md_escape(problem)}", row="file")]
+    while lines and not lines[-1].text:
+        lines.pop()
+    lines = [Line(inert(line.text, "md"), line.row) for line in lines]
+    if max_bytes is None:
+        return "".join(line.text + "\n" for line in lines)
+    return fit(lines, max_bytes, _left_out(max_bytes))
+
+
+def _left_out(max_bytes: int) -> Callable[[Counter[str]], str]:
+    """The last line of a cut summary: what the cut left out."""
+
+    def said(rows: Counter[str]) -> str:
+        parts = [count(rows["change"], "more change")] if rows["change"] else []
+        if rows["file"]:
+            parts.append(count(rows["file"], "more file") + " not compared")
+        if rows["note"]:
+            parts.append("the count of files changed only in layout or wording")
+        what = sentence(listed(parts) or "nothing")
+        return f"*{what} left out {cut_at(max_bytes)}: `psstrat changes` lists them all.*"
+
+    return said
 
 
 def as_json(changes: Changes) -> str:

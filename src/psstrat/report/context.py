@@ -13,7 +13,7 @@ from collections import Counter
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from psstrat import __version__, schedule
+from psstrat import schedule
 from psstrat.asat import as_at
 from psstrat.english import count, listed, long_date, sentence, verb
 from psstrat.errors import PsstratError
@@ -87,9 +87,7 @@ def build_context(
         view.require_strand(strand_id)
     view = as_at(view, as_of)  # every value as it stood on the paper's date
     source = source or Source(None, False, "not a git checkout")
-    provenance = Provenance(
-        __version__, as_of.isoformat(), session, source.commit, source.dirty, source.description
-    )
+    provenance = Provenance.of(source, as_of, session)
     draft = _draft(source, errors, quarter, as_of)
     context = _context(Scope.of(view, quarter, as_of, strand_id, paper.appendix), provenance, draft)
     if changes is None:

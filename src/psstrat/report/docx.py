@@ -9,20 +9,27 @@ would unpack to more than MAX_UNPACKED is refused before it is opened. Every par
 template, and of the paper made from it, is inspected (report.safedocx): nothing that fetches
 or runs anything (external links, attached templates, OLE, macros, fetching fields) is let
 through, and the paper is capped like the other formats. The document is saved with fixed zip
-timestamps, so the same data gives the same bytes.
+timestamps, so the same data gives the same bytes; its language and its created and modified
+dates come from the settings and the data (report.docxmeta).
+
+The core properties (title, subject, author) are filled by the same tags with escaping off:
+python-docx escapes what it writes to docProps/core.xml, so escaping there too would show a
+title's `&` as `&amp;` in Word. Nothing a property holds can become markup either way.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from psstrat.errors import PsstratError
+from psstrat.report import docxmeta, safedocx
 from psstrat.report import render as _render
-from psstrat.report import safedocx
 from psstrat.report.render import (
     ENTRY,
     ConfinedLoader,
@@ -43,8 +50,6 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 def render_docx(
     context: ReportContext | PaperContext, root: Path, template: Path | None = None
 ) -> bytes:
-    from docxtpl import DocxTemplate
-
     folders = [repository_templates(root), packaged_templates()]
     loader = ConfinedLoader([f for f in folders if f is not None], template)
     path, shown = _locate(loader, context, template)
@@ -52,9 +57,10 @@ def render_docx(
     checked = safedocx.check(data, shown)
     env = environment(loader, "docx")  # autoescape: the XML special characters
     try:
-        doc = DocxTemplate(io.BytesIO(data))  # the bytes checked, not the file again
+        doc = _paper_template()(io.BytesIO(data))  # the bytes checked, not the file again
         with bounded_work(_render.RENDER_SECONDS):
             doc.render({"r": context}, jinja_env=env, autoescape=True)
+            edited = docxmeta.describe(doc.docx, context.language, context.provenance.as_of)
             out = io.BytesIO()
             doc.save(out)
     except PsstratError:
@@ -67,8 +73,25 @@ def render_docx(
             f"template {shown}: the Word paper passed {_render.MAX_OUTPUT / 2**20:g} MiB; "
             "simplify the template"
         )
-    safedocx.check(paper, shown, rendered=True, known=checked)  # raw XML written by |safe
+    safedocx.check(paper, shown, rendered=True, known=checked | edited)  # raw XML by |safe
     return _fixed_times(paper)
+
+
+@functools.cache
+def _paper_template() -> Any:
+    """docxtpl's template, filling the core properties as plain text (docxtpl renders them
+    with the body's XML escaping, and python-docx escapes them again)."""
+    from docxtpl import DocxTemplate
+
+    class PaperTemplate(DocxTemplate):  # type: ignore[misc]
+        def render_properties(self, context: dict[str, Any], jinja_env: Any = None) -> None:
+            escaping, jinja_env.autoescape = jinja_env.autoescape, False
+            try:
+                super().render_properties(context, jinja_env)
+            finally:
+                jinja_env.autoescape = escaping
+
+    return PaperTemplate
 
 
 def _locate(

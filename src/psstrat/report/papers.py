@@ -18,7 +18,7 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
-from psstrat import __version__, schedule
+from psstrat import schedule
 from psstrat.asat import as_at
 from psstrat.english import count, listed, long_date, said, verb
 from psstrat.errors import PsstratError
@@ -223,9 +223,7 @@ def build_paper(  # noqa: PLR0913
         )
     dated = as_at(view, as_of)
     source = source or Source(None, False, "not a git checkout")
-    provenance = Provenance(
-        __version__, as_of.isoformat(), session, source.commit, source.dirty, source.description
-    )
+    provenance = Provenance.of(source, as_of, session)
     made = _Builder(dated, chosen, span, provenance, errors, source).context()
     if early:
         reason = f"it is as at {long_date(as_of)}, before the meeting on {long_date(day)}"

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from psstrat.errors import PsstratError
+from psstrat.progress import waiting
 from psstrat.report import engine
 
 if TYPE_CHECKING:
@@ -157,7 +158,8 @@ def paper_pdf(
         }
         said: list[str] = []
         try:
-            pdf = engine.run("typst", json.dumps(job).encode("utf-8"), shown, limits, warnings=said)
+            with waiting("Laying out the PDF with Typst"):
+                pdf = engine.run("typst", json.dumps(job).encode("utf-8"), shown, limits, said)
         except engine.EngineMissing as exc:
             raise PsstratError(
                 f"PDF output needs the typst package ({exc}); reinstall psstrat, e.g. "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,6 +13,7 @@ from psstrat import schedule
 from psstrat.english import MONTHS, long_date
 from psstrat.model.common import is_illustrative, natural_key
 from psstrat.model.risk import Risk
+from psstrat.report import fontmetrics
 from psstrat.report.scope import Scope
 from psstrat.report.views import (
     AxisLabel,
@@ -43,8 +45,11 @@ STATE_COLOURS = {
     "overdue": "#c62828",
     "due-soon": "#ef6c00",
     "pending": "#546e7a",
-    "cancelled": "#9e9e9e",
+    "cancelled": "#757575",
 }
+"""Each state's marker colour: every one at least 3:1 against the white page (WCAG 2.2
+1.4.11, non-text contrast; tests/test_label_widths.py checks), and each state has its own
+shape too, so none is told by colour alone."""
 CELL = 48
 HEAT_LEFT = 56
 HEAT_TOP = 8
@@ -182,9 +187,12 @@ def _bands(repo: Repository) -> list[tuple[str, str, str]]:
 TIMELINE_AXIS_Y = 30
 TIMELINE_ROW = 22
 TIMELINE_FONT = 12
-CHAR_WIDTH = 7.2
-"""A generous average advance of a character at TIMELINE_FONT (Arial's is about 6.4): label
-widths are estimated with it, so a label always fits the room it is given."""
+"""The labels' size in the chart's units: the HTML's SVG sets them in Arial at 12 px."""
+PDF_FIGURE_WIDTH = 480
+PDF_LABEL_POINTS = 8
+PDF_FONT = PDF_LABEL_POINTS * (2 * TIMELINE_LEFT + TIMELINE_WIDTH) / PDF_FIGURE_WIDTH
+"""The PDF's labels in the chart's units: Libertinus Serif at 8 pt, in a figure 480 pt wide
+to which templates/_house.typ scales the chart."""
 MARKER = 6
 TIMELINE_SHAPES = {
     "complete": ("disc", True),
@@ -216,16 +224,35 @@ def marker_path(state: str, x: int, y: int) -> str:
 
 
 def label_width(text: str) -> int:
-    return round(len(text) * CHAR_WIDTH)
+    """How wide ``text`` is in the chart's units, from the fonts' own advance widths
+    (report.fontmetrics): the wider of the HTML's setting (Arial at TIMELINE_FONT) and the
+    PDF's (Libertinus Serif at PDF_FONT), rounded up, so a label cut to fit fits in both.
+    Kerning, which only narrows these fonts' pairs, is left out; a character the tables do
+    not hold counts as their widest."""
+    html = sum(fontmetrics.ARIAL.get(c, fontmetrics.WIDEST) for c in text) * TIMELINE_FONT
+    pdf = sum(fontmetrics.LIBERTINUS_SERIF.get(c, fontmetrics.WIDEST) for c in text) * PDF_FONT
+    return math.ceil(max(html, pdf) / 1000)
 
 
 def _fit(prefix: str, title: str, room: int) -> str:
-    """``prefix title``, the title cut with "..." so the whole fits ``room`` pixels."""
+    """``prefix title``, the title cut with "..." so the whole fits ``room`` units: the
+    longest start of the title that does (its width only grows with its length, so it is
+    found by halving)."""
     text = f"{prefix} {title}"
     if label_width(text) <= room:
         return text
-    keep = max(0, int(room / CHAR_WIDTH) - len(prefix) - 4)
-    return f"{prefix} {title[:keep].rstrip()}..."
+
+    def cut(keep: int) -> str:
+        return f"{prefix} {title[:keep].rstrip()}..."
+
+    low, high = 0, len(title)  # cut(low) is kept (or nothing fits); cut(high) does not fit
+    while high - low > 1:
+        middle = (low + high) // 2
+        if label_width(cut(middle)) <= room:
+            low = middle
+        else:
+            high = middle
+    return cut(low)
 
 
 def timeline(points: Sequence[tuple[dt.date, MilestoneView]], quarter: Quarter) -> Timeline:

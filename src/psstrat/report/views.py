@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from psstrat.provenance import Source
 
 
 @dataclass(frozen=True)
@@ -285,6 +290,21 @@ class Provenance:
     source: str
     """The source as the provenance line says it: "source commit abc123 + uncommitted
     changes", or "a source with no commit (git is not available)"."""
+
+    @classmethod
+    def of(cls, source: Source, as_of: dt.date, session: str) -> Provenance:
+        """A paper's provenance: this psstrat's version (read now: tests pin it), the paper's
+        date and session, and the data's commit."""
+        import psstrat
+
+        return cls(
+            psstrat.__version__,
+            as_of.isoformat(),
+            session,
+            source.commit,
+            source.dirty,
+            source.description,
+        )
 
 
 @dataclass(frozen=True)

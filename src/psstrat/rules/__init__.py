@@ -28,6 +28,7 @@ from psstrat.rules import (
     review_overdue,
     schema,
     sia_issue_unmapped,
+    stale_schema,
     stale_update,
     state_record,
     strand_unreported,
@@ -66,6 +67,7 @@ _ALL: list[Rule] = [
     recommendation_unaligned.RULE,
     future_date.RULE,
     state_record.RULE,
+    stale_schema.RULE,
 ]
 RULES: dict[str, Rule] = {rule.code.value: rule for rule in _ALL}
 

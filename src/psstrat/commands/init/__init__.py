@@ -17,6 +17,7 @@ from string import Template
 from dateutil.relativedelta import relativedelta
 
 from psstrat.errors import PsstratError
+from psstrat.schemas import modeline
 
 HERE = Path(__file__).resolve().parent
 PLACEHOLDER_SOURCE = "<owner>/psstrat"
@@ -54,14 +55,35 @@ indent_size = 2
 """
 
 
+PIN = re.compile(r"psstrat@(?P<commit>[0-9a-f]{40}) # v(?P<release>[0-9][0-9.]*)")
+"""How the workflow template pins psstrat: a release's commit, the release named beside it."""
+
+
+def pin() -> tuple[str, str]:
+    """The psstrat (commit, release) a new repository pins: this psstrat's own commit when it
+    is a release, else the latest release the shipped workflow pins (a build between releases
+    is no commit a force should pin)."""
+    import psstrat
+
+    if psstrat.is_release() and len(psstrat.__commit__) == 40:
+        return psstrat.__commit__, psstrat.__version__
+    found = PIN.search(_template())
+    assert found, "the workflow template pins no release"
+    return found["commit"], found["release"]
+
+
 def pinned_commit() -> str:
-    """The psstrat commit the shipped workflow pins (and so the pre-commit config)."""
-    found = re.search(r"psstrat@([0-9a-f]{40})", workflow())
-    assert found, "the workflow template pins no commit"
-    return found.group(1)
+    """The psstrat commit a new repository's workflow and pre-commit config pin."""
+    return pin()[0]
 
 
 def workflow() -> str:
+    """The workflow `init` writes (and README shows): the template, pinned as ``pin`` says."""
+    commit, release = pin()
+    return PIN.sub(f"psstrat@{commit} # v{release}", _template())
+
+
+def _template() -> str:
     return (HERE / "validate-strategy.yml").read_text(encoding="utf-8")
 
 
@@ -94,6 +116,7 @@ def files(start: dt.date, title: str, committee: str, source: str | None) -> dic
         "source": f"https://github.com/{origin}",
         "source_url": f"https://github.com/{origin}",
         "rev": pinned_commit(),
+        "release": pin()[1],
     }
     written: dict[str, str] = {}
     for target, name in TEMPLATES.items():
@@ -102,7 +125,9 @@ def files(start: dt.date, title: str, committee: str, source: str | None) -> dic
             text = Template(text).substitute(values, title=title.strip())
         else:
             text = Template(text).substitute(values)
-        written[Template(target).substitute(values)] = text
+        rel = Template(target).substitute(values)
+        line = modeline(rel)
+        written[rel] = text if line is None else line + text
     written[".github/workflows/validate-strategy.yml"] = workflow().replace(
         PLACEHOLDER_SOURCE, origin
     )
@@ -130,8 +155,8 @@ def _json(value: object) -> str:
 def initialise(
     directory: Path, title: str, committee: str, source: str | None, start: dt.date
 ) -> list[str]:
-    from psstrat.commands.schema import KINDS, dumps, file_name, json_schema
     from psstrat.safefiles import write_atomically
+    from psstrat.schemas import KINDS, dumps, file_name, json_schema
     from psstrat.settings import Settings
 
     planned = files(start, title, committee, source)
