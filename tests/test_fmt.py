@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -221,7 +222,23 @@ def test_fmt_dash_gives_back_what_it_cannot_lay_out(cli: CliRunner, repo: RepoBu
     huge = "id: R0001\ntitle: " + "x" * (1024 * 1024) + "\n"
     ran = call(cli, args, input=huge)
     assert ran.exit_code == 1 and "larger than 1024 KiB" in ran.stderr
-    assert ran.stdout == huge[: 1024 * 1024 + 1]  # read no further than the limit
+    assert ran.stdout == huge  # all of it back, the part past the limit passed through
+
+
+def test_fmt_dash_with_stdin_closed_is_one_line(repo: RepoBuilder) -> None:
+    """Started with standard input closed (`<&-`, so Python's sys.stdin is None), `fmt -`
+    says so in one line, exit 2, rather than failing inside."""
+    path = str(repo.root / "data/risks/R0001.yaml")
+    cmd = [sys.executable, "-m", "psstrat", "fmt", "-", "--stdin-filename", path]
+    ran = subprocess.run(
+        ["sh", "-c", '"$@" <&-', "sh", *cmd, "--root", str(repo.root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.returncode == 2, ran.stderr
+    assert "standard input, which is closed; pipe the file in" in ran.stderr
+    assert len(ran.stderr.splitlines()) == 1 and ran.stdout == ""
 
 
 @pytest.mark.parametrize(

@@ -122,7 +122,7 @@ def test_the_shipped_data_is_annotated_within_githubs_limits(
     ]
     notice = commands[-1].data
     assert notice.startswith("2 more errors and 28 more warnings are not shown as annotations")
-    assert "the job summary lists every problem" in notice and "--format sarif" in notice
+    assert "the job summary has a table of them" in notice and "--format sarif" in notice
     # The job summary: every problem, the errors first.
     table = github_env.read_text(encoding="utf-8")
     rows = [line for line in table.splitlines() if line.startswith("| ") and "`" in line]
@@ -173,14 +173,37 @@ def test_the_summary_of_a_large_register_is_cut_below_one_mib() -> None:
 def test_the_summary_counts_what_the_step_wrote_before(
     cli: CliRunner, repo: RepoBuilder, github_env: Path
 ) -> None:
-    """GitHub counts the step's whole summary file: psstrat adds only what keeps it within."""
-    github_env.write_text("x" * (SUMMARY_LIMIT - 400), encoding="utf-8")
-    for i in range(10):
+    """GitHub counts the step's whole summary file: psstrat adds only what keeps it within,
+    on a line of its own when the step before left its last line open."""
+    github_env.write_text("x" * (SUMMARY_LIMIT - 3000), encoding="utf-8")
+    for i in range(60):
         repo.write(f"data/stray-{i}.txt", "x\n")
     invoke(cli, "validate", "--root", str(repo.root), "--as-of", AS_OF.isoformat())
     text = github_env.read_text(encoding="utf-8")
     assert len(text.encode()) <= SUMMARY_LIMIT
-    assert "more problems left out" in text
+    assert "x\n### psstrat validate:" in text and "more problems left out" in text
+
+
+def test_a_summary_with_no_room_left_is_not_written_to(
+    cli: CliRunner, repo: RepoBuilder, github_env: Path
+) -> None:
+    """Too near the limit for even the title: nothing is added, the log says so, and the
+    notice does not point at a table that is not there."""
+    before = "x" * (SUMMARY_LIMIT - 500) + "\n"
+    github_env.write_text(before, encoding="utf-8")
+    for i in range(12):
+        repo.write(f"data/stray-{i}.txt", "x\n")
+    code, out, err = invoke(cli, "validate", "--root", str(repo.root), "--as-of", AS_OF.isoformat())
+    assert code == 1 and github_env.read_text(encoding="utf-8") == before
+    assert "the table of problems, which is left out; the log lists every problem" in err
+    assert "::notice" in out and "job summary" not in out
+
+
+def test_the_title_is_kept_when_no_row_fits() -> None:
+    """The title says whose view the summary is; a cut never leaves only the count."""
+    lines = [Line("# Title"), Line(""), *(Line("r" * 200, row="row") for _ in range(5))]
+    text = fit(lines, 100, _said)
+    assert text == "# Title\n\n5 rows left out\n"
 
 
 def test_cells_cannot_forge_rows_markup_or_commands(repo: RepoBuilder) -> None:
@@ -231,7 +254,7 @@ def _many_changes(root: Path, withheld: bool) -> None:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-@pytest.mark.parametrize("max_bytes", [None, "3000", "0", "400"])
+@pytest.mark.parametrize("max_bytes", [None, "3000", "0", "1500"])
 def test_the_changes_summary_is_bounded_and_counts_only_what_the_session_sees(
     cli: CliRunner, tmp_path: Path, max_bytes: str | None
 ) -> None:
@@ -263,8 +286,10 @@ def test_the_changes_summary_is_bounded_and_counts_only_what_the_session_sees(
 
 def test_max_bytes_is_for_the_markdown_summary(cli: CliRunner, repo: RepoBuilder) -> None:
     code, _, err = invoke(
-        cli, "changes", "--root", str(repo.root), "--since", "HEAD", "--max-bytes", "9"
+        cli, "changes", "--root", str(repo.root), "--since", "HEAD", "--max-bytes", "9000"
     )
     assert code == 2 and "--max-bytes bounds the Markdown summary only; add --format md" in err
     code, _, err = invoke(cli, "changes", "--since", "HEAD", "--max-bytes", "-3")
     assert code == 2 and "is not a number of bytes" in err
+    code, _, err = invoke(cli, "changes", "--since", "HEAD", "-f", "md", "--max-bytes", "1023")
+    assert code == 2 and "give 0 (no bound) or at least 1,024" in err

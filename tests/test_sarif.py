@@ -172,3 +172,17 @@ def test_a_problem_in_a_file_that_cannot_be_read_has_no_end_column(column: int) 
     [result] = json.loads(sarif([d], {}))["runs"][0]["results"]
     region = result["locations"][0]["physicalLocation"]["region"]
     assert region == {"startLine": 2, "startColumn": column, "endLine": 2}
+
+
+def test_a_file_name_with_a_space_or_percent_is_a_uri_that_names_it(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    """artifactLocation.uri is a URI reference: `R 1%.yaml` is `R%201%25.yaml`, which a viewer
+    opens as the file it is (unencoded, `%25`-style names would open another file)."""
+    root = shipped_copy(tmp_path / "strategy")
+    (root / "data/risks/R 1%.yaml").write_text("id: [\n", encoding="utf-8")
+    run = _run(cli, root)
+    where = [r["locations"][0]["physicalLocation"] for r in run["results"]]
+    uris = {w["artifactLocation"]["uri"] for w in where}
+    assert any(u.endswith("/data/risks/R%201%25.yaml") for u in uris), uris
+    assert not any(" " in u or "%.yaml" in u for u in uris)

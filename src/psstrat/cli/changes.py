@@ -16,11 +16,19 @@ from psstrat.sessions import Session
 
 
 def byte_count(value: str) -> int:
-    """--max-bytes: a whole number of bytes, 0 or more, said in psstrat's words."""
+    """--max-bytes: a whole number of bytes, 0 (no bound) or at least MIN_BYTES, said in
+    psstrat's words."""
+    from psstrat.output.summary import MIN_BYTES
+
     number = int(value) if value.isascii() and value.isdigit() else -1
     if number < 0:
         raise typer.BadParameter(
             f"`{value}` is not a number of bytes; give a whole number, e.g. 1000000 (0: no bound)"
+        )
+    if 0 < number < MIN_BYTES:
+        raise typer.BadParameter(
+            f"{number:,} bytes is too small for a summary's title and the line counting what "
+            f"was left out; give 0 (no bound) or at least {MIN_BYTES:,}"
         )
     return number
 

@@ -73,6 +73,7 @@ STDIN = "-"
 def _stream(filename: Path | None, check: bool, root: Path | None) -> None:
     """Format standard input as ``filename`` of the repository, to standard output."""
     from psstrat.commands.fmt import format_stream
+    from psstrat.errors import PsstratError
     from psstrat.output import fmt as present
     from psstrat.yamlio import MAX_BYTES
 
@@ -82,11 +83,22 @@ def _stream(filename: Path | None, check: bool, root: Path | None) -> None:
             "data/risks/R0001.yaml), to know what kind of file it is",
             param_hint="--stdin-filename",
         )
+    if sys.stdin is None:  # started with standard input closed (`<&-`)
+        raise PsstratError(
+            "`fmt -` reads the text from standard input, which is closed; pipe the file in, "
+            "e.g. `psstrat fmt - --stdin-filename data/risks/R0001.yaml < R0001.yaml`"
+        )
     raw = sys.stdin.buffer.read(MAX_BYTES + 1)
     result = format_stream(resolve_root(root, [filename]), filename, raw)
     problems = [line for line in present.lines([result], check) if result.problem is not None]
     if result.problem is not None:
-        sys.stdout.buffer.write(raw)  # an editor that takes stdout whatever keeps its text
+        # An editor that takes stdout whatever keeps its text: all of it, so a buffer over
+        # the limit is passed through (in chunks, never held whole) after the part read.
+        sys.stdout.buffer.write(raw)
+        if len(raw) > MAX_BYTES:
+            import shutil
+
+            shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer)
         for line in problems:
             print(line, file=sys.stderr)
         raise typer.Exit(1)

@@ -31,8 +31,8 @@ def command(
     ] = None,
     root: RootOption = None,
 ) -> None:
-    """JSON Schema (draft 2020-12) for each kind of file, for completion and hover help in
-    editors; the markings and categories are this repository's (psstrat.yaml)."""
+    """JSON Schema (draft-07, which every editor reads) for each kind of file, for completion
+    and hover help in editors; the markings and categories are this repository's (psstrat.yaml)."""
     from psstrat.cli.policy import resolve_root
     from psstrat.commands.schema import check_asked, write_schemas
     from psstrat.errors import NoRepository

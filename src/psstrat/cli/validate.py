@@ -95,9 +95,8 @@ def command(
     ]
     seen = as_seen_from(shown, where, _base(fmt, where))
     target = _summary_file(summary, fmt)
-    if target is not None:
-        _append_summary(target, seen, result.summary)
-    extras = Extras(_sources(where, shown, seen) if fmt == "sarif" else {}, target is not None)
+    written = target is not None and _append_summary(target, seen, result.summary)
+    extras = Extras(_sources(where, shown, seen) if fmt == "sarif" else {}, written)
     sys.stdout.write(FORMATS[fmt](seen, extras))
     if not quiet:
         print(result.summary, file=sys.stdout if fmt == "text" else sys.stderr)
@@ -148,23 +147,43 @@ def _summary_file(summary: str, fmt: str) -> Path | None:
     return Path(step_summary) if step_summary and in_actions and fmt == "github" else None
 
 
-def _append_summary(target: Path, diagnostics: list[Diagnostic], heading: str) -> None:
+def _append_summary(target: Path, diagnostics: list[Diagnostic], heading: str) -> bool:
     """Append the table to ``target``, within what GitHub takes of the step's summary file
-    (what the file holds already counts)."""
+    (what the file holds already counts); False, with a warning, when the file has less
+    room left than MIN_BYTES and nothing is written."""
     from psstrat.errors import PsstratError
-    from psstrat.output.summary import budget
+    from psstrat.output.summary import MIN_BYTES, budget
     from psstrat.output.validate import summary
     from psstrat.safetext import visible
 
     try:
         already = target.stat().st_size if target.exists() else 0
+        lead = "\n" if already and not _ends_in_newline(target) else ""
+        room = budget(already + len(lead))
+        if room < MIN_BYTES:
+            print(
+                f"psstrat: warning: the summary {visible(str(target))} already holds "
+                f"{already:,} bytes, too near GitHub's 1 MiB for the table of problems, "
+                "which is left out; the log lists every problem",
+                file=sys.stderr,
+            )
+            return False
         with target.open("a", encoding="utf-8", newline="\n") as out:
-            out.write(summary(diagnostics, heading, budget(already)))
+            out.write(lead + summary(diagnostics, heading, room))
     except OSError as exc:
         raise PsstratError(
             f"cannot write the summary to {visible(str(target))} ({exc.strerror}); give "
             "--summary a file that can be written, or --summary off"
         ) from None
+    return True
+
+
+def _ends_in_newline(target: Path) -> bool:
+    """Whether the file's last byte is a line break, so a table appended starts on a line of
+    its own (a step before may have written a line without one)."""
+    with target.open("rb") as existing:
+        existing.seek(-1, 2)
+        return existing.read(1) == b"\n"
 
 
 def _sources(

@@ -56,6 +56,15 @@ its kind): the tag `file`; every other rule judges the loaded data (`data`)."""
 _MORE = " (continued in the rule's help)"
 
 
+def uri(path: str) -> str:
+    """A shown path as SARIF's artifactLocation.uri, a URI reference (RFC 3986): a space,
+    `%`, `#` or `?` in a file's name is percent-encoded, so a viewer opens that file and not
+    another (`data/risks/R 1.yaml` is `data/risks/R%201.yaml`)."""
+    from urllib.parse import quote
+
+    return quote(path, safe="/")
+
+
 def sarif(diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]]) -> str:
     """The SARIF log of ``diagnostics`` (paths as they are to be shown); ``sources`` holds the
     lines of the files they are in, by the same paths, for end positions and fingerprints."""
@@ -66,7 +75,7 @@ def sarif(diagnostics: Sequence[Diagnostic], sources: Mapping[str, Sequence[str]
     prints = fingerprints(kept, sources)
     results = []
     for d, fingerprint in zip(kept, prints, strict=True):
-        location: dict[str, object] = {"artifactLocation": {"uri": d.path}}
+        location: dict[str, object] = {"artifactLocation": {"uri": uri(d.path)}}
         if d.line:
             location["region"] = region(d, sources.get(d.path))
         results.append(

@@ -40,8 +40,9 @@ def fit(lines: Sequence[Line], max_bytes: int, left_out: Callable[[Counter[str]]
     ``max_bytes`` (UTF-8); else the longest run of them from the start that fits together
     with a blank line and the line ``left_out`` says of the rows left out (how many of each
     kind); lines that are not rows are not left dangling at the end of the cut (a heading
-    without its rows). The result fits in ``max_bytes`` whenever the blank line and
-    ``left_out``'s line alone do."""
+    without its rows), but the first line, the summary's title (which says whose view it
+    is), is kept whenever it fits with the last. The result fits in ``max_bytes`` whenever
+    the blank line and ``left_out``'s line alone do (MIN_BYTES is a bound where they do)."""
     sizes = [len(line.text.encode("utf-8")) + 1 for line in lines]
     if sum(sizes) <= max_bytes:
         return "".join(line.text + "\n" for line in lines)
@@ -55,10 +56,16 @@ def fit(lines: Sequence[Line], max_bytes: int, left_out: Callable[[Counter[str]]
             remaining[line.row] -= 1
         if used > max_bytes:
             break
-    while keep and not lines[keep - 1].row:
-        keep -= 1  # a heading or blank line with nothing after it
+    while keep > 1 and not lines[keep - 1].row:
+        keep -= 1  # a heading or blank line with nothing after it (the title stays)
     body = "".join(line.text + "\n" for line in lines[:keep])
     return f"{body}\n{left_out(kept_left)}\n" if body else f"{left_out(kept_left)}\n"
+
+
+MIN_BYTES = 1024
+"""The least room psstrat writes a summary in: its title and the line counting what was left
+out take a few hundred bytes, so a bound below this is refused (`changes --max-bytes`) and a
+step's summary file with less room left than this is not written to (`validate`)."""
 
 
 def cut_at(max_bytes: int) -> str:

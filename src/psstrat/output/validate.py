@@ -132,7 +132,7 @@ def github(diagnostics: Sequence[Diagnostic], extras: Extras | None = None) -> s
 def more_problems(left: Counter[Severity], extras: Extras | None = None) -> str:
     """The notice's words: how many of each level are not annotated, and where to read them."""
     counts = [count(left[s], f"more {s.value}") for s in Severity if left[s]]
-    where = "the job summary lists every problem; " if extras and extras.summary else ""
+    where = "the job summary has a table of them; " if extras and extras.summary else ""
     return (
         f"{listed(counts)} {verb(sum(left.values()), 'is')} not shown as annotations (GitHub "
         f"shows {ANNOTATIONS_PER_LEVEL} of each level from a step): {where}`psstrat validate` "
