@@ -293,3 +293,23 @@ def test_max_bytes_is_for_the_markdown_summary(cli: CliRunner, repo: RepoBuilder
     assert code == 2 and "is not a number of bytes" in err
     code, _, err = invoke(cli, "changes", "--since", "HEAD", "-f", "md", "--max-bytes", "1023")
     assert code == 2 and "give 0 (no bound) or at least 1,024" in err
+
+
+def test_a_summary_file_that_cannot_be_read_back_is_still_written_to(
+    cli: CliRunner, repo: RepoBuilder, github_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file open for writing only (mode 0200, as a runner may make it): its last byte cannot
+    be read, so the table is appended as it is, not refused with a misleading error."""
+    github_env.write_text("before\n", encoding="utf-8")
+    opened = Path.open
+
+    def write_only(self: Path, mode: str = "r", *args: object, **kwargs: object) -> object:
+        if self == github_env and "r" in mode:
+            raise PermissionError(13, "Permission denied")
+        return opened(self, mode, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", write_only)
+    code, _, err = invoke(cli, "validate", "--root", str(repo.root), "--as-of", AS_OF.isoformat())
+    monkeypatch.undo()
+    assert code == 0 and "cannot write the summary" not in err, err
+    assert github_env.read_text(encoding="utf-8").startswith("before\n### psstrat validate:")

@@ -180,10 +180,14 @@ def _append_summary(target: Path, diagnostics: list[Diagnostic], heading: str) -
 
 def _ends_in_newline(target: Path) -> bool:
     """Whether the file's last byte is a line break, so a table appended starts on a line of
-    its own (a step before may have written a line without one)."""
-    with target.open("rb") as existing:
-        existing.seek(-1, 2)
-        return existing.read(1) == b"\n"
+    its own (a step before may have written a line without one); True when it cannot be
+    read back (a file open for writing only, a device), as then nothing is added."""
+    try:
+        with target.open("rb") as existing:
+            existing.seek(-1, 2)
+            return existing.read(1) == b"\n"
+    except OSError:
+        return True
 
 
 def _sources(
