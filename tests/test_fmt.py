@@ -223,21 +223,34 @@ def test_fmt_dash_gives_back_what_it_cannot_lay_out(cli: CliRunner, repo: RepoBu
     ran = call(cli, args, input=huge)
     assert ran.exit_code == 1 and "larger than 1024 KiB" in ran.stderr
     assert ran.stdout == huge  # all of it back, the part past the limit passed through
+    for text in (broken, huge):  # --check reports, as for files; it never echoes the text
+        ran = call(cli, [*args, "--check"], input=text)
+        assert ran.exit_code == 1 and ran.stdout == "" and "not formatted" in ran.stderr
 
 
-def test_fmt_dash_with_stdin_closed_is_one_line(repo: RepoBuilder) -> None:
-    """Started with standard input closed (`<&-`, so Python's sys.stdin is None), `fmt -`
-    says so in one line, exit 2, rather than failing inside."""
+@pytest.mark.parametrize(
+    ("closed", "says"),
+    [
+        ("<&-", "standard input, which is closed; pipe the file in"),
+        (">&-", "standard output, which is closed; give it somewhere to go"),
+    ],
+)
+def test_fmt_dash_with_a_stream_closed_is_one_line(
+    repo: RepoBuilder, closed: str, says: str
+) -> None:
+    """Started with standard input or output closed (`<&-`, `>&-`: Python's sys.stdin or
+    sys.stdout is None), `fmt -` says so in one line, exit 2, rather than failing inside."""
     path = str(repo.root / "data/risks/R0001.yaml")
     cmd = [sys.executable, "-m", "psstrat", "fmt", "-", "--stdin-filename", path]
     ran = subprocess.run(
-        ["sh", "-c", '"$@" <&-', "sh", *cmd, "--root", str(repo.root)],
+        ["sh", "-c", f'"$@" {closed}', "sh", *cmd, "--root", str(repo.root)],
+        input=repo.read("data/risks/R0001.yaml"),
         capture_output=True,
         text=True,
         check=False,
     )
     assert ran.returncode == 2, ran.stderr
-    assert "standard input, which is closed; pipe the file in" in ran.stderr
+    assert says in ran.stderr
     assert len(ran.stderr.splitlines()) == 1 and ran.stdout == ""
 
 

@@ -187,9 +187,9 @@ def test_the_summary_counts_what_the_step_wrote_before(
 def test_a_summary_with_no_room_left_is_not_written_to(
     cli: CliRunner, repo: RepoBuilder, github_env: Path
 ) -> None:
-    """Too near the limit for even the title: nothing is added, the log says so, and the
-    notice does not point at a table that is not there."""
-    before = "x" * (SUMMARY_LIMIT - 500) + "\n"
+    """Too near the limit for even the title and the count: nothing is added, the log says
+    so, and the notice does not point at a table that is not there."""
+    before = "x" * (SUMMARY_LIMIT - 100) + "\n"
     github_env.write_text(before, encoding="utf-8")
     for i in range(12):
         repo.write(f"data/stray-{i}.txt", "x\n")
@@ -197,6 +197,27 @@ def test_a_summary_with_no_room_left_is_not_written_to(
     assert code == 1 and github_env.read_text(encoding="utf-8") == before
     assert "the table of problems, which is left out; the log lists every problem" in err
     assert "::notice" in out and "job summary" not in out
+
+
+def test_a_summary_that_fits_in_the_room_left_is_written(
+    cli: CliRunner, repo: RepoBuilder, github_env: Path
+) -> None:
+    """ "No problems" takes some 50 bytes: it is written in 500 bytes of room; 12 problems
+    there are the title and the count of all 12."""
+    github_env.write_text("x" * (SUMMARY_LIMIT - 500) + "\n", encoding="utf-8")
+    args = ["validate", "--root", str(repo.root), "--as-of", AS_OF.isoformat()]
+    code, _, err = invoke(cli, *args)
+    text = github_env.read_text(encoding="utf-8")
+    assert code == 0 and "warning" not in err
+    assert text.endswith("x\n### psstrat validate: no problems in 6 files\n\n")
+    assert len(text) <= SUMMARY_LIMIT
+    for i in range(12):
+        repo.write(f"data/stray-{i}.txt", "x\n")
+    github_env.write_text("x" * (SUMMARY_LIMIT - 500) + "\n", encoding="utf-8")
+    code, out, _ = invoke(cli, *args)
+    text = github_env.read_text(encoding="utf-8")
+    assert len(text.encode()) <= SUMMARY_LIMIT and "\n### psstrat validate: 12 problems" in text
+    assert "*12 more problems left out" in text and "job summary has a table" in out
 
 
 def test_the_title_is_kept_when_no_row_fits() -> None:

@@ -186,3 +186,11 @@ def test_a_file_name_with_a_space_or_percent_is_a_uri_that_names_it(
     uris = {w["artifactLocation"]["uri"] for w in where}
     assert any(u.endswith("/data/risks/R%201%25.yaml") for u in uris), uris
     assert not any(" " in u or "%.yaml" in u for u in uris)
+
+
+def test_a_file_outside_the_checkout_is_a_file_uri() -> None:
+    """Shown by its absolute path (a --root outside the checkout): a `file:` URI, encoded."""
+    from psstrat.output.sarif import uri
+
+    assert uri("/srv/strategy/data/R 1.yaml") == "file:///srv/strategy/data/R%201.yaml"
+    assert uri("data/risks/Ré.yaml") == "data/risks/R%C3%A9.yaml"

@@ -88,17 +88,20 @@ def _stream(filename: Path | None, check: bool, root: Path | None) -> None:
             "`fmt -` reads the text from standard input, which is closed; pipe the file in, "
             "e.g. `psstrat fmt - --stdin-filename data/risks/R0001.yaml < R0001.yaml`"
         )
+    if sys.stdout is None:  # started with standard output closed (`>&-`)
+        raise PsstratError(
+            "`fmt -` writes the laid-out text to standard output, which is closed; give it "
+            "somewhere to go, e.g. `psstrat fmt - --stdin-filename R0001.yaml < a.yaml > b.yaml`"
+        )
     raw = sys.stdin.buffer.read(MAX_BYTES + 1)
     result = format_stream(resolve_root(root, [filename]), filename, raw)
     problems = [line for line in present.lines([result], check) if result.problem is not None]
     if result.problem is not None:
         # An editor that takes stdout whatever keeps its text: all of it, so a buffer over
         # the limit is passed through (in chunks, never held whole) after the part read.
-        sys.stdout.buffer.write(raw)
-        if len(raw) > MAX_BYTES:
-            import shutil
-
-            shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer)
+        # --check writes only what it finds, as for files.
+        if not check:
+            _pass_through(raw, len(raw) > MAX_BYTES)
         for line in problems:
             print(line, file=sys.stderr)
         raise typer.Exit(1)
@@ -110,3 +113,12 @@ def _stream(filename: Path | None, check: bool, root: Path | None) -> None:
         return
     assert result.after is not None
     sys.stdout.buffer.write(result.after.encode("utf-8"))
+
+
+def _pass_through(raw: bytes, more: bool) -> None:
+    """The text as it came back to stdout: ``raw``, then (``more``) the rest of stdin."""
+    sys.stdout.buffer.write(raw)
+    if more:
+        import shutil
+
+        shutil.copyfileobj(sys.stdin.buffer, sys.stdout.buffer)

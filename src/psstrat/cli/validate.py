@@ -59,7 +59,8 @@ def command(
             metavar="auto|off|FILE",
             help="Append every problem, as a Markdown table, to FILE; auto (the default): to "
             "the job summary ($GITHUB_STEP_SUMMARY) inside GitHub Actions with the github "
-            "format. Cut at a row to stay within GitHub's 1 MiB, with a line counting the rest.",
+            "format. Cut at a row to stay within GitHub's 1 MiB (what FILE holds counts), with a "
+            "line counting the rest.",
         ),
     ] = AUTO,
     explain: Annotated[
@@ -149,10 +150,11 @@ def _summary_file(summary: str, fmt: str) -> Path | None:
 
 def _append_summary(target: Path, diagnostics: list[Diagnostic], heading: str) -> bool:
     """Append the table to ``target``, within what GitHub takes of the step's summary file
-    (what the file holds already counts); False, with a warning, when the file has less
-    room left than MIN_BYTES and nothing is written."""
+    (what the file holds already counts); False, with a warning, when not even the table's
+    title and its count of the problems left out fit in the room left, and nothing is
+    written."""
     from psstrat.errors import PsstratError
-    from psstrat.output.summary import MIN_BYTES, budget
+    from psstrat.output.summary import SUMMARY_LIMIT, budget
     from psstrat.output.validate import summary
     from psstrat.safetext import visible
 
@@ -160,16 +162,18 @@ def _append_summary(target: Path, diagnostics: list[Diagnostic], heading: str) -
         already = target.stat().st_size if target.exists() else 0
         lead = "\n" if already and not _ends_in_newline(target) else ""
         room = budget(already + len(lead))
-        if room < MIN_BYTES:
+        table = summary(diagnostics, heading, room)
+        if len(table.encode("utf-8")) > room:
             print(
                 f"psstrat: warning: the summary {visible(str(target))} already holds "
-                f"{already:,} bytes, too near GitHub's 1 MiB for the table of problems, "
-                "which is left out; the log lists every problem",
+                f"{already:,} bytes, leaving too little of the {SUMMARY_LIMIT:,} psstrat writes "
+                "within GitHub's 1 MiB for the table of problems, which is left out; the log "
+                "lists every problem",
                 file=sys.stderr,
             )
             return False
         with target.open("a", encoding="utf-8", newline="\n") as out:
-            out.write(lead + summary(diagnostics, heading, room))
+            out.write(lead + table)
     except OSError as exc:
         raise PsstratError(
             f"cannot write the summary to {visible(str(target))} ({exc.strerror}); give "

@@ -59,9 +59,13 @@ _MORE = " (continued in the rule's help)"
 def uri(path: str) -> str:
     """A shown path as SARIF's artifactLocation.uri, a URI reference (RFC 3986): a space,
     `%`, `#` or `?` in a file's name is percent-encoded, so a viewer opens that file and not
-    another (`data/risks/R 1.yaml` is `data/risks/R%201.yaml`)."""
+    another (`data/risks/R 1.yaml` is `data/risks/R%201.yaml`). A file outside the checkout,
+    shown by its absolute path, is a `file:` URI (on Windows too: `file:///C:/...`)."""
+    from pathlib import Path
     from urllib.parse import quote
 
+    if Path(path).is_absolute():
+        return Path(path).as_uri()
     return quote(path, safe="/")
 
 

@@ -64,8 +64,9 @@ def fit(lines: Sequence[Line], max_bytes: int, left_out: Callable[[Counter[str]]
 
 MIN_BYTES = 1024
 """The least room psstrat writes a summary in: its title and the line counting what was left
-out take a few hundred bytes, so a bound below this is refused (`changes --max-bytes`) and a
-step's summary file with less room left than this is not written to (`validate`)."""
+out take a few hundred bytes, so a bound below this is refused (`changes --max-bytes`).
+(`validate` writes to a step's summary file whatever fits in the room left, and nothing when
+not even that does.)"""
 
 
 def cut_at(max_bytes: int) -> str:

@@ -35,7 +35,8 @@ class Extras:
     """The lines of each file a problem is in, by the path the problem shows (SARIF's end
     positions and fingerprints); a file missing here gets neither."""
     summary: bool = False
-    """Whether every problem is in the job summary too (the notice of `github` says so)."""
+    """Whether the table of problems was written to the job summary (every problem, or as
+    many as fit with a count of the rest): the notice of `github` then says so."""
 
 
 def as_seen_from(diagnostics: Sequence[Diagnostic], root: Path, base: Path) -> list[Diagnostic]:
