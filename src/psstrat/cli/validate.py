@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from psstrat.cli.options import AsOfOption, RootOption, choice_option, format_option
-from psstrat.cli.policy import resolve_root, today
+from psstrat.cli.policy import resolve_root, today, warn
 from psstrat.diagnostics import Diagnostic, Severity
 from psstrat.errors import PsstratError
 from psstrat.output.validate import FORMATS, Extras
@@ -164,12 +164,12 @@ def _append_summary(target: Path, diagnostics: list[Diagnostic], heading: str) -
         room = budget(already + len(lead))
         table = summary(diagnostics, heading, room)
         if len(table.encode("utf-8")) > room:
-            print(
-                f"psstrat: warning: the summary {visible(str(target))} already holds "
-                f"{already:,} bytes, leaving too little of the {SUMMARY_LIMIT:,} psstrat writes "
-                "within GitHub's 1 MiB for the table of problems, which is left out; the log "
-                "lists every problem",
-                file=sys.stderr,
+            warn(
+                [
+                    f"the summary {target} already holds {already:,} bytes, leaving too little "
+                    f"of the {SUMMARY_LIMIT:,} psstrat writes within GitHub's 1 MiB for the "
+                    "table of problems, which is left out; the log lists every problem"
+                ]
             )
             return False
         with target.open("a", encoding="utf-8", newline="\n") as out:

@@ -22,6 +22,8 @@ import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from pathlib import Path
+from urllib.parse import quote
 
 import psstrat
 from psstrat.diagnostics import Diagnostic, Severity
@@ -61,11 +63,8 @@ def uri(path: str) -> str:
     `%`, `#` or `?` in a file's name is percent-encoded, so a viewer opens that file and not
     another (`data/risks/R 1.yaml` is `data/risks/R%201.yaml`). A file outside the checkout,
     shown by its absolute path, is a `file:` URI (on Windows too: `file:///C:/...`)."""
-    from pathlib import Path
-    from urllib.parse import quote
-
-    if Path(path).is_absolute():
-        return Path(path).as_uri()
+    if (absolute := Path(path)).is_absolute():
+        return absolute.as_uri()
     return quote(path, safe="/")
 
 
